@@ -1,0 +1,1 @@
+"""The HTTP layer: dependencies that parse input, and thin routes."""

@@ -1,0 +1,149 @@
+"""Dependencies: the database connection, paging, sorting, dates and representation choice."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import Depends, Path, Query, Request
+from sqlalchemy import Connection, select
+from starlette.responses import Response
+
+from app.dates import PartialDate
+from app.errors import InvalidParameter, NotFound
+from app.http import CSV, JSON, csv_response, negotiate, page_response
+from app.models import Dataset
+from app.models.base import SLUG_PATTERN
+from app.pagination import Sort, SortField, decode_cursor, parse_sort
+from app.queries.common import PageRequest
+
+_SLUG = re.compile(SLUG_PATTERN)
+DATASET = Dataset.__table__  # type: ignore[attr-defined]
+
+
+def get_connection(request: Request) -> Iterator[Connection]:
+    """One read transaction per request: the dataset version and the data come from one snapshot."""
+    engine = request.app.state.engine
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            version = conn.execute(select(DATASET.c.version)).scalar_one_or_none()
+            request.state.dataset_version = version
+            yield conn
+
+
+ConnectionDep = Annotated[Connection, Depends(get_connection)]
+
+
+T = TypeVar("T")
+
+
+def get_or_404(found: T | None, kind: str, item_id: str) -> T:
+    if found is None:
+        raise NotFound(f"No {kind} with id '{item_id}'")
+    return found
+
+
+def slug_or_404(kind: str, name: str) -> Callable[..., str]:
+    """The path parameter `name`; an id that cannot be a slug is a 404 without a query."""
+
+    def check(**params: str) -> str:
+        item_id = params[name]
+        if not _SLUG.match(item_id) or len(item_id) > 120:
+            raise NotFound(f"No {kind} with id '{item_id[:120]}'")
+        return item_id
+
+    # FastAPI reads parameters from the signature: give the dependency the route's own name.
+    annotation = Annotated[str, Path(description=f"Id of the {kind}.")]
+    check.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)]
+    )
+    return check
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """How a list was asked for: one page as JSON, or everything as CSV."""
+
+    page: PageRequest | None
+    sort: Sort
+    media_type: str
+
+    def respond(
+        self, request: Request, items: list[dict[str, Any]], cursor: str | None, name: str
+    ) -> Response:
+        if self.media_type == CSV:
+            return csv_response(items, name)
+        return page_response(request, items, cursor)
+
+
+def list_query(fields: dict[str, SortField], default: str) -> Callable[..., ListQuery]:
+    """A dependency reading limit, cursor, sort and format for a list with these sort fields."""
+    sortable = ", ".join(fields)
+
+    def dependency(
+        request: Request,
+        limit: Annotated[int, Query(ge=1, le=500, description="Items per page (1-500).")] = 50,
+        cursor: Annotated[
+            str | None,
+            Query(max_length=2000, description="Opaque cursor from the previous page's `next`."),
+        ] = None,
+        sort: Annotated[
+            str | None,
+            Query(
+                max_length=200,
+                description=f"Comma list of fields, `-` for descending. Fields: {sortable}. "
+                f"Default: `{default}` (then `id`).",
+            ),
+        ] = None,
+        format: Annotated[
+            Literal["json", "csv"] | None,
+            Query(description="`csv` for every matching item as one CSV document."),
+        ] = None,
+    ) -> ListQuery:
+        parsed = parse_sort(sort, fields, default, fields["id"])
+        media_type = CSV if format == "csv" else JSON if format == "json" else (
+            negotiate(request, [JSON, CSV]))  # fmt: skip
+        if media_type == CSV:
+            return ListQuery(None, parsed, CSV)
+        values = decode_cursor(cursor, parsed) if cursor is not None else None
+        return ListQuery(PageRequest(limit, values, parsed), parsed, JSON)
+
+    return dependency
+
+
+def partial_date(name: str, raw: str | None, *, end: bool) -> date | None:
+    """A `from`/`to` bound: a partial date covers its whole month or year."""
+    if raw is None:
+        return None
+    try:
+        value = PartialDate.parse(raw)
+    except ValueError as exc:
+        raise InvalidParameter(name, str(exc)) from None
+    return value.last if end else value.first
+
+
+DateFrom = Annotated[
+    str | None,
+    Query(alias="from", max_length=10, description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD."),
+]
+DateTo = Annotated[
+    str | None,
+    Query(alias="to", max_length=10, description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD."),
+]
+SourceIdFilter = Annotated[
+    str | None, Query(max_length=120, description="Only facts citing this source.")
+]
+TextFilter = Annotated[
+    str | None,
+    Query(min_length=1, max_length=200, description="Case-insensitive text contained in the fact."),
+]
+
+
+def code_filter(description: str) -> Any:
+    return Query(max_length=120, description=description)

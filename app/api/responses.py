@@ -1,0 +1,82 @@
+"""OpenAPI pieces shared by routes: the page envelope and the documented problem responses."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, Field, create_model
+
+
+class ParameterError(BaseModel):
+    parameter: str = Field(description="The query parameter at fault.")
+    message: str = Field(description="What is wrong with it.")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str = Field(description="URI reference naming the problem type.")
+    title: str = Field(description="Short summary of the problem type.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong with this request.")
+    instance: str | None = Field(default=None, description="The path of the request.")
+    errors: list[ParameterError] | None = Field(
+        default=None, description="Each invalid parameter, for validation problems."
+    )
+
+
+def _problem(description: str, example: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {
+            "application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": example,
+            }
+        },
+    }
+
+
+_BAD = _problem(
+    "Unknown, repeated or malformed parameter.",
+    {"type": "/problems/invalid-parameter", "title": "Invalid request parameter", "status": 400,
+     "detail": "Parameter 'limit': Input should be less than or equal to 500",
+     "instance": "/v1/statistics",
+     "errors": [{"parameter": "limit", "message": "Input should be less than or equal to 500"}]},
+)  # fmt: skip
+_NOT_FOUND = _problem(
+    "No resource with this id.",
+    {"type": "/problems/not-found", "title": "Not found", "status": 404,
+     "detail": "No statistic with id 'nope'", "instance": "/v1/statistics/nope"},
+)  # fmt: skip
+_NOT_ACCEPTABLE = _problem(
+    "The Accept header allows no media type this endpoint produces.",
+    {"type": "/problems/not-acceptable", "title": "Not acceptable", "status": 406,
+     "detail": "This endpoint can produce application/json; the request accepts none.",
+     "instance": "/v1/statistics/x"},
+)  # fmt: skip
+
+PROBLEMS: dict[str, dict[int | str, dict[str, Any]]] = {
+    "list": {400: _BAD, 406: _NOT_ACCEPTABLE},
+    "detail": {400: _BAD, 404: _NOT_FOUND, 406: _NOT_ACCEPTABLE},
+    "plain": {400: _BAD},
+}
+LIST_CSV = {"text/csv": {"schema": {"type": "string"}}}
+
+
+def problem_schemas() -> dict[str, Any]:
+    """Component schemas for the problem document, for the OpenAPI document."""
+    schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    defs = schema.pop("$defs", {})
+    return {"Problem": schema, **defs}
+
+
+@cache
+def page_of(model: type[BaseModel]) -> type[BaseModel]:
+    """The list envelope for `model`: items plus the relative URL of the next page."""
+    return create_model(
+        f"{model.__name__.removesuffix('Public')}Page",
+        items=(list[model], Field(description="This page's items.")),  # type: ignore[valid-type]
+        next=(str | None, Field(description="Relative URL of the next page, or null.")),
+    )

@@ -1,0 +1,47 @@
+"""/healthz and /readyz: is the process up, and can it answer with data."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from starlette.responses import Response
+
+from app import schema
+from app.api.routing import StrictRoute
+from app.errors import ServiceUnavailable
+from app.http import json_response
+from app.models import Dataset
+
+router = APIRouter(tags=["health"], route_class=StrictRoute)
+NO_STORE = {"Cache-Control": "no-store"}  # probes must never be answered from a cache
+DATASET = Dataset.__table__  # type: ignore[attr-defined]
+
+
+@router.get("/healthz", summary="Liveness")
+def healthz() -> Response:
+    """200 while the process runs; it does not touch the database."""
+    return json_response({"status": "ok"}, NO_STORE)
+
+
+@router.get("/readyz", summary="Readiness", responses={503: {"description": "Not ready."}})
+def readyz(request: Request) -> Response:
+    """200 only when the database answers, its migrations are at head and the seed is loaded."""
+    engine = request.app.state.engine
+    head = request.app.state.schema_head
+    try:
+        with engine.connect() as conn:
+            revision = schema.current_revision(conn)
+            version = (
+                conn.execute(select(DATASET.c.version)).scalar_one_or_none()
+                if revision == head
+                else None
+            )
+    except Exception:
+        raise ServiceUnavailable("The database does not answer.") from None
+    if revision != head:
+        raise ServiceUnavailable(f"The database schema is at {revision}, not at head {head}.")
+    if version is None:
+        raise ServiceUnavailable("No dataset is loaded; run `korus-facts load`.")
+    return json_response(
+        {"status": "ready", "dataset_version": version, "schema": revision}, NO_STORE
+    )

@@ -1,0 +1,66 @@
+"""/v1/meetings: who met where and when."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from app.api.deps import (
+    ConnectionDep,
+    DateFrom,
+    DateTo,
+    ListQuery,
+    SourceIdFilter,
+    code_filter,
+    get_or_404,
+    list_query,
+    partial_date,
+    slug_or_404,
+)
+from app.api.responses import PROBLEMS, page_of
+from app.api.routing import StrictRoute
+from app.http import json_response
+from app.models import MeetingPublic
+from app.queries import meetings as queries
+
+router = APIRouter(prefix="/v1/meetings", tags=["meetings"], route_class=StrictRoute)
+
+
+@router.get("", response_model=page_of(MeetingPublic), responses=PROBLEMS["list"],
+            summary="List meetings")  # fmt: skip
+def list_meetings(
+    request: Request,
+    conn: ConnectionDep,
+    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    kind: Annotated[
+        str | None, code_filter("summit, joint_committee_special_session, negotiation_round, ...")
+    ] = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    participant: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="Part of a participant's name."),
+    ] = None,
+    source_id: SourceIdFilter = None,
+) -> Response:
+    """Summits, Joint Committee sessions and negotiation rounds, by date by default."""
+    filters = queries.MeetingFilters(
+        kind,
+        partial_date("from", date_from, end=False),
+        partial_date("to", date_to, end=True),
+        participant,
+        source_id,
+    )
+    items, cursor = queries.list_meetings(conn, filters, query.page, query.sort)
+    return query.respond(request, items, cursor, "meetings")
+
+
+@router.get("/{meeting_id}", response_model=MeetingPublic, responses=PROBLEMS["detail"],
+            summary="Get a meeting")  # fmt: skip
+def get_meeting(
+    conn: ConnectionDep, meeting_id: Annotated[str, Depends(slug_or_404("meeting", "meeting_id"))]
+) -> Response:
+    """One meeting, with its participants and citations."""
+    return json_response(get_or_404(queries.get_meeting(conn, meeting_id), "meeting", meeting_id))

@@ -1,0 +1,38 @@
+"""/v1/metrics: the vocabulary of statistics."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from app.api.deps import ConnectionDep, ListQuery, get_or_404, list_query, slug_or_404
+from app.api.responses import PROBLEMS, page_of
+from app.api.routing import StrictRoute
+from app.http import json_response
+from app.models import MetricPublic
+from app.queries import metrics as queries
+
+router = APIRouter(prefix="/v1/metrics", tags=["metrics"], route_class=StrictRoute)
+
+
+@router.get("", response_model=page_of(MetricPublic), responses=PROBLEMS["list"],
+            summary="List metrics")  # fmt: skip
+def list_metrics(
+    request: Request,
+    conn: ConnectionDep,
+    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+) -> Response:
+    """What statistics measure: statistics of one metric measure the same thing, in one unit."""
+    items, cursor = queries.list_metrics(conn, query.page, query.sort)
+    return query.respond(request, items, cursor, "metrics")
+
+
+@router.get("/{metric_id}", response_model=MetricPublic, responses=PROBLEMS["detail"],
+            summary="Get a metric")  # fmt: skip
+def get_metric(
+    conn: ConnectionDep, metric_id: Annotated[str, Depends(slug_or_404("metric", "metric_id"))]
+) -> Response:
+    """One metric, with how many statistics report it."""
+    return json_response(get_or_404(queries.get_metric(conn, metric_id), "metric", metric_id))

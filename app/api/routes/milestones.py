@@ -1,0 +1,56 @@
+"""/v1/milestones: dated events that are not meetings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from app.api.deps import (
+    ConnectionDep,
+    DateFrom,
+    DateTo,
+    ListQuery,
+    SourceIdFilter,
+    get_or_404,
+    list_query,
+    partial_date,
+    slug_or_404,
+)
+from app.api.responses import PROBLEMS, page_of
+from app.api.routing import StrictRoute
+from app.http import json_response
+from app.models import MilestonePublic
+from app.queries import milestones as queries
+
+router = APIRouter(prefix="/v1/milestones", tags=["milestones"], route_class=StrictRoute)
+
+
+@router.get("", response_model=page_of(MilestonePublic), responses=PROBLEMS["list"],
+            summary="List milestones")  # fmt: skip
+def list_milestones(
+    request: Request,
+    conn: ConnectionDep,
+    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    source_id: SourceIdFilter = None,
+) -> Response:
+    """Letters, directions, announcements, entry into force, tariff actions; by date by default."""
+    filters = queries.MilestoneFilters(
+        partial_date("from", date_from, end=False), partial_date("to", date_to, end=True), source_id
+    )
+    items, cursor = queries.list_milestones(conn, filters, query.page, query.sort)
+    return query.respond(request, items, cursor, "milestones")
+
+
+@router.get("/{milestone_id}", response_model=MilestonePublic, responses=PROBLEMS["detail"],
+            summary="Get a milestone")  # fmt: skip
+def get_milestone(
+    conn: ConnectionDep,
+    milestone_id: Annotated[str, Depends(slug_or_404("milestone", "milestone_id"))],
+) -> Response:
+    """One milestone, with its citations."""
+    found = queries.get_milestone(conn, milestone_id)
+    return json_response(get_or_404(found, "milestone", milestone_id))

@@ -1,0 +1,56 @@
+"""/v1/provisions: what was agreed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from app.api.deps import (
+    ConnectionDep,
+    ListQuery,
+    SourceIdFilter,
+    TextFilter,
+    code_filter,
+    get_or_404,
+    list_query,
+    slug_or_404,
+)
+from app.api.responses import PROBLEMS, page_of
+from app.api.routing import StrictRoute
+from app.http import json_response
+from app.models import ProvisionPublic
+from app.queries import provisions as queries
+
+router = APIRouter(prefix="/v1/provisions", tags=["provisions"], route_class=StrictRoute)
+
+
+@router.get("", response_model=page_of(ProvisionPublic), responses=PROBLEMS["list"],
+            summary="List provisions")  # fmt: skip
+def list_provisions(
+    request: Request,
+    conn: ConnectionDep,
+    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    category: Annotated[str | None, code_filter("autos, trucks, steel, ...")] = None,
+    instrument: Annotated[
+        str | None, code_filter("korus_amendment, section_232, currency_understanding, ...")
+    ] = None,
+    source_id: SourceIdFilter = None,
+    q: TextFilter = None,
+) -> Response:
+    """Provisions of the amended agreement and of the side arrangements, by category by default."""
+    filters = queries.ProvisionFilters(category, instrument, source_id, q)
+    items, cursor = queries.list_provisions(conn, filters, query.page, query.sort)
+    return query.respond(request, items, cursor, "provisions")
+
+
+@router.get("/{provision_id}", response_model=ProvisionPublic, responses=PROBLEMS["detail"],
+            summary="Get a provision")  # fmt: skip
+def get_provision(
+    conn: ConnectionDep,
+    provision_id: Annotated[str, Depends(slug_or_404("provision", "provision_id"))],
+) -> Response:
+    """One provision, with the statistics it carries and its citations."""
+    found = queries.get_provision(conn, provision_id)
+    return json_response(get_or_404(found, "provision", provision_id))

@@ -1,0 +1,61 @@
+"""/v1/sources: the documents, their exact text."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from app.api.deps import ConnectionDep, ListQuery, code_filter, get_or_404, list_query, slug_or_404
+from app.api.responses import PROBLEMS, page_of
+from app.api.routing import StrictRoute
+from app.http import TEXT, json_response, negotiate
+from app.models import SourcePublic
+from app.queries import sources as queries
+
+router = APIRouter(prefix="/v1/sources", tags=["sources"], route_class=StrictRoute)
+SourceId = Annotated[str, Depends(slug_or_404("source", "source_id"))]
+
+
+@router.get("", response_model=page_of(SourcePublic), responses=PROBLEMS["list"],
+            summary="List sources")  # fmt: skip
+def list_sources(
+    request: Request,
+    conn: ConnectionDep,
+    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    kind: Annotated[str | None, code_filter("Only sources of this kind.")] = None,
+    publisher: Annotated[str | None, code_filter("Only sources from this publisher.")] = None,
+) -> Response:
+    """The originating documents, by publication date by default. Each has its sha256 and the
+    number of facts of each kind that cite it."""
+    items, cursor = queries.list_sources(
+        conn, queries.SourceFilters(kind, publisher), query.page, query.sort
+    )
+    return query.respond(request, items, cursor, "sources")
+
+
+@router.get("/{source_id}", response_model=SourcePublic, responses=PROBLEMS["detail"],
+            summary="Get a source")  # fmt: skip
+def get_source(conn: ConnectionDep, source_id: SourceId) -> Response:
+    """One document's metadata."""
+    return json_response(get_or_404(queries.get_source(conn, source_id), "source", source_id))
+
+
+@router.get(
+    "/{source_id}/text",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "The exact text."},
+               **PROBLEMS["detail"]},
+    summary="Get a source's exact text",
+)  # fmt: skip
+def get_source_text(request: Request, conn: ConnectionDep, source_id: SourceId) -> Response:
+    """The document's exact UTF-8 bytes; their sha256 is the source's `sha256` (also sent as
+    `Digest`-style header `X-Content-SHA256`). Citation offsets count code points in this text."""
+    negotiate(request, [TEXT])
+    text, sha = get_or_404(queries.source_text(conn, source_id), "source", source_id)
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/plain; charset=utf-8",
+        headers={"X-Content-SHA256": sha},
+    )

@@ -1,0 +1,68 @@
+"""/v1/statistics: one reported figure each."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from app.api.deps import (
+    ConnectionDep,
+    ListQuery,
+    SourceIdFilter,
+    TextFilter,
+    code_filter,
+    get_or_404,
+    list_query,
+    slug_or_404,
+)
+from app.api.responses import PROBLEMS, page_of
+from app.api.routing import StrictRoute
+from app.http import json_response
+from app.models import StatisticPublic
+from app.queries import statistics as queries
+
+router = APIRouter(prefix="/v1/statistics", tags=["statistics"], route_class=StrictRoute)
+
+
+@router.get("", response_model=page_of(StatisticPublic), responses=PROBLEMS["list"],
+            summary="List statistics")  # fmt: skip
+def list_statistics(
+    request: Request,
+    conn: ConnectionDep,
+    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    metric: Annotated[str | None, code_filter("Only this metric (its id).")] = None,
+    reporter: Annotated[str | None, code_filter("Reporter, ISO 3166-1 alpha-3.")] = None,
+    partner: Annotated[str | None, code_filter("Partner, ISO 3166-1 alpha-3.")] = None,
+    scope: Annotated[str | None, code_filter("goods, services, goods_and_services.")] = None,
+    unit: Annotated[str | None, code_filter("USD, percent, ...")] = None,
+    year: Annotated[
+        int | None, Query(ge=1900, le=2100, description="Only figures whose period overlaps it.")
+    ] = None,
+    source_id: SourceIdFilter = None,
+    min_value: Annotated[
+        float | None, Query(ge=-1e18, le=1e18, allow_inf_nan=False, description="Smallest value.")
+    ] = None,
+    max_value: Annotated[
+        float | None, Query(ge=-1e18, le=1e18, allow_inf_nan=False, description="Largest value.")
+    ] = None,
+    q: TextFilter = None,
+) -> Response:
+    """Every reported figure with its citations, by metric then period by default."""
+    filters = queries.StatisticFilters(metric, reporter, partner, scope, unit, year, source_id,
+                                 min_value, max_value, q)  # fmt: skip
+    items, cursor = queries.list_statistics(conn, filters, query.page, query.sort)
+    return query.respond(request, items, cursor, "statistics")
+
+
+@router.get("/{statistic_id}", response_model=StatisticPublic, responses=PROBLEMS["detail"],
+            summary="Get a statistic")  # fmt: skip
+def get_statistic(
+    conn: ConnectionDep,
+    statistic_id: Annotated[str, Depends(slug_or_404("statistic", "statistic_id"))],
+) -> Response:
+    """One figure, with every citation that states it."""
+    return json_response(
+        get_or_404(queries.get_statistic(conn, statistic_id), "statistic", statistic_id)
+    )

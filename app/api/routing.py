@@ -1,0 +1,50 @@
+"""A route class that refuses what a route does not declare: unknown, repeated or NUL-bearing
+query parameters are 400 problems naming the parameter, for every route at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from app.errors import InvalidParameter
+
+MAX_QUERY_LENGTH = 4096
+
+
+class StrictRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        allowed = query_parameter_names(self.dependant)
+
+        async def strict_handler(request: Request) -> Response:
+            check_query(request, allowed)
+            return await handler(request)
+
+        return strict_handler
+
+
+def query_parameter_names(dependant: Dependant) -> set[str]:
+    """Every query parameter a route and its dependencies declare."""
+    names = {field.alias for field in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= query_parameter_names(sub)
+    return names
+
+
+def check_query(request: Request, allowed: set[str]) -> None:
+    if len(request.scope.get("query_string", b"")) > MAX_QUERY_LENGTH:
+        raise InvalidParameter("query", f"the query string is longer than {MAX_QUERY_LENGTH} bytes")
+    seen: set[str] = set()
+    for name, value in request.query_params.multi_items():
+        if name not in allowed:
+            hint = ", ".join(sorted(allowed)) or "none"
+            raise InvalidParameter(name, f"unknown parameter; this endpoint accepts: {hint}")
+        if name in seen:
+            raise InvalidParameter(name, "given more than once")
+        seen.add(name)
+        if any(ord(ch) < 32 or ch == "\ufffd" for ch in value):
+            raise InvalidParameter(name, "contains control characters or invalid UTF-8")

@@ -1,0 +1,128 @@
+"""The korus-facts command: migrate, check and load the seed, and serve the API."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from app.config import Settings, get_settings
+
+cli = typer.Typer(
+    help="korus-facts: a citation-first API for the facts of the KORUS renegotiation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+SeedDir = Annotated[
+    Path | None,
+    typer.Option("--seed-dir", help="Seed directory (default: seed/ of the project)."),
+]
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", help="Database URL (default: $DATABASE_URL or var/korus.db)."),
+]
+
+
+def _settings(database_url: str | None) -> Settings:
+    settings = get_settings()
+    if database_url:
+        settings = Settings(**{**settings.__dict__, "database_url": database_url})
+    return settings
+
+
+def _read(seed_dir: Path | None):  # type: ignore[no-untyped-def]
+    from app.seed.reader import SeedError, read_seed
+
+    root = (seed_dir or get_settings().seed_dir).resolve()
+    try:
+        return read_seed(root)
+    except SeedError as exc:
+        for issue in exc.issues:
+            err.print(
+                "error", str(issue), style="red", markup=False, highlight=False, soft_wrap=True
+            )
+        err.print(f"[red]{len(exc.issues)} problem(s); nothing was loaded.[/red]")
+        raise typer.Exit(1) from None
+
+
+@cli.command()
+def check(seed_dir: SeedDir = None) -> None:
+    """Validate the seed (every quote, figure and reference) without touching a database."""
+    bundle = _read(seed_dir)
+    counts = ", ".join(f"{len(v)} {k}" for k, v in bundle.entries.items())
+    out.print(f"seed OK: {counts}; {len(bundle.spans)} citations placed; version {bundle.version}")
+
+
+@cli.command()
+def migrate(database_url: DatabaseUrl = None) -> None:
+    """Bring the database schema to the latest migration."""
+    from app import schema
+
+    settings = _settings(database_url)
+    schema.upgrade(settings.database_url)
+    out.print("schema at head")
+
+
+@cli.command()
+def load(seed_dir: SeedDir = None, database_url: DatabaseUrl = None) -> None:
+    """Validate the seed and load it in one transaction (all or nothing)."""
+    from app.db import make_engine
+    from app.seed.loader import load_seed
+
+    bundle = _read(seed_dir)
+    settings = _settings(database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        report = load_seed(engine, bundle)
+    finally:
+        engine.dispose()
+    changes = {t: c for t, c in report.counts.items() if any(c.values())}
+    if not report.changed:
+        out.print(f"already loaded: version {report.version}, nothing changed")
+        return
+    out.print(f"loaded version {report.version}")
+    for table, count in changes.items():
+        out.print(
+            f"  {table}: +{count['inserted']} ~{count['updated']} -{count['deleted']}",
+            highlight=False,
+        )
+
+
+@cli.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Interface (default: $HOST or 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: $PORT or 8000).")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the API with uvicorn."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        proxy_headers=False,
+        server_header=False,
+    )
+
+
+def main() -> None:
+    try:
+        cli()
+    except KeyboardInterrupt:  # pragma: no cover
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

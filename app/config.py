@@ -1,0 +1,52 @@
+"""Settings read from the environment; the one place that knows their names and defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'korus.db'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs people write (``postgres://``, ``postgresql://``) and pick psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    seed_dir: Path = ROOT / "seed"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    cache_max_age: int = 60
+    gzip_minimum_size: int = 1024
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "database_url", normalise_database_url(self.database_url))
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            seed_dir=Path(env.get("KORUS_SEED_DIR") or ROOT / "seed"),
+            host=env.get("HOST") or "127.0.0.1",
+            port=int(env.get("PORT") or 8000),
+        )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings.from_env()

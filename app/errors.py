@@ -1,0 +1,163 @@
+"""One error hierarchy and one renderer: every error leaves as an RFC 9457 problem document."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "/problems/"
+log = logging.getLogger("korus_facts")
+
+
+class AppError(Exception):
+    """An error with an HTTP status and a problem type; subclasses name the common ones."""
+
+    status = 400
+    type = "bad-request"
+    title = "Bad request"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers or {}
+
+
+class InvalidParameter(AppError):
+    status = 400
+    type = "invalid-parameter"
+    title = "Invalid request parameter"
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(
+            f"Parameter '{parameter}': {message}",
+            errors=[{"parameter": parameter, "message": message}],
+        )
+
+
+class NotFound(AppError):
+    status = 404
+    type = "not-found"
+    title = "Not found"
+
+
+class NotAcceptable(AppError):
+    status = 406
+    type = "not-acceptable"
+    title = "Not acceptable"
+
+
+class ServiceUnavailable(AppError):
+    status = 503
+    type = "unavailable"
+    title = "Service unavailable"
+
+
+# Problem types by HTTP status, for errors raised by the framework rather than by this app.
+_HTTP_TYPES = {404: "not-found", 405: "method-not-allowed", 406: "not-acceptable"}
+
+
+def problem_response(
+    request: Request | None,
+    status: int,
+    problem_type: str,
+    title: str,
+    detail: str,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + problem_type,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": str(request.url.path) if request is not None else None,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return Response(
+        orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
+
+
+def _parameter_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("query", "path", "header", "body")]
+    return ".".join(parts) or "request"
+
+
+async def _app_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    return problem_response(
+        request, exc.status, exc.type, exc.title, exc.detail, errors=exc.errors, headers=exc.headers
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"parameter": _parameter_name(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")}
+        for e in exc.errors()
+    ]
+    names = ", ".join(dict.fromkeys(e["parameter"] for e in errors))
+    return problem_response(
+        request, 400, "invalid-parameter", "Invalid request parameter",
+        f"Invalid value for: {names}", errors=errors,
+    )  # fmt: skip
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    headers = dict(exc.headers or {})
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else phrase
+    if status == 404:
+        detail = f"No resource at {request.url.path}"
+    elif status == 405:
+        detail = f"{request.method} is not allowed here; see the Allow header"
+        headers = {**headers, "Allow": "GET, HEAD, OPTIONS"}  # every resource is read-only
+    return problem_response(
+        request, status, _HTTP_TYPES.get(status, "http-error"), phrase, detail, headers=headers,
+    )  # fmt: skip
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    return problem_response(
+        request, 500, "internal-error", "Internal server error",
+        "The server failed to answer this request; the failure has been logged.",
+    )  # fmt: skip
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+PROBLEM_TYPES = {
+    "invalid-parameter": "A query parameter is unknown, repeated, malformed or out of range.",
+    "not-found": "No resource has this id or path.",
+    "method-not-allowed": "The resource exists but does not answer this method.",
+    "not-acceptable": "The endpoint cannot produce any media type the Accept header allows.",
+    "unavailable": "The database is not ready: not reachable, not migrated, or not loaded.",
+    "internal-error": "An unexpected failure; nothing about it is disclosed.",
+    "http-error": "Another HTTP error.",
+    "bad-request": "The request cannot be answered as sent.",
+}

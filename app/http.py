@@ -1,0 +1,288 @@
+"""HTTP conventions in one place: content negotiation, JSON and CSV bodies, ETag/304, caching
+headers, gzip, the dataset version header, OPTIONS, and the security headers of every response.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import NotAcceptable, problem_response
+
+JSON = "application/json"
+CSV = "text/csv"
+TEXT = "text/plain"
+READ_METHODS = "GET, HEAD, OPTIONS"
+
+
+# -- content negotiation ------------------------------------------------------------------------
+
+
+def _accept_ranges(header: str) -> list[tuple[str, float]]:
+    ranges = []
+    for part in header.split(","):
+        pieces = [p.strip() for p in part.split(";")]
+        media = pieces[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for param in pieces[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        ranges.append((media, q))
+    return ranges
+
+
+def negotiate(request: Request, offers: list[str]) -> str:
+    """The offered media type the Accept header prefers (ties go to the first offer), or 406."""
+    header = request.headers.get("accept")
+    if not header or not header.strip():
+        return offers[0]
+    ranges = _accept_ranges(header)
+    best, best_q = None, 0.0
+    for offer in offers:
+        kind = offer.split("/")[0]
+        q = 0.0
+        specificity = -1
+        for media, weight in ranges:
+            rank = (
+                2 if media == offer else 1 if media == f"{kind}/*" else 0 if media == "*/*" else -1
+            )
+            if rank > specificity:
+                specificity, q = rank, weight
+        if q > best_q:
+            best, best_q = offer, q
+    if best is None:
+        raise NotAcceptable(
+            f"This endpoint can produce {', '.join(offers)}; the request accepts none."
+        )
+    return best
+
+
+# -- bodies -------------------------------------------------------------------------------------
+
+
+def json_response(data: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(data), media_type=JSON, headers=headers)
+
+
+def next_link(request: Request, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    params.append(("cursor", cursor))
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+def page_response(request: Request, items: list[dict[str, Any]], cursor: str | None) -> Response:
+    link = next_link(request, cursor)
+    headers = {"Link": f'<{link}>; rel="next"'} if link else None
+    return json_response({"items": items, "next": link}, headers)
+
+
+def flatten(item: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """One CSV row: nested objects as `a.b`, lists of objects as `a.0.b`, lists of scalars as
+    values joined by `|`, null as the empty string, booleans as true/false."""
+    row: dict[str, str] = {}
+    for key, value in item.items():
+        name = prefix + key
+        if isinstance(value, dict):
+            row.update(flatten(value, name + "."))
+        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            for index, element in enumerate(value):
+                row.update(flatten(element, f"{name}.{index}."))
+        elif isinstance(value, list):
+            row[name] = "|".join(_cell(v) for v in value)
+        else:
+            row[name] = _cell(value)
+    return row
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _column_order(columns: Iterable[str]) -> list[str]:
+    shapes: dict[str, int] = {}
+    keyed = []
+    for column in columns:
+        parts = column.split(".")
+        shape = ".".join("#" if p.isdigit() else p for p in parts)
+        shapes.setdefault(shape, len(shapes))
+        top = shapes.setdefault(parts[0], shapes[shape])
+        indexes = tuple(int(p) for p in parts if p.isdigit())
+        keyed.append(((top, indexes, shapes[shape]), column))
+    return [column for _, column in sorted(keyed)]
+
+
+def csv_response(items: list[dict[str, Any]], filename: str) -> Response:
+    rows = [flatten(item) for item in items]
+    seen: dict[str, None] = {}
+    for row in rows:
+        seen.update(dict.fromkeys(row))
+    columns = _column_order(seen)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(
+        buffer.getvalue().encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="{filename}.csv"'},
+    )
+
+
+# -- the middleware -----------------------------------------------------------------------------
+
+_COMPRESSIBLE = re.compile(r"^(application/(json|problem\+json|xml)|text/|image/svg)")
+_GZIP_SUFFIX = "-gzip"
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    if header.strip() == "*":
+        return True
+    bare = etag.strip('"').removesuffix(_GZIP_SUFFIX)
+    for candidate in header.split(","):
+        tag = candidate.strip().removeprefix("W/").strip('"').removesuffix(_GZIP_SUFFIX)
+        if tag == bare:
+            return True
+    return False
+
+
+def _accepts_gzip(header: str | None) -> bool:
+    return any(media in ("gzip", "*") and q > 0 for media, q in _accept_ranges(header or ""))
+
+
+VersionProvider = Callable[[], Awaitable[str | None]]
+
+
+class HttpConventions:
+    """Pure ASGI middleware applying the API's response conventions to every response."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        version: VersionProvider,
+        max_age: int = 60,
+        gzip_minimum_size: int = 1024,
+        router: Any = None,
+    ) -> None:
+        self.app = app
+        self.version = version
+        self.max_age = max_age
+        self.gzip_minimum_size = gzip_minimum_size
+        self.router = router
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_headers = Headers(scope=scope)
+        if scope["method"] == "OPTIONS" and "access-control-request-method" not in request_headers:
+            await self._options(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    assert start is not None
+                    await self._finish(scope, request_headers, start, b"".join(chunks), send)
+                return
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+    async def _options(self, scope: Scope, receive: Receive, send: Send) -> None:
+        known = self.router is None or any(
+            route.matches({**scope, "method": "GET"})[0] == Match.FULL
+            for route in self.router.routes
+        )
+        if known:
+            response = Response(status_code=204, headers={"Allow": READ_METHODS})
+        else:
+            response = problem_response(
+                Request(scope), 404, "not-found", "Not Found", f"No resource at {scope['path']}"
+            )
+        start = {
+            "type": "http.response.start",
+            "status": response.status_code,
+            "headers": response.raw_headers,
+        }
+        await self._finish(scope, Headers(scope=scope), start, bytes(response.body), send)
+
+    async def _finish(
+        self, scope: Scope, request_headers: Headers, start: Message, body: bytes, send: Send
+    ) -> None:
+        status = start["status"]
+        headers = MutableHeaders(raw=list(start["headers"]))
+        state = scope.get("state") or {}
+        version = state.get("dataset_version") or await self.version()
+        if version:
+            headers["X-Dataset-Version"] = version
+        headers["X-Content-Type-Options"] = "nosniff"
+        if "server" in headers:
+            del headers["server"]
+        cacheable = scope["method"] in ("GET", "HEAD") and status == 200
+        if cacheable:
+            digest = hashlib.sha256()
+            digest.update((version or "").encode())
+            digest.update(b"\0" + headers.get("content-type", "").encode() + b"\0")
+            digest.update(body)
+            etag = f'"{digest.hexdigest()[:32]}"'
+            headers.setdefault("Cache-Control", f"public, max-age={self.max_age}")
+            headers.append("Vary", "Accept, Accept-Encoding")
+            compress = (
+                len(body) > self.gzip_minimum_size
+                and _COMPRESSIBLE.match(headers.get("content-type", ""))
+                and _accepts_gzip(request_headers.get("accept-encoding"))
+            )
+            if compress:
+                etag = etag[:-1] + _GZIP_SUFFIX + '"'
+            headers["ETag"] = etag
+            if_none_match = request_headers.get("if-none-match")
+            if if_none_match is not None and _etag_matches(if_none_match, etag):
+                for name in (
+                    "content-length",
+                    "content-type",
+                    "content-encoding",
+                    "content-disposition",
+                ):
+                    if name in headers:
+                        del headers[name]
+                await send({"type": "http.response.start", "status": 304, "headers": headers.raw})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            if compress:
+                body = gzip.compress(body, compresslevel=6, mtime=0)
+                headers["Content-Encoding"] = "gzip"
+                headers["Content-Length"] = str(len(body))
+        await send({"type": "http.response.start", "status": status, "headers": headers.raw})
+        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,125 @@
+"""The ASGI application: `create_app(settings)` for tests and tools, `app` for uvicorn."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from anyio import to_thread
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from sqlalchemy import select
+
+from app import schema
+from app.api.responses import problem_schemas
+from app.api.routes import health, meetings, metrics, milestones, provisions, sources, statistics
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.errors import PROBLEM_TYPES, NotFound, install_error_handlers
+from app.http import HttpConventions, json_response
+from app.models import Dataset
+
+DESCRIPTION = """
+Citation-first facts of the 2017-2018 renegotiation of the U.S.-Korea Free Trade Agreement
+(KORUS): statistics, provisions, meetings and milestones, each with the exact characters of the
+document it comes from. `source_text[start:end] == quote` holds for every citation.
+
+Lists answer `{"items": [...], "next": ...}` with keyset cursors, `sort`, filters, and CSV
+(`Accept: text/csv` or `format=csv`). Errors are RFC 9457 problem documents.
+"""
+_VERSION_TTL = 1.0
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    engine = make_engine(settings.database_url)
+    app.state.engine = engine
+    app.state.schema_head = schema.head_revision(settings.database_url)
+    app.state.version_cache = (None, 0.0)
+    try:
+        yield
+    finally:
+        engine.dispose()
+
+
+def _version_provider(app: FastAPI) -> Any:
+    """The dataset version for responses that did not read it themselves, cached briefly."""
+
+    def read() -> str | None:
+        try:
+            with app.state.engine.connect() as conn:
+                return conn.execute(select(Dataset.__table__.c.version)).scalar_one_or_none()  # type: ignore[attr-defined]
+        except Exception:
+            return None
+
+    async def provide() -> str | None:
+        if not hasattr(app.state, "engine"):
+            return None
+        value, at = app.state.version_cache
+        if time.monotonic() - at > _VERSION_TTL:
+            value = await to_thread.run_sync(read)
+            app.state.version_cache = (value, time.monotonic())
+        return value
+
+    return provide
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    app = FastAPI(
+        title="korus-facts",
+        version="1",
+        summary="Citation-first facts of the 2017-2018 KORUS renegotiation.",
+        description=DESCRIPTION,
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings or get_settings()
+    install_error_handlers(app)
+    for module in (health, sources, metrics, statistics, provisions, meetings, milestones):
+        app.include_router(module.router)
+
+    @app.get("/problems/{problem_type}", tags=["health"], summary="Describe a problem type")
+    def problem_type(problem_type: str) -> Any:
+        """What a problem `type` URI of this API means."""
+        if problem_type not in PROBLEM_TYPES:
+            raise NotFound(f"No problem type '{problem_type[:60]}'")
+        return json_response(
+            {"type": f"/problems/{problem_type}", "description": PROBLEM_TYPES[problem_type]}
+        )
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title, version=app.version, summary=app.summary,
+                description=app.description, routes=app.routes,
+            )  # fmt: skip
+            document.setdefault("components", {}).setdefault("schemas", {}).update(
+                problem_schemas()
+            )
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(
+        HttpConventions,
+        version=_version_provider(app),
+        max_age=app.state.settings.cache_max_age,
+        gzip_minimum_size=app.state.settings.gzip_minimum_size,
+        router=app.router,
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "Accept-Encoding", "If-None-Match", "Content-Type"],
+        expose_headers=["ETag", "Link", "X-Dataset-Version", "X-Content-SHA256"],
+        allow_credentials=False,
+        max_age=600,
+    )
+    return app
+
+
+app = create_app()

@@ -1,0 +1,46 @@
+"""Every table and public model; importing this registers all tables on the metadata."""
+
+from app.models.base import metadata
+from app.models.citation import Citation, CitationPublic, CitationSeed
+from app.models.dataset import Dataset
+from app.models.meeting import (
+    Meeting,
+    MeetingPublic,
+    MeetingSeed,
+    Participant,
+    ParticipantPublic,
+)
+from app.models.metric import Metric, MetricPublic, MetricSeed
+from app.models.milestone import Milestone, MilestonePublic, MilestoneSeed
+from app.models.provision import Provision, ProvisionPublic, ProvisionSeed, ProvisionStatistic
+from app.models.source import Source, SourcePublic, SourceSeed
+from app.models.statistic import Statistic, StatisticPublic, StatisticSeed
+
+__all__ = [
+    "Citation",
+    "CitationPublic",
+    "CitationSeed",
+    "Dataset",
+    "Meeting",
+    "MeetingPublic",
+    "MeetingSeed",
+    "Metric",
+    "MetricPublic",
+    "MetricSeed",
+    "Milestone",
+    "MilestonePublic",
+    "MilestoneSeed",
+    "Participant",
+    "ParticipantPublic",
+    "Provision",
+    "ProvisionPublic",
+    "ProvisionSeed",
+    "ProvisionStatistic",
+    "Source",
+    "SourcePublic",
+    "SourceSeed",
+    "Statistic",
+    "StatisticPublic",
+    "StatisticSeed",
+    "metadata",
+]

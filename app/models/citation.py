@@ -1,0 +1,75 @@
+"""Citations: the exact characters of a source that a fact rests on."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PField
+from sqlalchemy import Column, ForeignKey, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.models.types import NonEmpty, Slug
+
+FACT_TYPES = ("statistic", "provision", "meeting", "milestone")
+
+
+class CitationSeed(BaseModel):
+    """A curator's citation: the quote as it stands in the text; the loader finds its offsets."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: Slug
+    quote: NonEmpty
+    occurrence: int | None = PField(
+        default=None,
+        ge=1,
+        description="Which occurrence of the quote is meant (1-based), if it recurs.",
+    )
+
+
+def _fact_fk(table: str) -> Column[int]:
+    return Column(Integer, ForeignKey(f"{table}.pk", ondelete="CASCADE"), nullable=True, index=True)
+
+
+class Citation(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint(
+            "statistic_pk",
+            "provision_pk",
+            "meeting_pk",
+            "milestone_pk",
+            "position",
+            name="uq_citation_fact_position",
+        ),
+    )
+
+    pk: int | None = Field(default=None, primary_key=True)
+    source_pk: int = Field(foreign_key="source.pk", index=True)
+    statistic_pk: int | None = Field(default=None, sa_column=_fact_fk("statistic"))
+    provision_pk: int | None = Field(default=None, sa_column=_fact_fk("provision"))
+    meeting_pk: int | None = Field(default=None, sa_column=_fact_fk("meeting"))
+    milestone_pk: int | None = Field(default=None, sa_column=_fact_fk("milestone"))
+    position: int
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    start_offset: int
+    end_offset: int
+    prefix: str = Field(sa_column=Column(Text, nullable=False))
+    suffix: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class CitationPublic(SQLModel):
+    """Where a fact stands in its source: a W3C TextQuoteSelector and TextPositionSelector."""
+
+    source_id: str = Field(description="Id of the cited source.")
+    quote: str = Field(description="The cited characters, verbatim.")
+    start: int = Field(description="Offset of the quote's first code point in the source text.")
+    end: int = Field(
+        description="Offset just past the quote's last code point: text[start:end] == quote."
+    )
+    prefix: str = Field(description="Up to 32 code points of the text before the quote.")
+    suffix: str = Field(description="Up to 32 code points of the text after the quote.")
+    url: str = Field(
+        description="The cited span as an RFC 5147 fragment of the source's text endpoint.",
+        schema_extra={
+            "examples": ["/v1/sources/whitehouse-fact-sheet-2018-03-28/text#char=312,377"]
+        },
+    )

@@ -1,0 +1,94 @@
+"""Statistics: one reported figure each, exactly as a source states it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PField
+from sqlalchemy import Column, String, Text
+from sqlmodel import Field, SQLModel
+
+from app.dates import Precision
+from app.models.citation import CitationPublic, CitationSeed
+from app.models.types import Iso3, NonEmpty, SeedDate, Slug
+
+
+class StatisticSeed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Slug
+    metric: Slug
+    label: NonEmpty
+    reporter: Iso3
+    partner: Iso3 | None = None
+    scope: str | None = None
+    value: int | float
+    unit: NonEmpty
+    as_reported: NonEmpty
+    approximate: bool = False
+    period_start: SeedDate | None = None
+    period_end: SeedDate | None = None
+    attributed_to: str | None = None
+    notes: str | None = None
+    citations: list[CitationSeed] = PField(min_length=1)
+
+
+class StatisticBase(SQLModel):
+    label: str = Field(description="What the figure is, in a phrase.")
+    reporter: str = Field(
+        description="ISO 3166-1 alpha-3 code of the economy the figure is about.",
+        schema_extra={"examples": ["USA"]},
+    )
+    partner: str | None = Field(
+        default=None,
+        description="ISO 3166-1 alpha-3 code of the counterpart economy, if any.",
+        schema_extra={"examples": ["KOR"]},
+    )
+    scope: str | None = Field(
+        default=None,
+        description="What the figure covers.",
+        schema_extra={"examples": ["goods", "services", "goods_and_services"]},
+    )
+    value: float = Field(
+        description="The figure in `unit`, unscaled: '$27.6 billion' is 27600000000."
+    )
+    unit: str = Field(
+        description="Unit of `value`.", schema_extra={"examples": ["USD", "percent", "vehicles"]}
+    )
+    as_reported: str = Field(
+        description="The figure verbatim as the source writes it; it stands inside a citation."
+    )
+    approximate: bool = Field(
+        description="True when the source hedges the figure ('nearly', 'about')."
+    )
+    period_start_precision: Precision | None = Field(sa_type=String(8), default=None)
+    period_end_precision: Precision | None = Field(sa_type=String(8), default=None)
+    attributed_to: str | None = Field(
+        default=None, description="Who stated the figure, when the source reports a claim."
+    )
+    notes: str | None = Field(default=None, sa_column=Column(Text), description="Curator's notes.")
+
+
+class Statistic(StatisticBase, table=True):
+    pk: int | None = Field(default=None, primary_key=True)
+    id: str = Field(unique=True)
+    metric_pk: int = Field(foreign_key="metric.pk", index=True)
+    period_start: date | None = None
+    period_end: date | None = None
+    period_last: date | None = Field(
+        default=None, description="Last day the period may cover (internal, for filters)."
+    )
+
+
+class StatisticPublic(StatisticBase):
+    id: str = Field(description="Stable slug of the statistic.")
+    url: str = Field(description="This resource's own relative path.")
+    metric: str = Field(description="Id of the metric the figure reports.")
+    period_start: str | None = Field(
+        default=None, description="Start of the period, ISO 8601 at its precision."
+    )
+    period_end: str | None = Field(
+        default=None, description="End of the period, ISO 8601 at its precision."
+    )
+    citations: list[CitationPublic] = Field(description="Where the figure is stated.")

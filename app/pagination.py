@@ -1,0 +1,125 @@
+"""Sorting and keyset pagination: `sort=a,-b` and an opaque cursor that names the last row seen.
+
+A cursor holds the sort it was made for and the sort-key values of the last row, so a page
+never shifts when rows are added or removed elsewhere, and no page costs a count or an offset.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import orjson
+from sqlalchemy import ColumnElement, and_, func, literal, or_
+
+from app.errors import InvalidParameter
+
+Kind = Literal["str", "date", "num"]
+# NULLs sort as these values (last when ascending), so that keyset comparisons never meet a NULL.
+_NULL_SENTINELS: dict[str, Any] = {"str": "", "date": date(9999, 12, 31), "num": 1e308}
+
+
+@dataclass(frozen=True)
+class SortField:
+    """A sortable field: its public name, the SQL expression and the kind of its values."""
+
+    name: str
+    expr: ColumnElement[Any]
+    kind: Kind
+    nullable: bool = False
+
+    @property
+    def key(self) -> ColumnElement[Any]:
+        """The expression ordered on; NULLs become a sentinel so that keyset comparisons hold."""
+        if not self.nullable:
+            return self.expr
+        return func.coalesce(self.expr, literal(_NULL_SENTINELS[self.kind]))
+
+
+@dataclass(frozen=True)
+class Sort:
+    keys: tuple[tuple[SortField, bool], ...]  # (field, descending)
+    text: str
+
+    def order_by(self) -> list[ColumnElement[Any]]:
+        return [f.key.desc() if desc else f.key.asc() for f, desc in self.keys]
+
+    def after(self, values: list[Any]) -> ColumnElement[bool]:
+        """Rows strictly after the row whose sort-key values are `values`."""
+        return _after(list(self.keys), values)
+
+
+def _after(keys: list[tuple[SortField, bool]], values: list[Any]) -> ColumnElement[bool]:
+    (field, desc), value = keys[0], values[0]
+    beyond = field.key < value if desc else field.key > value
+    if len(keys) == 1:
+        return beyond
+    return or_(beyond, and_(field.key == value, _after(keys[1:], values[1:])))
+
+
+def parse_sort(
+    raw: str | None, fields: dict[str, SortField], default: str, id_field: SortField
+) -> Sort:
+    text = raw if raw is not None else default
+    names = [part.strip() for part in text.split(",")]
+    keys: list[tuple[SortField, bool]] = []
+    seen: set[str] = set()
+    for name in names:
+        descending = name.startswith("-")
+        bare = name[1:] if descending else name
+        if bare not in fields:
+            allowed = ", ".join(sorted(fields))
+            raise InvalidParameter("sort", f"cannot sort by {bare!r}; sortable fields: {allowed}")
+        if bare in seen:
+            raise InvalidParameter("sort", f"{bare!r} is named twice")
+        seen.add(bare)
+        keys.append((fields[bare], descending))
+    if id_field.name not in seen:
+        keys.append((id_field, False))
+    canonical = ",".join(("-" if d else "") + f.name for f, d in keys)
+    return Sort(tuple(keys), canonical)
+
+
+def encode_cursor(sort: Sort, values: list[Any]) -> str:
+    payload = [sort.text, [v.isoformat() if isinstance(v, date) else v for v in values]]
+    return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
+
+
+def decode_cursor(raw: str, sort: Sort) -> list[Any]:
+    def bad(why: str) -> InvalidParameter:
+        return InvalidParameter("cursor", why)
+
+    try:
+        padded = raw + "=" * (-len(raw) % 4)
+        payload = orjson.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+    except (ValueError, binascii.Error, UnicodeEncodeError, orjson.JSONDecodeError):
+        raise bad("not a cursor this API issued; use the 'next' link of a page") from None
+    if not (isinstance(payload, list) and len(payload) == 2 and isinstance(payload[1], list)):
+        raise bad("not a cursor this API issued; use the 'next' link of a page")
+    sort_text, values = payload
+    if sort_text != sort.text:
+        raise bad("the cursor was issued for another sort order; keep 'sort' as it was")
+    if len(values) != len(sort.keys):
+        raise bad("not a cursor this API issued; use the 'next' link of a page")
+    decoded: list[Any] = []
+    for (field, _), value in zip(sort.keys, values, strict=True):
+        try:
+            decoded.append(_decode_value(field.kind, value))
+        except (TypeError, ValueError):
+            raise bad("not a cursor this API issued; use the 'next' link of a page") from None
+    return decoded
+
+
+def _decode_value(kind: Kind, value: Any) -> Any:
+    if kind == "date":
+        return date.fromisoformat(value)
+    if kind == "num":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError
+        return value
+    if not isinstance(value, str):
+        raise TypeError
+    return value

@@ -1,0 +1,111 @@
+"""Pieces every resource query shares: paging, citations, text matching, source filters."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, exists, func, or_, select
+
+from app.dates import format_partial
+from app.models import Citation, Source
+from app.pagination import Sort, encode_cursor
+
+CITATION = Citation.__table__  # type: ignore[attr-defined]
+SOURCE = Source.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    limit: int
+    cursor_values: list[Any] | None
+    sort: Sort
+
+
+@dataclass
+class PageResult:
+    rows: list[Any]
+    next_cursor: str | None
+
+
+def run_page(
+    conn: Connection, stmt: Select[Any], page: PageRequest | None, sort: Sort
+) -> PageResult:
+    """Order `stmt` by `sort`, resume after the cursor, and fetch one page (all rows if no page)."""
+    labels = [f"_sort{i}" for i in range(len(sort.keys))]
+    stmt = stmt.add_columns(
+        *[field.key.label(label) for (field, _), label in zip(sort.keys, labels, strict=True)]
+    ).order_by(*sort.order_by())
+    if page is None:
+        return PageResult(list(conn.execute(stmt).mappings()), None)
+    if page.cursor_values is not None:
+        stmt = stmt.where(sort.after(page.cursor_values))
+    rows = list(conn.execute(stmt.limit(page.limit + 1)).mappings())
+    next_cursor = None
+    if len(rows) > page.limit:
+        rows = rows[: page.limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(sort, [last[label] for label in labels])
+    return PageResult(rows, next_cursor)
+
+
+def citations_for(
+    conn: Connection, fact: str, pks: Sequence[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """The citations of the given facts (`fact` is statistic, provision, meeting or milestone)."""
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if not pks:
+        return grouped
+    column = CITATION.c[f"{fact}_pk"]
+    stmt = (
+        select(column.label("fact_pk"), SOURCE.c.id.label("source_id"), CITATION.c.quote,
+               CITATION.c.start_offset, CITATION.c.end_offset, CITATION.c.prefix,
+               CITATION.c.suffix)
+        .join(SOURCE, SOURCE.c.pk == CITATION.c.source_pk)
+        .where(column.in_(list(pks)))
+        .order_by(column, CITATION.c.position)
+    )  # fmt: skip
+    for row in conn.execute(stmt).mappings():
+        grouped[row["fact_pk"]].append(citation_public(row))
+    return grouped
+
+
+def citation_public(row: Any) -> dict[str, Any]:
+    start, end = row["start_offset"], row["end_offset"]
+    return {
+        "source_id": row["source_id"],
+        "quote": row["quote"],
+        "start": start,
+        "end": end,
+        "prefix": row["prefix"],
+        "suffix": row["suffix"],
+        "url": f"/v1/sources/{row['source_id']}/text#char={start},{end}",
+    }
+
+
+def cited_by(fact: str, fact_pk: ColumnElement[Any], source_id: str) -> ColumnElement[bool]:
+    """Facts with at least one citation of the source `source_id`."""
+    return exists(
+        select(CITATION.c.pk)
+        .join(SOURCE, SOURCE.c.pk == CITATION.c.source_pk)
+        .where(CITATION.c[f"{fact}_pk"] == fact_pk, SOURCE.c.id == source_id)
+    )
+
+
+def contains_text(q: str, *columns: ColumnElement[Any]) -> ColumnElement[bool]:
+    """Case-insensitive substring match of `q` in any of the columns."""
+    pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(*[func.lower(func.coalesce(c, "")).like(pattern, escape="\\") for c in columns])
+
+
+def partial(row: Any, column: str) -> dict[str, Any]:
+    """A stored partial date as its public pair: `column` and `column_precision`."""
+    precision = row[f"{column}_precision"]
+    return {column: format_partial(row[column], precision), f"{column}_precision": precision}
+
+
+def number(value: float) -> int | float:
+    """Whole numbers as integers, so 27600000000 is never shown as 27600000000.0."""
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value

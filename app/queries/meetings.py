@@ -1,0 +1,112 @@
+"""Meetings: who met where and when."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, exists, select
+
+from app.models import Meeting, Participant
+from app.pagination import Sort, SortField
+from app.queries.common import (
+    PageRequest,
+    citations_for,
+    cited_by,
+    contains_text,
+    partial,
+    run_page,
+)
+
+MEETING = Meeting.__table__  # type: ignore[attr-defined]
+PARTICIPANT = Participant.__table__  # type: ignore[attr-defined]
+SORT_FIELDS = {
+    "start_date": SortField("start_date", MEETING.c.start_date, "date"),
+    "end_date": SortField("end_date", MEETING.c.end_date, "date", nullable=True),
+    "title": SortField("title", MEETING.c.title, "str"),
+    "kind": SortField("kind", MEETING.c.kind, "str"),
+    "id": SortField("id", MEETING.c.id, "str"),
+}
+DEFAULT_SORT = "start_date"
+
+
+@dataclass(frozen=True)
+class MeetingFilters:
+    kind: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    participant: str | None = None
+    source_id: str | None = None
+
+
+def list_meetings(
+    conn: Connection, filters: MeetingFilters, page: PageRequest | None, sort: Sort
+) -> tuple[list[dict[str, Any]], str | None]:
+    stmt = select(*MEETING.c)
+    if filters.kind is not None:
+        stmt = stmt.where(MEETING.c.kind == filters.kind)
+    if filters.date_from is not None:
+        stmt = stmt.where(MEETING.c.span_last >= filters.date_from)
+    if filters.date_to is not None:
+        stmt = stmt.where(MEETING.c.start_date <= filters.date_to)
+    if filters.participant:
+        stmt = stmt.where(
+            exists(
+                select(PARTICIPANT.c.pk).where(
+                    PARTICIPANT.c.meeting_pk == MEETING.c.pk,
+                    contains_text(filters.participant, PARTICIPANT.c.name),
+                )
+            )
+        )
+    if filters.source_id is not None:
+        stmt = stmt.where(cited_by("meeting", MEETING.c.pk, filters.source_id))
+    result = run_page(conn, stmt, page, sort)
+    return _public(conn, result.rows), result.next_cursor
+
+
+def get_meeting(conn: Connection, meeting_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(*MEETING.c).where(MEETING.c.id == meeting_id)).mappings().first()
+    return _public(conn, [row])[0] if row else None
+
+
+def _participants(conn: Connection, pks: list[int]) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if pks:
+        stmt = (
+            select(*PARTICIPANT.c)
+            .where(PARTICIPANT.c.meeting_pk.in_(pks))
+            .order_by(PARTICIPANT.c.meeting_pk, PARTICIPANT.c.position)
+        )
+        for p in conn.execute(stmt).mappings():
+            grouped[p["meeting_pk"]].append(
+                {k: p[k] for k in ("name", "role", "organization", "country", "lead")}
+            )
+    return grouped
+
+
+def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
+    pks = [r["pk"] for r in rows]
+    citations = citations_for(conn, "meeting", pks)
+    participants = _participants(conn, pks)
+    out = []
+    for r in rows:
+        located = r["location_city"] is not None or r["location_country"] is not None
+        out.append(
+            {
+                "id": r["id"],
+                "url": f"/v1/meetings/{r['id']}",
+                "title": r["title"],
+                "kind": r["kind"],
+                **partial(r, "start_date"),
+                **partial(r, "end_date"),
+                "location": {"city": r["location_city"], "country": r["location_country"]}
+                if located
+                else None,
+                "participants": participants[r["pk"]],
+                "summary": r["summary"],
+                "citations": citations[r["pk"]],
+            }
+        )
+    return out

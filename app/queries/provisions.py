@@ -1,0 +1,108 @@
+"""Provisions: what was agreed, with the statistics they carry."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from app.models import Provision, ProvisionStatistic, Statistic
+from app.pagination import Sort, SortField
+from app.queries.common import (
+    PageRequest,
+    citations_for,
+    cited_by,
+    contains_text,
+    partial,
+    run_page,
+)
+
+PROVISION = Provision.__table__  # type: ignore[attr-defined]
+LINK = ProvisionStatistic.__table__  # type: ignore[attr-defined]
+STATISTIC = Statistic.__table__  # type: ignore[attr-defined]
+SORT_FIELDS = {
+    "category": SortField("category", PROVISION.c.category, "str"),
+    "instrument": SortField("instrument", PROVISION.c.instrument, "str"),
+    "deadline": SortField("deadline", PROVISION.c.deadline, "date", nullable=True),
+    "title": SortField("title", PROVISION.c.title, "str"),
+    "id": SortField("id", PROVISION.c.id, "str"),
+}
+DEFAULT_SORT = "category"
+
+
+@dataclass(frozen=True)
+class ProvisionFilters:
+    category: str | None = None
+    instrument: str | None = None
+    source_id: str | None = None
+    q: str | None = None
+
+
+def list_provisions(
+    conn: Connection, filters: ProvisionFilters, page: PageRequest | None, sort: Sort
+) -> tuple[list[dict[str, Any]], str | None]:
+    stmt = select(*PROVISION.c)
+    if filters.category is not None:
+        stmt = stmt.where(PROVISION.c.category == filters.category)
+    if filters.instrument is not None:
+        stmt = stmt.where(PROVISION.c.instrument == filters.instrument)
+    if filters.source_id is not None:
+        stmt = stmt.where(cited_by("provision", PROVISION.c.pk, filters.source_id))
+    if filters.q:
+        stmt = stmt.where(
+            contains_text(
+                filters.q,
+                PROVISION.c.title,
+                PROVISION.c.summary,
+                PROVISION.c.before,
+                PROVISION.c.after,
+            )
+        )
+    result = run_page(conn, stmt, page, sort)
+    return _public(conn, result.rows), result.next_cursor
+
+
+def get_provision(conn: Connection, provision_id: str) -> dict[str, Any] | None:
+    row = (
+        conn.execute(select(*PROVISION.c).where(PROVISION.c.id == provision_id)).mappings().first()
+    )
+    return _public(conn, [row])[0] if row else None
+
+
+def _statistic_ids(conn: Connection, pks: list[int]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = defaultdict(list)
+    if pks:
+        stmt = (
+            select(LINK.c.provision_pk, STATISTIC.c.id)
+            .join(STATISTIC, STATISTIC.c.pk == LINK.c.statistic_pk)
+            .where(LINK.c.provision_pk.in_(pks))
+            .order_by(LINK.c.provision_pk, STATISTIC.c.id)
+        )
+        for provision_pk, statistic_id in conn.execute(stmt):
+            grouped[provision_pk].append(statistic_id)
+    return grouped
+
+
+def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
+    pks = [r["pk"] for r in rows]
+    citations = citations_for(conn, "provision", pks)
+    statistics = _statistic_ids(conn, pks)
+    return [
+        {
+            "id": r["id"],
+            "url": f"/v1/provisions/{r['id']}",
+            "title": r["title"],
+            "summary": r["summary"],
+            "category": r["category"],
+            "instrument": r["instrument"],
+            "obligated_party": r["obligated_party"],
+            "before": r["before"],
+            "after": r["after"],
+            **partial(r, "deadline"),
+            "statistic_ids": statistics[r["pk"]],
+            "citations": citations[r["pk"]],
+        }
+        for r in rows
+    ]

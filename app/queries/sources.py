@@ -1,0 +1,93 @@
+"""Sources: the documents, their metadata, and how many facts cite each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from app.pagination import SortField
+from app.queries.common import CITATION, SOURCE, PageRequest, PageResult, partial, run_page
+
+SORT_FIELDS = {
+    "published_on": SortField("published_on", SOURCE.c.published_on, "date", nullable=True),
+    "title": SortField("title", SOURCE.c.title, "str"),
+    "publisher": SortField("publisher", SOURCE.c.publisher, "str", nullable=True),
+    "kind": SortField("kind", SOURCE.c.kind, "str"),
+    "id": SortField("id", SOURCE.c.id, "str"),
+}
+DEFAULT_SORT = "published_on"
+_PUBLIC = [c for c in SOURCE.c if c.name != "text"]
+_FACTS = ("statistic", "provision", "meeting", "milestone")
+
+
+@dataclass(frozen=True)
+class SourceFilters:
+    kind: str | None = None
+    publisher: str | None = None
+
+
+def list_sources(
+    conn: Connection, filters: SourceFilters, page: PageRequest | None, sort: Any
+) -> tuple[list[dict[str, Any]], str | None]:
+    stmt = select(*_PUBLIC)
+    if filters.kind is not None:
+        stmt = stmt.where(SOURCE.c.kind == filters.kind)
+    if filters.publisher is not None:
+        stmt = stmt.where(SOURCE.c.publisher == filters.publisher)
+    result: PageResult = run_page(conn, stmt, page, sort)
+    return _public(conn, result.rows), result.next_cursor
+
+
+def get_source(conn: Connection, source_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(*_PUBLIC).where(SOURCE.c.id == source_id)).mappings().first()
+    return _public(conn, [row])[0] if row else None
+
+
+def source_text(conn: Connection, source_id: str) -> tuple[str, str] | None:
+    """The exact text and its sha256."""
+    row = conn.execute(
+        select(SOURCE.c.text, SOURCE.c.sha256).where(SOURCE.c.id == source_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def _counts(conn: Connection, pks: list[int]) -> dict[int, dict[str, int]]:
+    counts = {pk: {f"{fact}s": 0 for fact in _FACTS} for pk in pks}
+    if not pks:
+        return counts
+    stmt = (
+        select(
+            CITATION.c.source_pk,
+            *[func.count(CITATION.c[f"{fact}_pk"].distinct()).label(f"{fact}s") for fact in _FACTS],
+        )
+        .where(CITATION.c.source_pk.in_(pks))
+        .group_by(CITATION.c.source_pk)
+    )
+    for row in conn.execute(stmt).mappings():
+        counts[row["source_pk"]] = {f"{fact}s": row[f"{fact}s"] for fact in _FACTS}
+    return counts
+
+
+def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
+    counts = _counts(conn, [r["pk"] for r in rows])
+    return [
+        {
+            "id": r["id"],
+            "url": f"/v1/sources/{r['id']}",
+            "title": r["title"],
+            "publisher": r["publisher"],
+            "author": r["author"],
+            "kind": r["kind"],
+            **partial(r, "published_on"),
+            "published_on_note": r["published_on_note"],
+            "original_url": r["original_url"],
+            "language": r["language"],
+            "sha256": r["sha256"],
+            "length": r["length"],
+            "text_url": f"/v1/sources/{r['id']}/text",
+            "fact_counts": counts[r["pk"]],
+        }
+        for r in rows
+    ]

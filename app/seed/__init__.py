@@ -1,0 +1,1 @@
+"""Reading, checking and loading the seed: the only way facts enter the database."""

@@ -1,0 +1,294 @@
+"""Loading a checked seed: one transaction that makes the database say exactly what the seed says.
+
+Rows are matched by their stable keys (slugs for facts, position for their children), so a reload
+of the same seed writes nothing and an edited seed changes exactly the rows the edit touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, text, update
+
+from app.dates import PartialDate
+from app.models import (
+    Citation,
+    Dataset,
+    Meeting,
+    Metric,
+    Milestone,
+    Participant,
+    Provision,
+    ProvisionStatistic,
+    Source,
+    Statistic,
+)
+from app.seed.reader import FACT_KINDS, SeedBundle
+
+_TABLES: dict[str, Table] = {
+    name: model.__table__  # type: ignore[attr-defined]
+    for name, model in {
+        "source": Source,
+        "metric": Metric,
+        "statistic": Statistic,
+        "provision": Provision,
+        "meeting": Meeting,
+        "milestone": Milestone,
+        "citation": Citation,
+        "participant": Participant,
+        "provision_statistic": ProvisionStatistic,
+        "dataset": Dataset,
+    }.items()
+}
+_FACT_TABLE = {"statistics": "statistic", "provisions": "provision", "meetings": "meeting",
+               "milestones": "milestone"}  # fmt: skip
+_LOCK_ID = 0x4B4F5255  # "KORU": serialises concurrent loaders on PostgreSQL
+
+
+@dataclass
+class LoadReport:
+    version: str
+    changed: bool
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def record(self, table: str, inserted: int, updated: int, deleted: int) -> None:
+        row = self.counts.setdefault(table, {"inserted": 0, "updated": 0, "deleted": 0})
+        row["inserted"] += inserted
+        row["updated"] += updated
+        row["deleted"] += deleted
+
+
+ProgressHook = Callable[[str], None]
+
+
+def load_seed(
+    engine: Engine, bundle: SeedBundle, progress: ProgressHook | None = None
+) -> LoadReport:
+    """Apply the bundle in one transaction; on any error nothing is changed."""
+    version = bundle.version
+    report = LoadReport(version=version, changed=False)
+    step = progress or (lambda _name: None)
+    connection = engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE")
+    with connection as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
+        _apply(conn, bundle, report, step)
+        current = conn.execute(select(_TABLES["dataset"].c.version)).scalar_one_or_none()
+        data_changed = any(sum(c.values()) for c in report.counts.values())
+        if current != version or data_changed:
+            report.changed = True
+            conn.execute(delete(_TABLES["dataset"]))
+            conn.execute(
+                insert(_TABLES["dataset"]),
+                {"version": version, "loaded_at": datetime.now(UTC)},
+            )
+    return report
+
+
+def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: ProgressHook) -> None:
+    step("sources")
+    sources = _sync_parents(
+        conn, "source", [_source_row(bundle, s.id) for s in bundle.models("sources")], report
+    )
+    step("metrics")
+    metrics = _sync_parents(
+        conn, "metric", [m.model_dump() for m in bundle.models("metrics")], report
+    )
+    fact_pks: dict[str, dict[str, int]] = {}
+    for kind in FACT_KINDS:
+        step(kind)
+        rows = [_fact_row(kind, model, metrics) for model in bundle.models(kind)]
+        fact_pks[kind] = _sync_parents(conn, _FACT_TABLE[kind], rows, report)
+    for kind in FACT_KINDS:
+        _delete_stale(conn, _FACT_TABLE[kind], fact_pks[kind], report)
+    step("citations")
+    _sync_children(
+        conn,
+        "citation",
+        ("statistic_pk", "provision_pk", "meeting_pk", "milestone_pk", "position"),
+        list(_citation_rows(bundle, fact_pks, sources)),
+        report,
+    )
+    _sync_children(
+        conn,
+        "participant",
+        ("meeting_pk", "position"),
+        list(_participant_rows(bundle, fact_pks["meetings"])),
+        report,
+    )
+    _sync_children(
+        conn,
+        "provision_statistic",
+        ("provision_pk", "statistic_pk"),
+        [
+            {
+                "provision_pk": fact_pks["provisions"][p.id],
+                "statistic_pk": fact_pks["statistics"][sid],
+            }
+            for p in bundle.models("provisions")
+            for sid in dict.fromkeys(p.statistic_ids)
+        ],
+        report,
+    )
+    _delete_stale(conn, "metric", metrics, report)
+    _delete_stale(conn, "source", sources, report)
+
+
+def _source_row(bundle: SeedBundle, source_id: str) -> dict[str, Any]:
+    entry = bundle.texts[source_id]
+    seed = entry.seed
+    return {
+        "id": seed.id,
+        "title": seed.title,
+        "publisher": seed.publisher,
+        "author": seed.author,
+        "kind": seed.kind,
+        "published_on": seed.published_on.first if seed.published_on else None,
+        "published_on_precision": seed.published_on.precision if seed.published_on else None,
+        "published_on_note": seed.published_on_note,
+        "original_url": seed.original_url,
+        "language": seed.language,
+        "sha256": entry.sha256,
+        "length": len(entry.text),
+        "filename": seed.file,
+        "text": entry.text,
+    }
+
+
+def _dates(prefix: str, value: PartialDate | None) -> dict[str, Any]:
+    return {
+        prefix: value.first if value else None,
+        f"{prefix}_precision": value.precision if value else None,
+    }
+
+
+def _fact_row(kind: str, model: Any, metrics: dict[str, int]) -> dict[str, Any]:
+    if kind == "statistics":
+        row = model.model_dump(exclude={"citations", "metric", "period_start", "period_end"})
+        row["value"] = float(model.value)
+        row["metric_pk"] = metrics[model.metric]
+        row |= _dates("period_start", model.period_start) | _dates("period_end", model.period_end)
+        end = model.period_end or model.period_start
+        row["period_last"] = end.last if end else None
+        return row
+    if kind == "provisions":
+        row = model.model_dump(exclude={"citations", "statistic_ids", "deadline"})
+        return row | _dates("deadline", model.deadline)
+    if kind == "meetings":
+        row = model.model_dump(
+            exclude={"citations", "participants", "location", "start_date", "end_date"}
+        )
+        row |= _dates("start_date", model.start_date) | _dates("end_date", model.end_date)
+        row["span_last"] = (model.end_date or model.start_date).last
+        row["location_city"] = model.location.city if model.location else None
+        row["location_country"] = model.location.country if model.location else None
+        return row
+    row = model.model_dump(exclude={"citations", "date"})
+    return row | _dates("date", model.date) | {"date_last": model.date.last}
+
+
+def _citation_rows(
+    bundle: SeedBundle, fact_pks: dict[str, dict[str, int]], sources: dict[str, int]
+) -> Any:
+    for kind in FACT_KINDS:
+        column = f"{_FACT_TABLE[kind]}_pk"
+        for model in bundle.models(kind):
+            for position, citation in enumerate(model.citations):
+                span = bundle.spans[(kind, model.id, position)]
+                row: dict[str, Any] = dict.fromkeys(
+                    ("statistic_pk", "provision_pk", "meeting_pk", "milestone_pk")
+                )
+                row[column] = fact_pks[kind][model.id]
+                yield row | {
+                    "position": position,
+                    "source_pk": sources[citation.source],
+                    "quote": citation.quote,
+                    "start_offset": span.start,
+                    "end_offset": span.end,
+                    "prefix": span.prefix,
+                    "suffix": span.suffix,
+                }
+
+
+def _participant_rows(bundle: SeedBundle, meetings: dict[str, int]) -> Any:
+    for meeting in bundle.models("meetings"):
+        for position, participant in enumerate(meeting.participants):
+            yield {
+                "meeting_pk": meetings[meeting.id],
+                "position": position,
+                **participant.model_dump(),
+            }
+
+
+def _sync_parents(
+    conn: Connection, name: str, rows: list[dict[str, Any]], report: LoadReport
+) -> dict[str, int]:
+    """Insert or update rows keyed by slug; return every wanted slug's pk (stale rows stay)."""
+    _sync(conn, name, ("id",), rows, report, delete_stale=False)
+    table = _TABLES[name]
+    wanted = {row["id"] for row in rows}
+    return {slug: pk for pk, slug in conn.execute(select(table.c.pk, table.c.id)) if slug in wanted}
+
+
+def _delete_stale(conn: Connection, name: str, keep: dict[str, int], report: LoadReport) -> None:
+    table = _TABLES[name]
+    stale = [pk for pk, slug in conn.execute(select(table.c.pk, table.c.id)) if slug not in keep]
+    if stale:
+        conn.execute(delete(table).where(table.c.pk.in_(stale)))
+        report.record(name, 0, 0, len(stale))
+
+
+def _sync_children(
+    conn: Connection, name: str, key: Sequence[str], rows: list[dict[str, Any]], report: LoadReport
+) -> None:
+    _sync(conn, name, tuple(key), rows, report, delete_stale=True)
+
+
+def _sync(
+    conn: Connection,
+    name: str,
+    key: tuple[str, ...],
+    rows: list[dict[str, Any]],
+    report: LoadReport,
+    *,
+    delete_stale: bool,
+) -> None:
+    table = _TABLES[name]
+    has_pk = "pk" in table.c
+    columns = [c.name for c in table.c if c.name != "pk"]
+    existing = {tuple(r[k] for k in key): r for r in conn.execute(select(table)).mappings()}
+    inserts, updates = [], 0
+    wanted: set[tuple[Any, ...]] = set()
+    for row in rows:
+        row_key = tuple(row[k] for k in key)
+        wanted.add(row_key)
+        current = existing.get(row_key)
+        if current is None:
+            inserts.append(row)
+            continue
+        changes = {c: row[c] for c in columns if c in row and current[c] != row[c]}
+        if changes:
+            if has_pk:
+                conn.execute(update(table).where(table.c.pk == current["pk"]).values(changes))
+            else:
+                conn.execute(
+                    update(table).where(*[table.c[k] == current[k] for k in key]).values(changes)
+                )
+            updates += 1
+    deleted = 0
+    if delete_stale:
+        for row_key, current in existing.items():
+            if row_key not in wanted:
+                where = (
+                    [table.c.pk == current["pk"]]
+                    if has_pk
+                    else [table.c[k] == current[k] for k in key]
+                )
+                conn.execute(delete(table).where(*where))
+                deleted += 1
+    if inserts:
+        conn.execute(insert(table), inserts)
+    report.record(name, len(inserts), updates, deleted)

@@ -1,0 +1,422 @@
+"""Seed files -> validated models -> cross-reference and citation checks, all without a database.
+
+Every problem is collected, with file, entry, field and line, before anything is loaded: a curator
+sees all of them at once, and a seed with any problem never reaches the loader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from app.models import (
+    CitationSeed,
+    MeetingSeed,
+    MetricSeed,
+    MilestoneSeed,
+    ProvisionSeed,
+    SourceSeed,
+    StatisticSeed,
+)
+from app.seed import strict_yaml
+from app.seed.citations import CitationError, Span, locate_quote
+from app.seed.numbers import FigureSyntaxError, as_decimal, parse_figure
+
+M = TypeVar("M", bound=BaseModel)
+
+# The kinds of seed file, in load order, with the model of one entry.
+KINDS: dict[str, type[BaseModel]] = {
+    "sources": SourceSeed,
+    "metrics": MetricSeed,
+    "statistics": StatisticSeed,
+    "provisions": ProvisionSeed,
+    "meetings": MeetingSeed,
+    "milestones": MilestoneSeed,
+}
+FACT_KINDS = ("statistics", "provisions", "meetings", "milestones")
+
+
+@dataclass(frozen=True)
+class SeedIssue:
+    file: str
+    message: str
+    entry: str | None = None
+    field: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        parts = [where]
+        if self.entry:
+            parts.append(self.entry)
+        if self.field:
+            parts.append(self.field)
+        return ": ".join([*parts, self.message])
+
+
+class SeedError(Exception):
+    """The seed cannot be loaded; `issues` says every reason found."""
+
+    def __init__(self, issues: list[SeedIssue]) -> None:
+        super().__init__("\n".join(str(issue) for issue in issues))
+        self.issues = issues
+
+
+@dataclass
+class Entry:
+    """One validated entry with where it came from, for messages."""
+
+    model: Any
+    file: str
+    index: int
+    document: Any
+
+    @property
+    def label(self) -> str:
+        kind = self.file_kind
+        return f"{kind}[{self.index}] (id={self.model.id})"
+
+    @property
+    def file_kind(self) -> str:
+        return next(k for k, m in KINDS.items() if isinstance(self.model, m))
+
+    def line(self, *path: int | str) -> int | None:
+        return strict_yaml.line_of(self.document, (self.file_kind, self.index, *path))
+
+    def issue(self, message: str, *path: int | str) -> SeedIssue:
+        """A problem with this entry, located at the field `path` names."""
+        return SeedIssue(
+            self.file, message, entry=self.label, field=_dotted(path) or None, line=self.line(*path)
+        )
+
+
+@dataclass
+class SourceText:
+    seed: SourceSeed
+    text: str
+    sha256: str
+
+
+@dataclass
+class SeedBundle:
+    """A seed that passed every check, with each citation already placed in its text."""
+
+    root: Path
+    entries: dict[str, list[Entry]]
+    texts: dict[str, SourceText]
+    spans: dict[tuple[str, str, int], Span] = field(default_factory=dict)
+
+    def models(self, kind: str) -> list[Any]:
+        return [entry.model for entry in self.entries[kind]]
+
+    @property
+    def version(self) -> str:
+        """Digest of everything the seed says: changes when and only when the data does."""
+        digest = hashlib.sha256()
+        for kind in KINDS:
+            for model in sorted(self.models(kind), key=lambda m: m.id):
+                digest.update(kind.encode())
+                digest.update(json.dumps(model.model_dump(mode="json"), sort_keys=True).encode())
+        for source_id in sorted(self.texts):
+            digest.update(self.texts[source_id].sha256.encode())
+        return digest.hexdigest()[:16]
+
+
+def seed_files(root: Path, kind: str) -> list[Path]:
+    """`KIND.yaml` and/or every `KIND/*.yaml`, in a fixed order."""
+    files = []
+    single = root / f"{kind}.yaml"
+    if single.is_file():
+        files.append(single)
+    folder = root / kind
+    if folder.is_dir():
+        files.extend(sorted(folder.glob("*.yaml")))
+    return files
+
+
+def read_seed(root: Path) -> SeedBundle:
+    """Read and check the whole seed under `root`; raise SeedError listing every problem."""
+    issues: list[SeedIssue] = []
+    entries: dict[str, list[Entry]] = {}
+    for kind, model in KINDS.items():
+        entries[kind] = list(_read_kind(root, kind, model, issues))
+    if not any(seed_files(root, "sources")):
+        issues.append(SeedIssue(_rel(root / "sources.yaml", root), "no sources file found"))
+    _check_unique_ids(root, entries, issues)
+    texts = _read_texts(root, entries["sources"], issues)
+    bundle = SeedBundle(root, entries, texts)
+    _check_references(bundle, issues)
+    _place_citations(bundle, issues)
+    _check_figures(bundle, issues)
+    if issues:
+        raise SeedError(issues)
+    return bundle
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _read_kind(
+    root: Path, kind: str, model: type[BaseModel], issues: list[SeedIssue]
+) -> Iterator[Entry]:
+    for path in seed_files(root, kind):
+        name = _rel(path, root)
+        try:
+            document = strict_yaml.load(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            issues.append(SeedIssue(name, f"not valid UTF-8: {exc}"))
+            continue
+        except strict_yaml.StrictYamlError as exc:
+            issues.append(SeedIssue(name, exc.message, line=exc.line))
+            continue
+        if not isinstance(document, dict) or set(document) != {kind}:
+            issues.append(
+                SeedIssue(name, f"the file must be a mapping with the single key '{kind}'", line=1)
+            )
+            continue
+        items = document[kind]
+        if not isinstance(items, list):
+            issues.append(SeedIssue(name, f"'{kind}' must be a list", line=1))
+            continue
+        for index, raw in enumerate(items):
+            entry_id = raw.get("id") if isinstance(raw, dict) else None
+            label = f"{kind}[{index}]" + (f" (id={entry_id})" if entry_id else "")
+            try:
+                parsed = model.model_validate(raw)
+            except ValidationError as exc:
+                for error in exc.errors():
+                    loc = tuple(error["loc"])
+                    issues.append(
+                        SeedIssue(
+                            name,
+                            error["msg"],
+                            entry=label,
+                            field=_dotted(loc) or None,
+                            line=strict_yaml.line_of(document, (kind, index, *loc)),
+                        )
+                    )
+                continue
+            yield Entry(parsed, name, index, document)
+
+
+def _dotted(loc: Iterable[int | str]) -> str:
+    out = ""
+    for step in loc:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+def _check_unique_ids(root: Path, entries: dict[str, list[Entry]], issues: list[SeedIssue]) -> None:
+    for items in entries.values():
+        seen: dict[str, Entry] = {}
+        for entry in items:
+            first = seen.get(entry.model.id)
+            if first is not None:
+                issues.append(
+                    SeedIssue(
+                        entry.file,
+                        f"duplicate id {entry.model.id!r}: already used at "
+                        f"{first.file}:{first.line('id')}",
+                        entry=entry.label,
+                        field="id",
+                        line=entry.line("id"),
+                    )
+                )
+            else:
+                seen[entry.model.id] = entry
+
+
+def _read_texts(root: Path, sources: list[Entry], issues: list[SeedIssue]) -> dict[str, SourceText]:
+    texts: dict[str, SourceText] = {}
+    for entry in sources:
+        seed: SourceSeed = entry.model
+        path = (root / seed.file).resolve()
+        if root.resolve() not in path.parents or not path.is_file():
+            issues.append(
+                SeedIssue(
+                    entry.file,
+                    f"no file {seed.file!r} in the seed directory",
+                    entry=entry.label,
+                    field="file",
+                    line=entry.line("file"),
+                )
+            )
+            continue
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if sha != seed.sha256:
+            issues.append(
+                SeedIssue(
+                    entry.file,
+                    f"the text of {seed.file} has changed: its sha256 is {sha}, the seed records "
+                    f"{seed.sha256}; a changed document is a new source, not an edit",
+                    entry=entry.label,
+                    field="sha256",
+                    line=entry.line("sha256"),
+                )
+            )
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            issues.append(
+                SeedIssue(
+                    entry.file,
+                    f"{seed.file} is not valid UTF-8: {exc}",
+                    entry=entry.label,
+                    field="file",
+                    line=entry.line("file"),
+                )
+            )
+            continue
+        texts[seed.id] = SourceText(seed, text, sha)
+    return texts
+
+
+def _check_references(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
+    metrics = {m.id: m for m in bundle.models("metrics")}
+    statistics = {s.id for s in bundle.models("statistics")}
+    sources = {s.id for s in bundle.models("sources")}
+
+    def dangling(entry: Entry, field_path: tuple[int | str, ...], what: str, ref: str) -> None:
+        issues.append(
+            SeedIssue(
+                entry.file,
+                f"no {what} with id {ref!r}",
+                entry=entry.label,
+                field=_dotted(field_path),
+                line=entry.line(*field_path),
+            )
+        )
+
+    for entry in bundle.entries["statistics"]:
+        stat: StatisticSeed = entry.model
+        metric = metrics.get(stat.metric)
+        if metric is None:
+            dangling(entry, ("metric",), "metric", stat.metric)
+        else:
+            if metric.unit != stat.unit:
+                issues.append(
+                    SeedIssue(
+                        entry.file,
+                        f"unit {stat.unit!r} differs from its metric's unit {metric.unit!r}",
+                        entry=entry.label,
+                        field="unit",
+                        line=entry.line("unit"),
+                    )
+                )
+            if metric.scope is not None and stat.scope not in (None, metric.scope):
+                issues.append(
+                    SeedIssue(
+                        entry.file,
+                        f"scope {stat.scope!r} differs from the scope its metric fixes "
+                        f"({metric.scope!r})",
+                        entry=entry.label,
+                        field="scope",
+                        line=entry.line("scope"),
+                    )
+                )
+        if stat.period_start and stat.period_end and stat.period_end.last < stat.period_start.first:
+            issues.append(
+                SeedIssue(
+                    entry.file,
+                    "period_end is before period_start",
+                    entry=entry.label,
+                    field="period_end",
+                    line=entry.line("period_end"),
+                )
+            )
+    for entry in bundle.entries["provisions"]:
+        for i, ref in enumerate(entry.model.statistic_ids):
+            if ref not in statistics:
+                dangling(entry, ("statistic_ids", i), "statistic", ref)
+    for entry in bundle.entries["meetings"]:
+        meeting: MeetingSeed = entry.model
+        if meeting.end_date and meeting.end_date.last < meeting.start_date.first:
+            issues.append(
+                SeedIssue(
+                    entry.file,
+                    "end_date is before start_date",
+                    entry=entry.label,
+                    field="end_date",
+                    line=entry.line("end_date"),
+                )
+            )
+    for kind in FACT_KINDS:
+        for entry in bundle.entries[kind]:
+            for i, citation in enumerate(entry.model.citations):
+                if citation.source not in sources:
+                    dangling(entry, ("citations", i, "source"), "source", citation.source)
+
+
+def _place_citations(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
+    for kind in FACT_KINDS:
+        for entry in bundle.entries[kind]:
+            citation: CitationSeed
+            for i, citation in enumerate(entry.model.citations):
+                source = bundle.texts.get(citation.source)
+                if source is None:
+                    continue  # reported as a dangling reference or a bad source already
+                try:
+                    span = locate_quote(source.text, citation.quote, citation.occurrence)
+                except CitationError as exc:
+                    issues.append(
+                        SeedIssue(
+                            entry.file,
+                            str(exc),
+                            entry=entry.label,
+                            field=f"citations[{i}].quote",
+                            line=entry.line("citations", i, "quote"),
+                        )
+                    )
+                    continue
+                bundle.spans[(kind, entry.model.id, i)] = span
+
+
+def _check_figures(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
+    for entry in bundle.entries["statistics"]:
+        stat: StatisticSeed = entry.model
+        reported = stat.as_reported
+        if not any(reported in c.quote for c in stat.citations):
+            issues.append(
+                entry.issue(
+                    f"as_reported {reported!r} does not stand inside any of the statistic's quotes",
+                    "as_reported",
+                )
+            )
+        try:
+            figure = parse_figure(reported)
+        except FigureSyntaxError as exc:
+            issues.append(entry.issue(str(exc), "as_reported"))
+            continue
+        if figure.value != as_decimal(stat.value):
+            issues.append(
+                entry.issue(
+                    f"as_reported {reported!r} reads as {figure.value.normalize():f}, "
+                    f"but value is {stat.value!r}",
+                    "value",
+                )
+            )
+        if figure.unit_hint and figure.unit_hint != stat.unit:
+            issues.append(
+                entry.issue(
+                    f"as_reported {reported!r} is in {figure.unit_hint}, but unit is {stat.unit!r}",
+                    "unit",
+                )
+            )
+        if figure.approximate and not stat.approximate:
+            issues.append(
+                entry.issue(
+                    f"as_reported {reported!r} is hedged; set approximate: true", "approximate"
+                )
+            )
