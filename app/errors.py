@@ -115,9 +115,13 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     ]
     names = ", ".join(dict.fromkeys(e["parameter"] for e in errors))
     return problem_response(
-        request, 400, "invalid-parameter", "Invalid request parameter",
-        f"Invalid value for: {names}", errors=errors,
-    )  # fmt: skip
+        request,
+        400,
+        "invalid-parameter",
+        "Invalid request parameter",
+        f"Invalid value for: {names}",
+        errors=errors,
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -132,16 +136,24 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         detail = f"{request.method} is not allowed here; see the Allow header"
         headers = {**headers, "Allow": "GET, HEAD, OPTIONS"}  # every resource is read-only
     return problem_response(
-        request, status, _HTTP_TYPES.get(status, "http-error"), phrase, detail, headers=headers,
-    )  # fmt: skip
+        request,
+        status,
+        _HTTP_TYPES.get(status, "http-error"),
+        phrase,
+        detail,
+        headers=headers,
+    )
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     return problem_response(
-        request, 500, "internal-error", "Internal server error",
+        request,
+        500,
+        "internal-error",
+        "Internal server error",
         "The server failed to answer this request; the failure has been logged.",
-    )  # fmt: skip
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -202,6 +202,9 @@ class HttpConventions:
         if scope["method"] == "OPTIONS" and "access-control-request-method" not in request_headers:
             await self._options(scope, receive, send)
             return
+        head = scope["method"] == "HEAD"
+        if head:  # answered as a GET whose body is dropped, so headers and ETag are the GET's
+            scope = {**scope, "method": "GET"}
         start: Message | None = None
         chunks: list[bytes] = []
 
@@ -214,7 +217,9 @@ class HttpConventions:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
                     assert start is not None
-                    await self._finish(scope, request_headers, start, b"".join(chunks), send)
+                    await self._finish(
+                        scope, request_headers, start, b"".join(chunks), send, head=head
+                    )
                 return
             await send(message)
 
@@ -239,7 +244,14 @@ class HttpConventions:
         await self._finish(scope, Headers(scope=scope), start, bytes(response.body), send)
 
     async def _finish(
-        self, scope: Scope, request_headers: Headers, start: Message, body: bytes, send: Send
+        self,
+        scope: Scope,
+        request_headers: Headers,
+        start: Message,
+        body: bytes,
+        send: Send,
+        *,
+        head: bool = False,
     ) -> None:
         status = start["status"]
         headers = MutableHeaders(raw=list(start["headers"]))
@@ -285,4 +297,4 @@ class HttpConventions:
                 headers["Content-Encoding"] = "gzip"
                 headers["Content-Length"] = str(len(body))
         await send({"type": "http.response.start", "status": status, "headers": headers.raw})
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": b"" if head else body})

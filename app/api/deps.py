@@ -1,6 +1,8 @@
-"""Dependencies: the database connection, paging, sorting, dates and representation choice."""
+"""Dependencies: the database connection, paging, sorting, dates and representation choice.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: FastAPI must see the real annotations of the
+dependencies made inside functions.
+"""
 
 import inspect
 import re
@@ -107,8 +109,13 @@ def list_query(fields: dict[str, SortField], default: str) -> Callable[..., List
         ] = None,
     ) -> ListQuery:
         parsed = parse_sort(sort, fields, default, fields["id"])
-        media_type = CSV if format == "csv" else JSON if format == "json" else (
-            negotiate(request, [JSON, CSV]))  # fmt: skip
+        media_type = (
+            CSV
+            if format == "csv"
+            else JSON
+            if format == "json"
+            else (negotiate(request, [JSON, CSV]))
+        )
         if media_type == CSV:
             return ListQuery(None, parsed, CSV)
         values = decode_cursor(cursor, parsed) if cursor is not None else None

@@ -40,29 +40,50 @@ def _problem(description: str, example: dict[str, Any]) -> dict[str, Any]:
 
 _BAD = _problem(
     "Unknown, repeated or malformed parameter.",
-    {"type": "/problems/invalid-parameter", "title": "Invalid request parameter", "status": 400,
-     "detail": "Parameter 'limit': Input should be less than or equal to 500",
-     "instance": "/v1/statistics",
-     "errors": [{"parameter": "limit", "message": "Input should be less than or equal to 500"}]},
-)  # fmt: skip
+    {
+        "type": "/problems/invalid-parameter",
+        "title": "Invalid request parameter",
+        "status": 400,
+        "detail": "Parameter 'limit': Input should be less than or equal to 500",
+        "instance": "/v1/statistics",
+        "errors": [{"parameter": "limit", "message": "Input should be less than or equal to 500"}],
+    },
+)
 _NOT_FOUND = _problem(
     "No resource with this id.",
-    {"type": "/problems/not-found", "title": "Not found", "status": 404,
-     "detail": "No statistic with id 'nope'", "instance": "/v1/statistics/nope"},
-)  # fmt: skip
+    {
+        "type": "/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "No statistic with id 'nope'",
+        "instance": "/v1/statistics/nope",
+    },
+)
 _NOT_ACCEPTABLE = _problem(
     "The Accept header allows no media type this endpoint produces.",
-    {"type": "/problems/not-acceptable", "title": "Not acceptable", "status": 406,
-     "detail": "This endpoint can produce application/json; the request accepts none.",
-     "instance": "/v1/statistics/x"},
-)  # fmt: skip
+    {
+        "type": "/problems/not-acceptable",
+        "title": "Not acceptable",
+        "status": 406,
+        "detail": "This endpoint can produce application/json; the request accepts none.",
+        "instance": "/v1/statistics/x",
+    },
+)
 
 PROBLEMS: dict[str, dict[int | str, dict[str, Any]]] = {
-    "list": {400: _BAD, 406: _NOT_ACCEPTABLE},
+    "list": {
+        200: {
+            "description": "One page as JSON, or with `Accept: text/csv` or `format=csv` every "
+            "matching item as CSV: nested objects flattened to `a.b` columns, lists of objects to "
+            "`a.0.b`, lists of values joined with `|`.",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+        400: _BAD,
+        406: _NOT_ACCEPTABLE,
+    },
     "detail": {400: _BAD, 404: _NOT_FOUND, 406: _NOT_ACCEPTABLE},
     "plain": {400: _BAD},
 }
-LIST_CSV = {"text/csv": {"schema": {"type": "string"}}}
 
 
 def problem_schemas() -> dict[str, Any]:

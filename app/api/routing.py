@@ -11,6 +11,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from app.errors import InvalidParameter
+from app.http import JSON, negotiate
 
 MAX_QUERY_LENGTH = 4096
 
@@ -19,12 +20,22 @@ class StrictRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         allowed = query_parameter_names(self.dependant)
+        produces = self.media_types()
 
         async def strict_handler(request: Request) -> Response:
             check_query(request, allowed)
+            negotiate(request, produces)
             return await handler(request)
 
         return strict_handler
+
+    def media_types(self) -> list[str]:
+        """What the route's 200 response can be, JSON first unless the route says otherwise."""
+        declared = list(self.responses.get(200, {}).get("content", {}))
+        default = getattr(self.response_class, "media_type", None)
+        if isinstance(default, str) and default not in declared:
+            declared.insert(0, default)
+        return declared or [JSON]
 
 
 def query_parameter_names(dependant: Dependant) -> set[str]:

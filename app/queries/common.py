@@ -60,13 +60,19 @@ def citations_for(
         return grouped
     column = CITATION.c[f"{fact}_pk"]
     stmt = (
-        select(column.label("fact_pk"), SOURCE.c.id.label("source_id"), CITATION.c.quote,
-               CITATION.c.start_offset, CITATION.c.end_offset, CITATION.c.prefix,
-               CITATION.c.suffix)
+        select(
+            column.label("fact_pk"),
+            SOURCE.c.id.label("source_id"),
+            CITATION.c.quote,
+            CITATION.c.start_offset,
+            CITATION.c.end_offset,
+            CITATION.c.prefix,
+            CITATION.c.suffix,
+        )
         .join(SOURCE, SOURCE.c.pk == CITATION.c.source_pk)
         .where(column.in_(list(pks)))
         .order_by(column, CITATION.c.position)
-    )  # fmt: skip
+    )
     for row in conn.execute(stmt).mappings():
         grouped[row["fact_pk"]].append(citation_public(row))
     return grouped

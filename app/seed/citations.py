@@ -11,9 +11,17 @@ from dataclasses import dataclass
 
 CONTEXT = 32
 _FOLD = str.maketrans(
-    {"\u00a0": " ", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-     "\u2014": "-", "\u2026": "..."}
-)  # fmt: skip
+    {
+        "\u00a0": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+    }
+)
 
 
 class CitationError(ValueError):

@@ -43,8 +43,12 @@ _TABLES: dict[str, Table] = {
         "dataset": Dataset,
     }.items()
 }
-_FACT_TABLE = {"statistics": "statistic", "provisions": "provision", "meetings": "meeting",
-               "milestones": "milestone"}  # fmt: skip
+_FACT_TABLE = {
+    "statistics": "statistic",
+    "provisions": "provision",
+    "meetings": "meeting",
+    "milestones": "milestone",
+}
 _LOCK_ID = 0x4B4F5255  # "KORU": serialises concurrent loaders on PostgreSQL
 
 

@@ -28,8 +28,9 @@ from app.queries import meetings as queries
 router = APIRouter(prefix="/v1/meetings", tags=["meetings"], route_class=StrictRoute)
 
 
-@router.get("", response_model=page_of(MeetingPublic), responses=PROBLEMS["list"],
-            summary="List meetings")  # fmt: skip
+@router.get(
+    "", response_model=page_of(MeetingPublic), responses=PROBLEMS["list"], summary="List meetings"
+)
 def list_meetings(
     request: Request,
     conn: ConnectionDep,
@@ -57,8 +58,12 @@ def list_meetings(
     return query.respond(request, items, cursor, "meetings")
 
 
-@router.get("/{meeting_id}", response_model=MeetingPublic, responses=PROBLEMS["detail"],
-            summary="Get a meeting")  # fmt: skip
+@router.get(
+    "/{meeting_id}",
+    response_model=MeetingPublic,
+    responses=PROBLEMS["detail"],
+    summary="Get a meeting",
+)
 def get_meeting(
     conn: ConnectionDep, meeting_id: Annotated[str, Depends(slug_or_404("meeting", "meeting_id"))]
 ) -> Response:

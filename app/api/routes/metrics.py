@@ -17,8 +17,9 @@ from app.queries import metrics as queries
 router = APIRouter(prefix="/v1/metrics", tags=["metrics"], route_class=StrictRoute)
 
 
-@router.get("", response_model=page_of(MetricPublic), responses=PROBLEMS["list"],
-            summary="List metrics")  # fmt: skip
+@router.get(
+    "", response_model=page_of(MetricPublic), responses=PROBLEMS["list"], summary="List metrics"
+)
 def list_metrics(
     request: Request,
     conn: ConnectionDep,
@@ -29,8 +30,12 @@ def list_metrics(
     return query.respond(request, items, cursor, "metrics")
 
 
-@router.get("/{metric_id}", response_model=MetricPublic, responses=PROBLEMS["detail"],
-            summary="Get a metric")  # fmt: skip
+@router.get(
+    "/{metric_id}",
+    response_model=MetricPublic,
+    responses=PROBLEMS["detail"],
+    summary="Get a metric",
+)
 def get_metric(
     conn: ConnectionDep, metric_id: Annotated[str, Depends(slug_or_404("metric", "metric_id"))]
 ) -> Response:

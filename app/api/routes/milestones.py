@@ -27,8 +27,12 @@ from app.queries import milestones as queries
 router = APIRouter(prefix="/v1/milestones", tags=["milestones"], route_class=StrictRoute)
 
 
-@router.get("", response_model=page_of(MilestonePublic), responses=PROBLEMS["list"],
-            summary="List milestones")  # fmt: skip
+@router.get(
+    "",
+    response_model=page_of(MilestonePublic),
+    responses=PROBLEMS["list"],
+    summary="List milestones",
+)
 def list_milestones(
     request: Request,
     conn: ConnectionDep,
@@ -45,8 +49,12 @@ def list_milestones(
     return query.respond(request, items, cursor, "milestones")
 
 
-@router.get("/{milestone_id}", response_model=MilestonePublic, responses=PROBLEMS["detail"],
-            summary="Get a milestone")  # fmt: skip
+@router.get(
+    "/{milestone_id}",
+    response_model=MilestonePublic,
+    responses=PROBLEMS["detail"],
+    summary="Get a milestone",
+)
 def get_milestone(
     conn: ConnectionDep,
     milestone_id: Annotated[str, Depends(slug_or_404("milestone", "milestone_id"))],

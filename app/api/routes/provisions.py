@@ -26,8 +26,12 @@ from app.queries import provisions as queries
 router = APIRouter(prefix="/v1/provisions", tags=["provisions"], route_class=StrictRoute)
 
 
-@router.get("", response_model=page_of(ProvisionPublic), responses=PROBLEMS["list"],
-            summary="List provisions")  # fmt: skip
+@router.get(
+    "",
+    response_model=page_of(ProvisionPublic),
+    responses=PROBLEMS["list"],
+    summary="List provisions",
+)
 def list_provisions(
     request: Request,
     conn: ConnectionDep,
@@ -45,8 +49,12 @@ def list_provisions(
     return query.respond(request, items, cursor, "provisions")
 
 
-@router.get("/{provision_id}", response_model=ProvisionPublic, responses=PROBLEMS["detail"],
-            summary="Get a provision")  # fmt: skip
+@router.get(
+    "/{provision_id}",
+    response_model=ProvisionPublic,
+    responses=PROBLEMS["detail"],
+    summary="Get a provision",
+)
 def get_provision(
     conn: ConnectionDep,
     provision_id: Annotated[str, Depends(slug_or_404("provision", "provision_id"))],

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from app.api.deps import ConnectionDep, ListQuery, code_filter, get_or_404, list_query, slug_or_404
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
-from app.http import TEXT, json_response, negotiate
+from app.http import json_response
 from app.models import SourcePublic
 from app.queries import sources as queries
 
@@ -18,8 +18,9 @@ router = APIRouter(prefix="/v1/sources", tags=["sources"], route_class=StrictRou
 SourceId = Annotated[str, Depends(slug_or_404("source", "source_id"))]
 
 
-@router.get("", response_model=page_of(SourcePublic), responses=PROBLEMS["list"],
-            summary="List sources")  # fmt: skip
+@router.get(
+    "", response_model=page_of(SourcePublic), responses=PROBLEMS["list"], summary="List sources"
+)
 def list_sources(
     request: Request,
     conn: ConnectionDep,
@@ -35,8 +36,12 @@ def list_sources(
     return query.respond(request, items, cursor, "sources")
 
 
-@router.get("/{source_id}", response_model=SourcePublic, responses=PROBLEMS["detail"],
-            summary="Get a source")  # fmt: skip
+@router.get(
+    "/{source_id}",
+    response_model=SourcePublic,
+    responses=PROBLEMS["detail"],
+    summary="Get a source",
+)
 def get_source(conn: ConnectionDep, source_id: SourceId) -> Response:
     """One document's metadata."""
     return json_response(get_or_404(queries.get_source(conn, source_id), "source", source_id))
@@ -45,14 +50,15 @@ def get_source(conn: ConnectionDep, source_id: SourceId) -> Response:
 @router.get(
     "/{source_id}/text",
     response_class=Response,
-    responses={200: {"content": {"text/plain": {}}, "description": "The exact text."},
-               **PROBLEMS["detail"]},
+    responses={
+        200: {"content": {"text/plain": {}}, "description": "The exact text."},
+        **PROBLEMS["detail"],
+    },
     summary="Get a source's exact text",
-)  # fmt: skip
-def get_source_text(request: Request, conn: ConnectionDep, source_id: SourceId) -> Response:
+)
+def get_source_text(conn: ConnectionDep, source_id: SourceId) -> Response:
     """The document's exact UTF-8 bytes; their sha256 is the source's `sha256` (also sent as
     `Digest`-style header `X-Content-SHA256`). Citation offsets count code points in this text."""
-    negotiate(request, [TEXT])
     text, sha = get_or_404(queries.source_text(conn, source_id), "source", source_id)
     return Response(
         text.encode("utf-8"),

@@ -26,8 +26,12 @@ from app.queries import statistics as queries
 router = APIRouter(prefix="/v1/statistics", tags=["statistics"], route_class=StrictRoute)
 
 
-@router.get("", response_model=page_of(StatisticPublic), responses=PROBLEMS["list"],
-            summary="List statistics")  # fmt: skip
+@router.get(
+    "",
+    response_model=page_of(StatisticPublic),
+    responses=PROBLEMS["list"],
+    summary="List statistics",
+)
 def list_statistics(
     request: Request,
     conn: ConnectionDep,
@@ -50,14 +54,19 @@ def list_statistics(
     q: TextFilter = None,
 ) -> Response:
     """Every reported figure with its citations, by metric then period by default."""
-    filters = queries.StatisticFilters(metric, reporter, partner, scope, unit, year, source_id,
-                                 min_value, max_value, q)  # fmt: skip
+    filters = queries.StatisticFilters(
+        metric, reporter, partner, scope, unit, year, source_id, min_value, max_value, q
+    )
     items, cursor = queries.list_statistics(conn, filters, query.page, query.sort)
     return query.respond(request, items, cursor, "statistics")
 
 
-@router.get("/{statistic_id}", response_model=StatisticPublic, responses=PROBLEMS["detail"],
-            summary="Get a statistic")  # fmt: skip
+@router.get(
+    "/{statistic_id}",
+    response_model=StatisticPublic,
+    responses=PROBLEMS["detail"],
+    summary="Get a statistic",
+)
 def get_statistic(
     conn: ConnectionDep,
     statistic_id: Annotated[str, Depends(slug_or_404("statistic", "statistic_id"))],

@@ -1,0 +1,280 @@
+"""The loader's promises: all or nothing, idempotent, exact edits, and every bad seed refused
+with file, entry, field and line, leaving the database exactly as it was."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from app.seed.loader import load_seed
+from app.seed.reader import SeedError, read_seed
+from tests.conftest import SEED_DIR
+from tests.helpers import dump, edit
+
+GOOD_QUOTE = (
+    "quote: the U.S. trade in goods deficit has increased from $13.2 billion to $22.9 billion"
+)
+
+# Each case breaks a copy of the seed in one way: (file, old text, new text, expected field,
+# expected words in the message). The expected file is always the one edited.
+Breakage = tuple[str, str, str, str | None, str]
+BREAKAGES: dict[str, Breakage] = {
+    "quote not in text": (
+        "statistics.yaml",
+        GOOD_QUOTE,
+        GOOD_QUOTE.replace("increased", "grown"),
+        "citations[0].quote",
+        "does not occur",
+    ),
+    "quote differs only in typography": (
+        "meetings.yaml",
+        "countries’ bilateral",
+        "countries' bilateral",
+        "citations[0].quote",
+        "folded",
+    ),
+    "ambiguous quote": (
+        "milestones.yaml",
+        "quote: The U.S.-Korea FTA came into force in March 2012",
+        "quote: KORUS",
+        "citations[0].quote",
+        "occurs",
+    ),
+    "occurrence out of range": (
+        "milestones.yaml",
+        "quote: The U.S.-Korea FTA came into force in March 2012",
+        "quote: The U.S.-Korea FTA came into force in March 2012\n        occurrence: 2",
+        "citations[0].quote",
+        "occurrence 2",
+    ),
+    "as_reported does not match value": (
+        "statistics.yaml",
+        "value: 22900000000",
+        "value: 22800000000",
+        "value",
+        "reads as",
+    ),
+    "as_reported not in a quote": (
+        "statistics.yaml",
+        "as_reported: $22.9 billion",
+        "as_reported: $22.8 billion",
+        "as_reported",
+        "does not stand inside",
+    ),
+    "as_reported unreadable": (
+        "statistics.yaml",
+        "as_reported: $22.9 billion",
+        "as_reported: twenty-two point nine",
+        "as_reported",
+        "not a figure",
+    ),
+    "percent figure with a dollar unit": (
+        "statistics.yaml",
+        "    value: 73\n    unit: percent",
+        "    value: 73\n    unit: USD",
+        "unit",
+        "percent",
+    ),
+    "dangling metric": (
+        "statistics.yaml",
+        "metric: trade-deficit-goods-and-services",
+        "metric: no-such-metric",
+        "metric",
+        "no metric",
+    ),
+    "dangling source": (
+        "milestones.yaml",
+        "source: whitehouse-fact-sheet-2018-03-28",
+        "source: no-such-source",
+        "citations[0].source",
+        "no source",
+    ),
+    "duplicate id": (
+        "statistics.yaml",
+        "id: wh-goods-deficit-2017",
+        "id: wh-goods-deficit-2011",
+        "id",
+        "duplicate id",
+    ),
+    "duplicate key": (
+        "statistics.yaml",
+        "    label: U.S. services trade surplus with Korea in 2016\n",
+        "    label: U.S. services trade surplus with Korea in 2016\n    label: again\n",
+        None,
+        "duplicate key",
+    ),
+    "yaml NO coercion": (
+        "meetings.yaml",
+        "country: KOR, lead",
+        "country: NO, lead",
+        None,
+        "would be read as bool",
+    ),
+    "yaml octal coercion": (
+        "provisions.yaml",
+        "deadline: 2041",
+        "deadline: 0201",
+        None,
+        "would be read as int",
+    ),
+    "malformed yaml": ("metrics.yaml", "  - id: exports\n", "  - id: [exports\n", None, "expected"),
+    "missing citations": (
+        "milestones.yaml",
+        "    citations:\n      - source: whitehouse-fact-sheet-2018-03-28\n",
+        "    other:\n      - source: whitehouse-fact-sheet-2018-03-28\n",
+        "citations",
+        "Field required",
+    ),
+    "bad date": (
+        "meetings.yaml",
+        "start_date: 2017-10-04",
+        "start_date: 2017-10-44",
+        "start_date",
+        "not a real date",
+    ),
+    "unknown field": (
+        "metrics.yaml",
+        "    unit: rank\n",
+        "    unit: rank\n    colour: red\n",
+        "colour",
+        "Extra inputs",
+    ),
+}
+
+
+def _break(seed: Path, case: Breakage) -> None:
+    file, old, new, _, _ = case
+    edit(seed / file, old, new)
+
+
+@pytest.mark.parametrize("name", sorted(BREAKAGES))
+def test_each_bad_seed_is_refused_precisely(name: str, seed_copy: Path, engine: Engine) -> None:
+    load_seed(engine, read_seed(SEED_DIR))
+    before = dump(engine)
+    case = BREAKAGES[name]
+    _break(seed_copy, case)
+    with pytest.raises(SeedError) as caught:
+        load_seed(engine, read_seed(seed_copy))
+    assert dump(engine) == before
+    file, _, _, field, words = case
+    matching = [
+        i
+        for i in caught.value.issues
+        if i.file == f"seed/{file}" and words in i.message and (field is None or i.field == field)
+    ]
+    assert matching, "\n".join(map(str, caught.value.issues))
+    assert all(i.line is not None for i in matching)
+
+
+def test_a_changed_source_text_is_refused(seed_copy: Path) -> None:
+    text = seed_copy / "sources" / "003_a106b0ef6c4da2a3.txt"
+    text.write_bytes(text.read_bytes().replace(b"Seoul", b"Busan", 1))
+    with pytest.raises(SeedError) as caught:
+        read_seed(seed_copy)
+    issue = next(i for i in caught.value.issues if i.field == "sha256")
+    assert issue.file == "seed/sources.yaml" and "has changed" in issue.message
+
+
+def test_load_is_idempotent_and_keeps_ids(engine: Engine) -> None:
+    bundle = read_seed(SEED_DIR)
+    first = load_seed(engine, bundle)
+    assert first.changed
+    before = dump(engine)
+    second = load_seed(engine, read_seed(SEED_DIR))
+    assert not second.changed
+    assert all(not any(c.values()) for c in second.counts.values())
+    assert dump(engine) == before
+
+
+def test_an_edit_changes_exactly_what_was_edited(engine: Engine, seed_copy: Path) -> None:
+    load_seed(engine, read_seed(seed_copy))
+    before = dump(engine)
+    edit(
+        seed_copy / "statistics.yaml",
+        "label: U.S. goods exports to South Korea in 2016",
+        "label: U.S. goods exports to Korea, 2016",
+    )
+    report = load_seed(engine, read_seed(seed_copy))
+    after = dump(engine)
+    assert report.counts["statistic"] == {"inserted": 0, "updated": 1, "deleted": 0}
+    changed = {t for t in before if before[t] != after[t]}
+    assert changed == {"statistic", "dataset"}
+    removed = set(before["statistic"]) - set(after["statistic"])
+    added = set(after["statistic"]) - set(before["statistic"])
+    assert len(removed) == len(added) == 1
+    old_row, new_row = removed.pop(), added.pop()
+    assert [a for a, b in zip(old_row, new_row, strict=True) if a != b] == [
+        "U.S. goods exports to South Korea in 2016"
+    ]
+
+
+def test_removing_a_fact_removes_it_and_its_citations(engine: Engine, seed_copy: Path) -> None:
+    load_seed(engine, read_seed(seed_copy))
+    before = dump(engine)
+    text = (seed_copy / "milestones.yaml").read_text(encoding="utf-8")
+    cut = text.index("  - id: section-232-tariffs-announced")
+    (seed_copy / "milestones.yaml").write_text(text[:cut], encoding="utf-8")
+    report = load_seed(engine, read_seed(seed_copy))
+    after = dump(engine)
+    assert report.counts["milestone"]["deleted"] == 1
+    assert len(after["milestone"]) == len(before["milestone"]) - 1
+    assert len(after["citation"]) == len(before["citation"]) - 1
+
+
+def test_a_failing_load_changes_nothing(engine: Engine, seed_copy: Path) -> None:
+    load_seed(engine, read_seed(SEED_DIR))
+    before = dump(engine)
+    edit(
+        seed_copy / "statistics.yaml",
+        "label: U.S. goods exports to South Korea in 2016",
+        "label: changed",
+    )
+    bundle = read_seed(seed_copy)
+    # A fault after the first writes: a citation pointing at a source the database lacks.
+    bundle.entries["sources"] = bundle.entries["sources"][:-1]
+    with pytest.raises(KeyError):
+        load_seed(engine, bundle)
+    assert dump(engine) == before
+
+
+def _cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args, "--database-url", database_url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_cli_refuses_a_bad_seed_and_leaves_the_database(
+    engine: Engine, migrated_url: str, seed_copy: Path
+) -> None:
+    assert _cli("load", database_url=migrated_url).returncode == 0
+    before = dump(engine)
+    _break(seed_copy, BREAKAGES["quote not in text"])
+    _break(seed_copy, BREAKAGES["dangling metric"])
+    result = _cli("load", "--seed-dir", str(seed_copy), database_url=migrated_url)
+    assert result.returncode == 1
+    assert "seed/statistics.yaml:" in result.stderr
+    assert "citations[0].quote" in result.stderr and "no metric" in result.stderr
+    assert "2 problem(s)" in result.stderr
+    assert dump(engine) == before
+
+
+def test_cli_check_needs_no_database(seed_copy: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "check", "--seed-dir", str(seed_copy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path}/absent/x.db"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "seed OK" in result.stdout
+    assert not (tmp_path / "absent").exists()
