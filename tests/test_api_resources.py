@@ -185,3 +185,10 @@ def test_provisions_link_their_statistics(client: TestClient) -> None:
 def test_metrics_count_their_statistics(client: TestClient) -> None:
     for metric in walk(client, "/v1/metrics"):
         assert metric["statistic_count"] == len(walk(client, "/v1/statistics", metric=metric["id"]))
+
+
+def test_a_metric_that_fixes_scope_gives_it_to_its_statistics(client: TestClient) -> None:
+    metrics = {m["id"]: m for m in walk(client, "/v1/metrics")}
+    fixed = [s for s in walk(client, "/v1/statistics") if metrics[s["metric"]]["scope"]]
+    assert fixed
+    assert all(s["scope"] == metrics[s["metric"]]["scope"] for s in fixed)

@@ -315,7 +315,9 @@ def _check_references(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
                         line=entry.line("unit"),
                     )
                 )
-            if metric.scope is not None and stat.scope not in (None, metric.scope):
+            if metric.scope is not None and stat.scope is None:
+                stat.scope = metric.scope  # the metric fixes it; say so on the statistic too
+            elif metric.scope is not None and stat.scope != metric.scope:
                 issues.append(
                     SeedIssue(
                         entry.file,
