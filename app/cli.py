@@ -53,9 +53,33 @@ def _read(seed_dir: Path | None):  # type: ignore[no-untyped-def]
 
 
 @cli.command()
-def check(seed_dir: SeedDir = None) -> None:
-    """Validate the seed (every quote, figure and reference) without touching a database."""
+def check(
+    seed_dir: SeedDir = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
+) -> None:
+    """Validate the seed (every quote, figure, reference and figure mention) without a database.
+
+    Lists every figure mention of every source with the fact that cites it or the reason it is
+    left out; fails on any problem, an uncovered mention included."""
+    from app.seed.reader import coverage
+
     bundle = _read(seed_dir)
+    if not quiet:
+        for source_id in bundle.texts:
+            report = coverage(bundle, source_id)
+            out.print(f"{source_id}: {len(report.mentions)} figure mentions", highlight=False)
+            for item in report.mentions:
+                m = item.mention
+                what = (
+                    ", ".join(f"{kind} {fact_id}" for kind, fact_id in item.facts)
+                    if item.status == "cited"
+                    else f"excluded: {item.reason}"
+                )
+                out.print(
+                    f"  {m.start:>5}-{m.end:<5} {m.kind:<8} {m.text!r:<22} {what}",
+                    markup=False,
+                    highlight=False,
+                )
     counts = ", ".join(f"{len(v)} {k}" for k, v in bundle.entries.items())
     out.print(f"seed OK: {counts}; {len(bundle.spans)} citations placed; version {bundle.version}")
 

@@ -16,7 +16,7 @@ from tests.conftest import SEED_DIR
 from tests.helpers import dump, edit
 
 GOOD_QUOTE = (
-    "quote: the U.S. trade in goods deficit has increased from $13.2 billion to $22.9 billion"
+    'quote: "the U.S. trade in goods deficit has increased from $13.2 billion to $22.9 billion"'
 )
 
 # Each case breaks a copy of the seed in one way: (file, old text, new text, expected field,
@@ -39,15 +39,15 @@ BREAKAGES: dict[str, Breakage] = {
     ),
     "ambiguous quote": (
         "milestones.yaml",
-        "quote: The U.S.-Korea FTA came into force in March 2012",
+        'quote: "The U.S.-Korea FTA came into force in March 2012"',
         "quote: KORUS",
         "citations[0].quote",
         "occurs",
     ),
     "occurrence out of range": (
         "milestones.yaml",
-        "quote: The U.S.-Korea FTA came into force in March 2012",
-        "quote: The U.S.-Korea FTA came into force in March 2012\n        occurrence: 2",
+        'quote: "The U.S.-Korea FTA came into force in March 2012"',
+        'quote: "The U.S.-Korea FTA came into force in March 2012"\n        occurrence: 2',
         "citations[0].quote",
         "occurrence 2",
     ),
@@ -87,10 +87,10 @@ BREAKAGES: dict[str, Breakage] = {
         "no metric",
     ),
     "dangling source": (
-        "milestones.yaml",
-        "source: whitehouse-fact-sheet-2018-03-28",
+        "exclusions.yaml",
+        "source: ictsd-bridges-2017-07-06",
         "source: no-such-source",
-        "citations[0].source",
+        "source",
         "no source",
     ),
     "duplicate id": (
@@ -195,7 +195,7 @@ def test_an_edit_changes_exactly_what_was_edited(engine: Engine, seed_copy: Path
     before = dump(engine)
     edit(
         seed_copy / "statistics.yaml",
-        "label: U.S. goods exports to South Korea in 2016",
+        "label: U.S. goods exports to Korea in 2016",
         "label: U.S. goods exports to Korea, 2016",
     )
     report = load_seed(engine, read_seed(seed_copy))
@@ -208,7 +208,7 @@ def test_an_edit_changes_exactly_what_was_edited(engine: Engine, seed_copy: Path
     assert len(removed) == len(added) == 1
     old_row, new_row = removed.pop(), added.pop()
     assert [a for a, b in zip(old_row, new_row, strict=True) if a != b] == [
-        "U.S. goods exports to South Korea in 2016"
+        "U.S. goods exports to Korea in 2016"
     ]
 
 
@@ -216,8 +216,9 @@ def test_removing_a_fact_removes_it_and_its_citations(engine: Engine, seed_copy:
     load_seed(engine, read_seed(seed_copy))
     before = dump(engine)
     text = (seed_copy / "milestones.yaml").read_text(encoding="utf-8")
-    cut = text.index("  - id: section-232-tariffs-announced")
-    (seed_copy / "milestones.yaml").write_text(text[:cut], encoding="utf-8")
+    start = text.index("  - id: section-232-tariffs-announced-2018-03-08")
+    end = text.index("  - id: amended-korus-announced-2018-03-28")
+    (seed_copy / "milestones.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
     report = load_seed(engine, read_seed(seed_copy))
     after = dump(engine)
     assert report.counts["milestone"]["deleted"] == 1
@@ -230,7 +231,7 @@ def test_a_failing_load_changes_nothing(engine: Engine, seed_copy: Path) -> None
     before = dump(engine)
     edit(
         seed_copy / "statistics.yaml",
-        "label: U.S. goods exports to South Korea in 2016",
+        "label: U.S. goods exports to Korea in 2016",
         "label: changed",
     )
     bundle = read_seed(seed_copy)

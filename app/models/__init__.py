@@ -3,6 +3,7 @@
 from app.models.base import metadata
 from app.models.citation import Citation, CitationPublic, CitationSeed
 from app.models.dataset import Dataset
+from app.models.exclusion import Exclusion, ExclusionSeed
 from app.models.meeting import (
     Meeting,
     MeetingPublic,
@@ -21,6 +22,8 @@ __all__ = [
     "CitationPublic",
     "CitationSeed",
     "Dataset",
+    "Exclusion",
+    "ExclusionSeed",
     "Meeting",
     "MeetingPublic",
     "MeetingSeed",

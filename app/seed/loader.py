@@ -17,6 +17,7 @@ from app.dates import PartialDate
 from app.models import (
     Citation,
     Dataset,
+    Exclusion,
     Meeting,
     Metric,
     Milestone,
@@ -41,6 +42,7 @@ _TABLES: dict[str, Table] = {
         "participant": Participant,
         "provision_statistic": ProvisionStatistic,
         "dataset": Dataset,
+        "coverage_exclusion": Exclusion,
     }.items()
 }
 _FACT_TABLE = {
@@ -134,6 +136,16 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
             }
             for p in bundle.models("provisions")
             for sid in dict.fromkeys(p.statistic_ids)
+        ],
+        report,
+    )
+    _sync_children(
+        conn,
+        "coverage_exclusion",
+        ("id",),
+        [
+            {**e.model_dump(exclude={"source"}), "source_pk": sources[e.source]}
+            for e in bundle.models("exclusions")
         ],
         report,
     )

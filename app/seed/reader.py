@@ -15,8 +15,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from app.analysis.coverage import CitedSpan, CoverageReport, Exclusion, cover
 from app.models import (
     CitationSeed,
+    ExclusionSeed,
     MeetingSeed,
     MetricSeed,
     MilestoneSeed,
@@ -38,6 +40,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "provisions": ProvisionSeed,
     "meetings": MeetingSeed,
     "milestones": MilestoneSeed,
+    "exclusions": ExclusionSeed,
 }
 FACT_KINDS = ("statistics", "provisions", "meetings", "milestones")
 
@@ -154,6 +157,7 @@ def read_seed(root: Path) -> SeedBundle:
     _check_references(bundle, issues)
     _place_citations(bundle, issues)
     _check_figures(bundle, issues)
+    _check_coverage(bundle, issues)
     if issues:
         raise SeedError(issues)
     return bundle
@@ -359,6 +363,9 @@ def _check_references(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
             for i, citation in enumerate(entry.model.citations):
                 if citation.source not in sources:
                     dangling(entry, ("citations", i, "source"), "source", citation.source)
+    for entry in bundle.entries["exclusions"]:
+        if entry.model.source not in sources:
+            dangling(entry, ("source",), "source", entry.model.source)
 
 
 def _place_citations(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
@@ -401,7 +408,8 @@ def _check_figures(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
         except FigureSyntaxError as exc:
             issues.append(entry.issue(str(exc), "as_reported"))
             continue
-        if figure.value != as_decimal(stat.value):
+        # the sign follows the metric's convention; the text gives direction in words ("a drop of")
+        if figure.value != abs(as_decimal(stat.value)):
             issues.append(
                 entry.issue(
                     f"as_reported {reported!r} reads as {figure.value.normalize():f}, "
@@ -420,5 +428,63 @@ def _check_figures(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
             issues.append(
                 entry.issue(
                     f"as_reported {reported!r} is hedged; set approximate: true", "approximate"
+                )
+            )
+
+
+def cited_spans(bundle: SeedBundle, source_id: str) -> list[CitedSpan]:
+    """Every placed citation of one source, with the fact it belongs to."""
+    spans = []
+    for kind in FACT_KINDS:
+        for model in bundle.models(kind):
+            for i, citation in enumerate(model.citations):
+                span = bundle.spans.get((kind, model.id, i))
+                if citation.source == source_id and span is not None:
+                    spans.append(
+                        CitedSpan(
+                            span.start,
+                            span.end,
+                            kind[:-1],
+                            model.id,
+                            getattr(model, "as_reported", None),
+                        )
+                    )
+    return spans
+
+
+def coverage(bundle: SeedBundle, source_id: str) -> CoverageReport:
+    exclusions = [
+        Exclusion(e.model.mention, e.model.reason, e.model.occurrence, e.index)
+        for e in bundle.entries["exclusions"]
+        if e.model.source == source_id
+    ]
+    return cover(bundle.texts[source_id].text, cited_spans(bundle, source_id), exclusions)
+
+
+def _check_coverage(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
+    if issues:
+        return  # coverage is only meaningful once every citation is placed
+    exclusions = {e.index: e for e in bundle.entries["exclusions"]}
+    for source_id, source in bundle.texts.items():
+        report = coverage(bundle, source_id)
+        name = _rel(bundle.root / source.seed.file, bundle.root)
+        for item in report.uncovered:
+            m = item.mention
+            line = source.text.count("\n", 0, m.start) + 1
+            issues.append(
+                SeedIssue(
+                    name,
+                    f"figure {m.text!r} ({m.kind}) is cited by no fact: cite it in a statistic "
+                    f"whose as_reported contains it, or add an exclusion for source {source_id} "
+                    "with the reason it is left out",
+                    line=line,
+                )
+            )
+        for unused in report.unused_exclusions:
+            entry = exclusions[unused.index]
+            issues.append(
+                entry.issue(
+                    f"no uncited mention {unused.mention!r} in {source_id}: the exclusion is stale",
+                    "mention",
                 )
             )

@@ -12,6 +12,8 @@ from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.http import json_response
 from app.models import SourcePublic
+from app.models.coverage import CoveragePublic
+from app.queries import coverage as coverage_queries
 from app.queries import sources as queries
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"], route_class=StrictRoute)
@@ -65,3 +67,17 @@ def get_source_text(conn: ConnectionDep, source_id: SourceId) -> Response:
         media_type="text/plain; charset=utf-8",
         headers={"X-Content-SHA256": sha},
     )
+
+
+@router.get(
+    "/{source_id}/coverage",
+    response_model=CoveragePublic,
+    responses=PROBLEMS["detail"],
+    summary="Get a source's figure coverage",
+)
+def get_source_coverage(conn: ConnectionDep, source_id: SourceId) -> Response:
+    """Every figure mention the scanner finds in the text (money, percentages, counts, ranks,
+    multiples), each with its span and the facts that cite it, or the curator's reason for
+    leaving it out. A loaded seed has no `uncovered` mention: the loader refuses one."""
+    found = coverage_queries.source_coverage(conn, source_id)
+    return json_response(get_or_404(found, "source", source_id))

@@ -1,0 +1,1 @@
+"""Analysis over loaded facts: pure functions, shared by the loader, the CLI and the API."""

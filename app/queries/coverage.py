@@ -1,0 +1,73 @@
+"""A source's coverage, computed from what is loaded with the same function `check` uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from app.analysis.coverage import CitedSpan, Exclusion, cover
+from app.models import Exclusion as ExclusionRow
+from app.models import Meeting, Milestone, Provision, Statistic
+from app.queries.common import CITATION, SOURCE
+
+EXCLUSION = ExclusionRow.__table__  # type: ignore[attr-defined]
+_FACTS = {
+    "statistic": Statistic.__table__,  # type: ignore[attr-defined]
+    "provision": Provision.__table__,  # type: ignore[attr-defined]
+    "meeting": Meeting.__table__,  # type: ignore[attr-defined]
+    "milestone": Milestone.__table__,  # type: ignore[attr-defined]
+}
+_PATHS = {"statistic": "statistics", "provision": "provisions", "meeting": "meetings",
+          "milestone": "milestones"}  # fmt: skip
+
+
+def source_coverage(conn: Connection, source_id: str) -> dict[str, Any] | None:
+    source = conn.execute(
+        select(SOURCE.c.pk, SOURCE.c.text).where(SOURCE.c.id == source_id)
+    ).first()
+    if source is None:
+        return None
+    spans: list[CitedSpan] = []
+    for fact, table in _FACTS.items():
+        columns = [CITATION.c.start_offset, CITATION.c.end_offset, table.c.id]
+        if fact == "statistic":
+            columns.append(table.c.as_reported)
+        stmt = (
+            select(*columns)
+            .join(table, table.c.pk == CITATION.c[f"{fact}_pk"])
+            .where(CITATION.c.source_pk == source.pk)
+        )
+        for row in conn.execute(stmt):
+            spans.append(CitedSpan(row[0], row[1], fact, row[2], row[3] if len(row) > 3 else None))
+    exclusions = [
+        Exclusion(row.mention, row.reason, row.occurrence, row.pk)
+        for row in conn.execute(
+            select(EXCLUSION).where(EXCLUSION.c.source_pk == source.pk).order_by(EXCLUSION.c.pk)
+        )
+    ]
+    report = cover(source.text, spans, exclusions)
+    mentions = [
+        {
+            "text": c.mention.text,
+            "kind": c.mention.kind,
+            "start": c.mention.start,
+            "end": c.mention.end,
+            "approximate": c.mention.approximate,
+            "year": c.mention.year,
+            "status": c.status,
+            "facts": [{"type": t, "id": i, "url": f"/v1/{_PATHS[t]}/{i}"} for t, i in c.facts],
+            "reason": c.reason,
+        }
+        for c in report.mentions
+    ]
+    summary = {"mentions": len(mentions)} | {
+        status: sum(1 for m in mentions if m["status"] == status)
+        for status in ("cited", "excluded", "uncovered")
+    }
+    return {
+        "source_id": source_id,
+        "url": f"/v1/sources/{source_id}/coverage",
+        "summary": summary,
+        "mentions": mentions,
+    }

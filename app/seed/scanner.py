@@ -1,0 +1,118 @@
+"""The figure scanner: every figure mention in a text, with its span.
+
+A mention is money ("$27.6 billion", "US$27.7 billion"), a percentage ("73 percent", "70%"), a
+count ("25,000", "almost 1000", "two specials sessions") or a rank or multiple ("sixth-largest",
+"doubled"). Numbers that are parts of dates (day numbers, bare years), of URLs, or of names
+("Section 232", "G20") are not figures. A year in the same sentence as a figure is reported as the
+year bound to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from app.seed.numbers import FIGURE, HEDGES
+
+Kind = Literal["money", "percent", "count", "rank", "multiple"]
+
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATE_BEFORE = re.compile(_MONTHS + r"[ \u00a0]+$")  # "Jan. 5", "August 22"
+_DATE_AFTER = re.compile(r"^(?:[ \u00a0]*[-–][ \u00a0]*\d{1,2})?[ \u00a0]+" + _MONTHS + r"\b")
+_NAME_BEFORE = re.compile(r"(?:Section|Title|Article|Chapter|No\.|G|/|#)[ \u00a0]?$")
+_YEAR = re.compile(r"(?<![\w$.,])(?:19|20)\d{2}(?![\w%])")
+_WORDS = re.compile(
+    r"\b(?:(?P<rank>second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
+    r"(?=[ \u00a0-]largest)|(?P<multiple>doubled?|doubling|tripled?|twice)|"
+    r"(?P<count>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty))\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"(?:" + "|".join(h.replace(" ", r"[ \u00a0]") for h in HEDGES) + r")[ \u00a0]$", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bU\.S)(?<!\bNo)[.!?](?=\s)|\n")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    kind: Kind
+    approximate: bool
+    year: int | None
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right_match = _SENTENCE_END.search(text, end)
+    return left, right_match.start() if right_match else len(text)
+
+
+def _bound_year(text: str, start: int, end: int) -> int | None:
+    left, right = _sentence(text, start, end)
+    years = [
+        (abs(m.start() - start), int(m.group()))
+        for m in _YEAR.finditer(text, left, right)
+        if not (m.start() >= start and m.end() <= end)
+    ]
+    return min(years)[1] if years else None
+
+
+def _is_not_a_figure(text: str, match: re.Match[str]) -> bool:
+    number = match.group("number")
+    start, end = match.start(), match.end()
+    if match.group("currency") or match.group("percent") or match.group("scale"):
+        return False
+    before, after = text[max(0, start - 12) : start], text[end : end + 14]
+    if re.fullmatch(r"(?:19|20)\d{2}", number):
+        return True  # a bare year is a date, not a quantity
+    if _DATE_BEFORE.search(before) or _DATE_AFTER.match(after):
+        return True
+    if _NAME_BEFORE.search(before) or re.match(r"[\w/]", after[:1] or " "):
+        return True
+    token_start = text.rfind(" ", 0, start) + 1
+    return "://" in text[token_start:end] or text[token_start:start].count("/") > 0
+
+
+def scan(text: str) -> list[Mention]:
+    """Every figure mention in `text`, in order of position."""
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for match in FIGURE.finditer(text):
+        if _is_not_a_figure(text, match):
+            continue
+        start, end = match.start(), match.end()
+        while end > start and text[end - 1] in " \u00a0":
+            end -= 1
+        kind: Kind = (
+            "money" if match.group("currency") else "percent" if match.group("percent") else "count"
+        )
+        hedged = bool(_HEDGE.search(text[max(0, start - 16) : start]))
+        found.append(
+            Mention(start, end, text[start:end], kind, hedged, _bound_year(text, start, end))
+        )
+        taken.append((start, end))
+    for match in _WORDS.finditer(text):
+        start, end = match.span()
+        if any(a <= start < b for a, b in taken):
+            continue
+        if match.group("count") and (
+            re.search(r"\bthe[ \u00a0]$", text[max(0, start - 4) : start], re.IGNORECASE)
+            or text.startswith("-way", end)
+        ):
+            continue  # "the two countries" means both; "two-way trade" is a kind of trade
+        kind = "rank" if match.group("rank") else "multiple" if match.group("multiple") else "count"
+        hedged = bool(_HEDGE.search(text[max(0, start - 16) : start]))
+        found.append(
+            Mention(start, end, text[start:end], kind, hedged, _bound_year(text, start, end))
+        )
+    return sorted(found, key=lambda m: m.key)
