@@ -80,6 +80,20 @@ def check(
                     markup=False,
                     highlight=False,
                 )
+    if not quiet:
+        out.print("arithmetic checks:", highlight=False)
+        for check_id, result in bundle.checks.items():
+            style = "green" if result.status == "consistent" else "bold red"
+            out.print(f"  [{style}]{result.status:<12}[/{style}] {check_id}", highlight=False)
+            out.print(f"      {result.explanation}", markup=False, highlight=False, soft_wrap=True)
+        for d in bundle.discrepancies:
+            out.print(
+                f"discrepancy {d.id}: {d.assessment}, spread {d.relative_spread:.2%}: "
+                + ", ".join(f"{m.id} {m.as_reported}" for m in d.members),
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
     counts = ", ".join(f"{len(v)} {k}" for k, v in bundle.entries.items())
     out.print(f"seed OK: {counts}; {len(bundle.spans)} citations placed; version {bundle.version}")
 

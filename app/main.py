@@ -15,7 +15,16 @@ from sqlalchemy import select
 
 from app import schema
 from app.api.responses import problem_schemas
-from app.api.routes import health, meetings, metrics, milestones, provisions, sources, statistics
+from app.api.routes import (
+    analysis,
+    health,
+    meetings,
+    metrics,
+    milestones,
+    provisions,
+    sources,
+    statistics,
+)
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import PROBLEM_TYPES, NotFound, install_error_handlers
@@ -78,7 +87,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or get_settings()
     install_error_handlers(app)
-    for module in (health, sources, metrics, statistics, provisions, meetings, milestones):
+    for module in (
+        health,
+        sources,
+        metrics,
+        statistics,
+        provisions,
+        meetings,
+        milestones,
+        analysis,
+    ):
         app.include_router(module.router)
 
     @app.get("/problems/{problem_type}", tags=["health"], summary="Describe a problem type")

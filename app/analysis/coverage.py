@@ -57,10 +57,12 @@ def _norm(value: str) -> str:
 def _citing(mention: Mention, spans: Iterable[CitedSpan]) -> list[tuple[str, str]]:
     inside = [s for s in spans if s.start <= mention.start and mention.end <= s.end]
     statistics = [
-        s for s in inside
-        if s.fact_type == "statistic" and s.as_reported
+        s
+        for s in inside
+        if s.fact_type == "statistic"
+        and s.as_reported
         and _norm(mention.text) in _norm(s.as_reported)
-    ]  # fmt: skip
+    ]
     chosen = statistics or ([] if mention.kind in STRICT_KINDS else inside)
     return list(dict.fromkeys((s.fact_type, s.fact_id) for s in chosen))
 
@@ -78,10 +80,13 @@ def cover(text: str, spans: list[CitedSpan], exclusions: list[Exclusion]) -> Cov
             result.append(Covered(mention, "cited", facts))
             continue
         match = next(
-            (e for e in exclusions
-             if e.mention == mention.text and e.occurrence in (None, seen[mention.text])),
+            (
+                e
+                for e in exclusions
+                if e.mention == mention.text and e.occurrence in (None, seen[mention.text])
+            ),
             None,
-        )  # fmt: skip
+        )
         if match is not None:
             used.add(match.index)
             result.append(Covered(mention, "excluded", reason=match.reason))

@@ -1,5 +1,13 @@
 """Every table and public model; importing this registers all tables on the metadata."""
 
+from app.models.analysis import (
+    ArithmeticCheck,
+    CheckPublic,
+    CheckSeed,
+    Discrepancy,
+    DiscrepancyNoteSeed,
+    DiscrepancyPublic,
+)
 from app.models.base import metadata
 from app.models.citation import Citation, CitationPublic, CitationSeed
 from app.models.dataset import Dataset
@@ -18,10 +26,16 @@ from app.models.source import Source, SourcePublic, SourceSeed
 from app.models.statistic import Statistic, StatisticPublic, StatisticSeed
 
 __all__ = [
+    "ArithmeticCheck",
+    "CheckPublic",
+    "CheckSeed",
     "Citation",
     "CitationPublic",
     "CitationSeed",
     "Dataset",
+    "Discrepancy",
+    "DiscrepancyNoteSeed",
+    "DiscrepancyPublic",
     "Exclusion",
     "ExclusionSeed",
     "Meeting",

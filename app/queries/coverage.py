@@ -18,8 +18,12 @@ _FACTS = {
     "meeting": Meeting.__table__,  # type: ignore[attr-defined]
     "milestone": Milestone.__table__,  # type: ignore[attr-defined]
 }
-_PATHS = {"statistic": "statistics", "provision": "provisions", "meeting": "meetings",
-          "milestone": "milestones"}  # fmt: skip
+_PATHS = {
+    "statistic": "statistics",
+    "provision": "provisions",
+    "meeting": "meetings",
+    "milestone": "milestones",
+}
 
 
 def source_coverage(conn: Connection, source_id: str) -> dict[str, Any] | None:

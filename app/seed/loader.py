@@ -13,8 +13,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, insert, select, text, update
 
+from app.analysis.arithmetic import CheckResult
+from app.analysis.discrepancies import Discrepancy
 from app.dates import PartialDate
 from app.models import (
+    ArithmeticCheck,
     Citation,
     Dataset,
     Exclusion,
@@ -27,6 +30,7 @@ from app.models import (
     Source,
     Statistic,
 )
+from app.models import Discrepancy as DiscrepancyTable
 from app.seed.reader import FACT_KINDS, SeedBundle
 
 _TABLES: dict[str, Table] = {
@@ -43,6 +47,8 @@ _TABLES: dict[str, Table] = {
         "provision_statistic": ProvisionStatistic,
         "dataset": Dataset,
         "coverage_exclusion": Exclusion,
+        "arithmetic_check": ArithmeticCheck,
+        "discrepancy": DiscrepancyTable,
     }.items()
 }
 _FACT_TABLE = {
@@ -108,6 +114,24 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
         step(kind)
         rows = [_fact_row(kind, model, metrics) for model in bundle.models(kind)]
         fact_pks[kind] = _sync_parents(conn, _FACT_TABLE[kind], rows, report)
+    step("analysis")
+    _sync_children(
+        conn,
+        "arithmetic_check",
+        ("id",),
+        [
+            _check_row(check_id, result, bundle, fact_pks["statistics"])
+            for check_id, result in bundle.checks.items()
+        ],
+        report,
+    )
+    _sync_children(
+        conn,
+        "discrepancy",
+        ("id",),
+        [_discrepancy_row(d, metrics) for d in bundle.discrepancies],
+        report,
+    )
     for kind in FACT_KINDS:
         _delete_stale(conn, _FACT_TABLE[kind], fact_pks[kind], report)
     step("citations")
@@ -151,6 +175,51 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
     )
     _delete_stale(conn, "metric", metrics, report)
     _delete_stale(conn, "source", sources, report)
+
+
+def _check_row(
+    check_id: str, result: CheckResult, bundle: SeedBundle, statistics: dict[str, int]
+) -> dict[str, Any]:
+    note = next(c.note for c in bundle.models("checks") if c.id == check_id)
+    return {
+        "id": check_id,
+        "kind": result.kind,
+        "claim_pk": statistics[result.claim_id],
+        "input_ids": result.input_ids,
+        "stated": result.stated,
+        "computed": result.computed,
+        "computed_low": _finite(result.computed_low),
+        "computed_high": _finite(result.computed_high),
+        "tolerance": result.tolerance,
+        "status": result.status,
+        "explanation": result.explanation,
+        "note": note,
+    }
+
+
+def _finite(value: float) -> float:
+    # JSON and some drivers have no infinity: an unbounded end is stored as the largest float
+    return max(min(value, 1e308), -1e308)
+
+
+def _discrepancy_row(d: Discrepancy, metrics: dict[str, int]) -> dict[str, Any]:
+    s = d.sample
+    return {
+        "id": d.id,
+        "metric_pk": metrics[s.metric],
+        "reporter": s.reporter,
+        "partner": s.partner,
+        "scope": s.scope,
+        "period_start": s.period_start,
+        "period_start_precision": s.period_start_precision,
+        "period_end": s.period_end,
+        "period_end_precision": s.period_end_precision,
+        "members": [m.__dict__ for m in d.members],
+        "relative_spread": d.relative_spread,
+        "assessment": d.assessment,
+        "explanation": d.explanation,
+        "note": d.note,
+    }
 
 
 def _source_row(bundle: SeedBundle, source_id: str) -> dict[str, Any]:

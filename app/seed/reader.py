@@ -15,9 +15,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from app.analysis.arithmetic import ROLES, CheckResult, Figure, recompute
 from app.analysis.coverage import CitedSpan, CoverageReport, Exclusion, cover
+from app.analysis.discrepancies import Discrepancy, Measured, Member, find_discrepancies
 from app.models import (
+    CheckSeed,
     CitationSeed,
+    DiscrepancyNoteSeed,
     ExclusionSeed,
     MeetingSeed,
     MetricSeed,
@@ -41,6 +45,8 @@ KINDS: dict[str, type[BaseModel]] = {
     "meetings": MeetingSeed,
     "milestones": MilestoneSeed,
     "exclusions": ExclusionSeed,
+    "checks": CheckSeed,
+    "discrepancy_notes": DiscrepancyNoteSeed,
 }
 FACT_KINDS = ("statistics", "provisions", "meetings", "milestones")
 
@@ -114,6 +120,8 @@ class SeedBundle:
     entries: dict[str, list[Entry]]
     texts: dict[str, SourceText]
     spans: dict[tuple[str, str, int], Span] = field(default_factory=dict)
+    checks: dict[str, CheckResult] = field(default_factory=dict)
+    discrepancies: list[Discrepancy] = field(default_factory=list)
 
     def models(self, kind: str) -> list[Any]:
         return [entry.model for entry in self.entries[kind]]
@@ -158,6 +166,8 @@ def read_seed(root: Path) -> SeedBundle:
     _place_citations(bundle, issues)
     _check_figures(bundle, issues)
     _check_coverage(bundle, issues)
+    _run_checks(bundle, issues)
+    _find_discrepancies(bundle, issues)
     if issues:
         raise SeedError(issues)
     return bundle
@@ -488,3 +498,76 @@ def _check_coverage(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
                     "mention",
                 )
             )
+
+
+def _run_checks(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
+    if issues:
+        return  # arithmetic over figures that failed their own checks would mislead
+    statistics = {s.id: s for s in bundle.models("statistics")}
+
+    def figure(stat_id: str) -> Figure:
+        stat = statistics[stat_id]
+        return Figure(stat.id, float(stat.value), stat.as_reported)
+
+    for entry in bundle.entries["checks"]:
+        check: CheckSeed = entry.model
+        given = {
+            r
+            for r in ("start", "end", "change", "part", "whole", "parts")
+            if getattr(check, r) is not None
+        }
+        allowed = [set(combo) for combo in ROLES[check.kind]]
+        if given not in allowed:
+            options = " or ".join("+".join(c) for c in ROLES[check.kind])
+            issues.append(entry.issue(f"a {check.kind} check takes {options}", "kind"))
+            continue
+        referenced = [(check.claim, "claim")] + [
+            (ref, role)
+            for role in sorted(given)
+            for ref in (getattr(check, role) if role == "parts" else [getattr(check, role)])
+        ]
+        missing = [(ref, role) for ref, role in referenced if ref not in statistics]
+        for ref, role in missing:
+            issues.append(entry.issue(f"no statistic with id {ref!r}", role))
+        if missing:
+            continue
+        roles: dict[str, Figure | list[Figure]] = {
+            role: [figure(i) for i in check.parts]
+            if role == "parts" and check.parts
+            else figure(getattr(check, role))
+            for role in given
+        }
+        bundle.checks[check.id] = recompute(check.kind, figure(check.claim), roles)
+
+
+def _find_discrepancies(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
+    if issues:
+        return
+    measured = [
+        Measured(
+            s.metric,
+            s.reporter,
+            s.partner,
+            s.scope,
+            s.period_start.first if s.period_start else None,
+            s.period_start.precision if s.period_start else None,
+            s.period_end.first if s.period_end else None,
+            s.period_end.precision if s.period_end else None,
+            Member(s.id, float(s.value), s.as_reported, s.citations[0].source),
+        )
+        for s in bundle.models("statistics")
+    ]
+    bundle.discrepancies = find_discrepancies(measured)
+    for entry in bundle.entries["discrepancy_notes"]:
+        wanted = set(entry.model.statistics)
+        group = next((d for d in bundle.discrepancies if wanted <= {m.id for m in d.members}), None)
+        if group is None:
+            issues.append(
+                entry.issue(
+                    "these statistics do not form one discrepancy (same metric, parties, scope and "
+                    "period, different values): the note is stale",
+                    "statistics",
+                )
+            )
+        else:
+            group.note = entry.model.note

@@ -1,0 +1,97 @@
+"""/v1/discrepancies and /v1/checks: where the sources disagree, and their arithmetic redone."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from app.api.deps import (
+    ConnectionDep,
+    ListQuery,
+    SourceIdFilter,
+    code_filter,
+    get_or_404,
+    list_query,
+    slug_or_404,
+)
+from app.api.responses import PROBLEMS, page_of
+from app.api.routing import StrictRoute
+from app.http import json_response
+from app.models import CheckPublic, DiscrepancyPublic
+from app.queries import analysis as queries
+
+router = APIRouter(prefix="/v1", tags=["analysis"], route_class=StrictRoute)
+
+
+@router.get(
+    "/discrepancies",
+    response_model=page_of(DiscrepancyPublic),
+    responses=PROBLEMS["list"],
+    summary="List discrepancies",
+)
+def list_discrepancies(
+    request: Request,
+    conn: ConnectionDep,
+    query: Annotated[
+        ListQuery, Depends(list_query(queries.DISCREPANCY_SORT, queries.DISCREPANCY_DEFAULT))
+    ],
+    metric: Annotated[str | None, code_filter("Only this metric (its id).")] = None,
+) -> Response:
+    """Groups of statistics with the same metric, reporter, partner, scope and period whose values
+    differ, with the relative spread and whether rounding explains it. Figures of different
+    metrics or scopes never form a group, however equal their numbers."""
+    items, cursor = queries.list_discrepancies(conn, metric, query.page, query.sort)
+    return query.respond(request, items, cursor, "discrepancies")
+
+
+@router.get(
+    "/discrepancies/{discrepancy_id}",
+    response_model=DiscrepancyPublic,
+    responses=PROBLEMS["detail"],
+    summary="Get a discrepancy",
+)
+def get_discrepancy(
+    conn: ConnectionDep,
+    discrepancy_id: Annotated[str, Depends(slug_or_404("discrepancy", "discrepancy_id"))],
+) -> Response:
+    """One group of disagreeing statistics."""
+    found = queries.get_discrepancy(conn, discrepancy_id)
+    return json_response(get_or_404(found, "discrepancy", discrepancy_id))
+
+
+@router.get(
+    "/checks",
+    response_model=page_of(CheckPublic),
+    responses=PROBLEMS["list"],
+    summary="List arithmetic checks",
+)
+def list_checks(
+    request: Request,
+    conn: ConnectionDep,
+    query: Annotated[ListQuery, Depends(list_query(queries.CHECK_SORT, queries.CHECK_DEFAULT))],
+    status: Annotated[
+        Literal["consistent", "inconsistent"] | None, Query(description="Only this outcome.")
+    ] = None,
+    source_id: SourceIdFilter = None,
+) -> Response:
+    """Every percent change, share, difference, ratio ("doubled") and sum the sources state,
+    recomputed from the statistics it relates; `consistent` when the range the inputs allow at
+    their written precision meets the range the stated figure allows."""
+    filters = queries.CheckFilters(status, source_id)
+    items, cursor = queries.list_checks(conn, filters, query.page, query.sort)
+    return query.respond(request, items, cursor, "checks")
+
+
+@router.get(
+    "/checks/{check_id}",
+    response_model=CheckPublic,
+    responses=PROBLEMS["detail"],
+    summary="Get an arithmetic check",
+)
+def get_check(
+    conn: ConnectionDep, check_id: Annotated[str, Depends(slug_or_404("check", "check_id"))]
+) -> Response:
+    """One claim, recomputed."""
+    return json_response(get_or_404(queries.get_check(conn, check_id), "check", check_id))

@@ -1,0 +1,122 @@
+"""Discrepancies and arithmetic checks, as the loader computed and stored them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from app.models import ArithmeticCheck, Discrepancy, Metric, Statistic
+from app.pagination import Sort, SortField
+from app.queries.common import PageRequest, cited_by, number, partial, run_page
+
+CHECK = ArithmeticCheck.__table__  # type: ignore[attr-defined]
+DISCREPANCY = Discrepancy.__table__  # type: ignore[attr-defined]
+METRIC = Metric.__table__  # type: ignore[attr-defined]
+STATISTIC = Statistic.__table__  # type: ignore[attr-defined]
+
+DISCREPANCY_SORT = {
+    "metric": SortField("metric", METRIC.c.id, "str"),
+    "relative_spread": SortField("relative_spread", DISCREPANCY.c.relative_spread, "num"),
+    "period_start": SortField("period_start", DISCREPANCY.c.period_start, "date", nullable=True),
+    "id": SortField("id", DISCREPANCY.c.id, "str"),
+}
+DISCREPANCY_DEFAULT = "metric,period_start"
+CHECK_SORT = {
+    "status": SortField("status", CHECK.c.status, "str"),
+    "kind": SortField("kind", CHECK.c.kind, "str"),
+    "id": SortField("id", CHECK.c.id, "str"),
+}
+CHECK_DEFAULT = "id"
+
+
+@dataclass(frozen=True)
+class CheckFilters:
+    status: str | None = None
+    source_id: str | None = None
+
+
+def _discrepancies() -> Any:
+    return select(*DISCREPANCY.c, METRIC.c.id.label("metric_id")).join(
+        METRIC, METRIC.c.pk == DISCREPANCY.c.metric_pk
+    )
+
+
+def list_discrepancies(
+    conn: Connection, metric: str | None, page: PageRequest | None, sort: Sort
+) -> tuple[list[dict[str, Any]], str | None]:
+    stmt = _discrepancies()
+    if metric is not None:
+        stmt = stmt.where(METRIC.c.id == metric)
+    result = run_page(conn, stmt, page, sort)
+    return [_discrepancy(r) for r in result.rows], result.next_cursor
+
+
+def get_discrepancy(conn: Connection, discrepancy_id: str) -> dict[str, Any] | None:
+    row = (
+        conn.execute(_discrepancies().where(DISCREPANCY.c.id == discrepancy_id)).mappings().first()
+    )
+    return _discrepancy(row) if row else None
+
+
+def _discrepancy(r: Any) -> dict[str, Any]:
+    return {
+        "id": r["id"],
+        "url": f"/v1/discrepancies/{r['id']}",
+        "metric": r["metric_id"],
+        "reporter": r["reporter"],
+        "partner": r["partner"],
+        "scope": r["scope"],
+        **partial(r, "period_start"),
+        **partial(r, "period_end"),
+        "statistics": [{**m, "value": number(m["value"])} for m in r["members"]],
+        "relative_spread": r["relative_spread"],
+        "assessment": r["assessment"],
+        "explanation": r["explanation"],
+        "note": r["note"],
+    }
+
+
+def _checks() -> Any:
+    return select(*CHECK.c, STATISTIC.c.id.label("claim_id")).join(
+        STATISTIC, STATISTIC.c.pk == CHECK.c.claim_pk
+    )
+
+
+def list_checks(
+    conn: Connection, filters: CheckFilters, page: PageRequest | None, sort: Sort
+) -> tuple[list[dict[str, Any]], str | None]:
+    stmt = _checks()
+    if filters.status is not None:
+        stmt = stmt.where(CHECK.c.status == filters.status)
+    if filters.source_id is not None:
+        stmt = stmt.where(cited_by("statistic", CHECK.c.claim_pk, filters.source_id))
+    result = run_page(conn, stmt, page, sort)
+    return [_check(r) for r in result.rows], result.next_cursor
+
+
+def get_check(conn: Connection, check_id: str) -> dict[str, Any] | None:
+    row = conn.execute(_checks().where(CHECK.c.id == check_id)).mappings().first()
+    return _check(row) if row else None
+
+
+def _bound(value: float) -> float | None:
+    return None if abs(value) >= 1e308 else value
+
+
+def _check(r: Any) -> dict[str, Any]:
+    return {
+        "id": r["id"],
+        "url": f"/v1/checks/{r['id']}",
+        "kind": r["kind"],
+        "claim_id": r["claim_id"],
+        "input_ids": r["input_ids"],
+        "stated": r["stated"],
+        "computed": r["computed"],
+        "computed_range": [_bound(r["computed_low"]), _bound(r["computed_high"])],
+        "tolerance": float(f"{r['tolerance']:.12g}"),
+        "status": r["status"],
+        "explanation": r["explanation"],
+        "note": r["note"],
+    }
