@@ -22,8 +22,10 @@ from app.api.routes import (
     metrics,
     milestones,
     provisions,
+    search,
     sources,
     statistics,
+    timeline,
 )
 from app.config import Settings, get_settings
 from app.db import make_engine
@@ -96,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         meetings,
         milestones,
         analysis,
+        timeline,
+        search,
     ):
         app.include_router(module.router)
 

@@ -30,6 +30,8 @@ class SortField:
     expr: ColumnElement[Any]
     kind: Kind
     nullable: bool = False
+    # keys that always follow this one, in the same direction (hidden tie-breakers)
+    companions: tuple[SortField, ...] = ()
 
     @property
     def key(self) -> ColumnElement[Any]:
@@ -77,9 +79,10 @@ def parse_sort(
             raise InvalidParameter("sort", f"{bare!r} is named twice")
         seen.add(bare)
         keys.append((fields[bare], descending))
+        keys.extend((companion, descending) for companion in fields[bare].companions)
     if id_field.name not in seen:
         keys.append((id_field, False))
-    canonical = ",".join(("-" if d else "") + f.name for f, d in keys)
+    canonical = ",".join(("-" if d else "") + f.name for f, d in keys if f.name in fields)
     return Sort(tuple(keys), canonical)
 
 

@@ -35,3 +35,18 @@ def head_revision(database_url: str) -> str | None:
 
 def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
+
+
+# Search index objects each database keeps outside the models (see app/models/search.py).
+_NATIVE_SEARCH_TABLES = ("search_fts",)
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """What model/migration comparisons consider: not the databases' own search machinery."""
+    if type_ == "table" and name and name.startswith(_NATIVE_SEARCH_TABLES):
+        return False
+    if type_ == "column" and name == "tsv":
+        return False
+    return not (type_ == "index" and name == "ix_search_document_tsv")

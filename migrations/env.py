@@ -11,6 +11,7 @@ import app.models  # noqa: F401  (registers every table)
 from app.config import get_settings
 from app.db import make_engine
 from app.models.base import metadata
+from app.schema import include_object
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -28,6 +29,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         transactional_ddl=True,
+        include_object=include_object,
     )
 
 

@@ -16,7 +16,9 @@ def _diff(url: str) -> list[object]:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": schema.include_object}
+            )
             return list(compare_metadata(context, metadata))
     finally:
         engine.dispose()
@@ -25,7 +27,8 @@ def _diff(url: str) -> list[object]:
 def _tables(url: str) -> set[str]:
     engine = make_engine(url)
     try:
-        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+        names = set(inspect(engine).get_table_names()) - {"alembic_version"}
+        return {n for n in names if schema.include_object(None, n, "table", True, None)}
     finally:
         engine.dispose()
 

@@ -22,6 +22,7 @@ from app.models.meeting import (
 from app.models.metric import Metric, MetricPublic, MetricSeed
 from app.models.milestone import Milestone, MilestonePublic, MilestoneSeed
 from app.models.provision import Provision, ProvisionPublic, ProvisionSeed, ProvisionStatistic
+from app.models.search import SearchDocument, SearchHit, TimelineItem
 from app.models.source import Source, SourcePublic, SourceSeed
 from app.models.statistic import Statistic, StatisticPublic, StatisticSeed
 
@@ -53,11 +54,14 @@ __all__ = [
     "ProvisionPublic",
     "ProvisionSeed",
     "ProvisionStatistic",
+    "SearchDocument",
+    "SearchHit",
     "Source",
     "SourcePublic",
     "SourceSeed",
     "Statistic",
     "StatisticPublic",
     "StatisticSeed",
+    "TimelineItem",
     "metadata",
 ]

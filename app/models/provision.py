@@ -57,6 +57,9 @@ class Provision(ProvisionBase, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
     deadline: date | None = None
+    deadline_last: date | None = Field(
+        default=None, description="Last day the deadline may stand for (internal, for filters)."
+    )
 
 
 class ProvisionStatistic(SQLModel, table=True):

@@ -27,10 +27,12 @@ from app.models import (
     Participant,
     Provision,
     ProvisionStatistic,
+    SearchDocument,
     Source,
     Statistic,
 )
 from app.models import Discrepancy as DiscrepancyTable
+from app.seed.corpus import search_documents
 from app.seed.reader import FACT_KINDS, SeedBundle
 
 _TABLES: dict[str, Table] = {
@@ -49,6 +51,7 @@ _TABLES: dict[str, Table] = {
         "coverage_exclusion": Exclusion,
         "arithmetic_check": ArithmeticCheck,
         "discrepancy": DiscrepancyTable,
+        "search_document": SearchDocument,
     }.items()
 }
 _FACT_TABLE = {
@@ -175,6 +178,12 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
     )
     _delete_stale(conn, "metric", metrics, report)
     _delete_stale(conn, "source", sources, report)
+    step("search index")
+    _sync_children(
+        conn, "search_document", ("type", "ref_id"), list(search_documents(bundle)), report
+    )
+    if conn.dialect.name == "sqlite" and any(report.counts["search_document"].values()):
+        conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
 
 
 def _check_row(
@@ -261,6 +270,7 @@ def _fact_row(kind: str, model: Any, metrics: dict[str, int]) -> dict[str, Any]:
         return row
     if kind == "provisions":
         row = model.model_dump(exclude={"citations", "statistic_ids", "deadline"})
+        row["deadline_last"] = model.deadline.last if model.deadline else None
         return row | _dates("deadline", model.deadline)
     if kind == "meetings":
         row = model.model_dump(

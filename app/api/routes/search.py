@@ -1,0 +1,48 @@
+"""/v1/search: ranked full-text search over the source texts and every fact."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from app.api.deps import ConnectionDep, ListQuery, list_query
+from app.api.responses import PROBLEMS, page_of
+from app.api.routing import StrictRoute
+from app.errors import InvalidParameter
+from app.models import SearchHit
+from app.queries import search as queries
+
+router = APIRouter(prefix="/v1", tags=["search"], route_class=StrictRoute)
+
+
+@router.get(
+    "/search", response_model=page_of(SearchHit), responses=PROBLEMS["list"], summary="Search"
+)
+def search(
+    request: Request,
+    conn: ConnectionDep,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Words to find.")],
+    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    type: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Comma list of source, statistic, provision, meeting, milestone.",
+        ),
+    ] = None,
+) -> Response:
+    """Ranked by the database's own engine (SQLite FTS5 bm25, PostgreSQL ts_rank); every word
+    must match. Tokens such as `eco-credits`, `OCTG`, `U.S.` and `27.6` are found as written.
+    Snippets wrap matches in `<mark>…</mark>` and HTML-escape everything else."""
+    if not q.strip():
+        raise InvalidParameter("q", "the query is blank")
+    types = tuple(t.strip() for t in type.split(",")) if type else ()
+    unknown = [t for t in types if t not in queries.TYPES]
+    if unknown:
+        raise InvalidParameter(
+            "type", f"unknown type {unknown[0]!r}; use {', '.join(queries.TYPES)}"
+        )
+    items, cursor = queries.search(conn, q, types, query.page, query.sort)
+    return query.respond(request, items, cursor, "search")

@@ -1,0 +1,117 @@
+"""/v1/timeline and /v1/timeline.ics: every dated item in one chronological list."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from icalendar import Calendar, Event
+from sqlalchemy import select
+from starlette.responses import Response
+
+from app.api.deps import ConnectionDep, DateFrom, DateTo, ListQuery, list_query, partial_date
+from app.api.responses import PROBLEMS, page_of
+from app.api.routing import StrictRoute
+from app.errors import InvalidParameter
+from app.models import Dataset, TimelineItem
+from app.pagination import parse_sort
+from app.queries import timeline as queries
+
+router = APIRouter(prefix="/v1", tags=["timeline"], route_class=StrictRoute)
+TypeFilter = Annotated[
+    str | None,
+    Query(max_length=100, description="Comma list of meeting, milestone, provision."),
+]
+
+
+def _types(raw: str | None) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    types = tuple(t.strip() for t in raw.split(","))
+    unknown = [t for t in types if t not in queries.TYPES]
+    if unknown:
+        raise InvalidParameter(
+            "type", f"unknown type {unknown[0]!r}; use {', '.join(queries.TYPES)}"
+        )
+    return types
+
+
+def _filters(
+    date_from: str | None, date_to: str | None, type_: str | None
+) -> queries.TimelineFilters:
+    return queries.TimelineFilters(
+        partial_date("from", date_from, end=False),
+        partial_date("to", date_to, end=True),
+        _types(type_),
+    )
+
+
+@router.get(
+    "/timeline",
+    response_model=page_of(TimelineItem),
+    responses=PROBLEMS["list"],
+    summary="The timeline",
+)
+def list_timeline(
+    request: Request,
+    conn: ConnectionDep,
+    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    type: TypeFilter = None,
+) -> Response:
+    """Meetings, milestones and provision deadlines in chronological order. A date known to the
+    month or year sorts by its first day, before finer dates on that day, and keeps its
+    precision: `2017-07` with `date_precision: month`."""
+    filters = _filters(date_from, date_to, type)
+    items, cursor = queries.list_timeline(conn, filters, query.page, query.sort)
+    return query.respond(request, items, cursor, "timeline")
+
+
+@router.get(
+    "/timeline.ics",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/calendar": {}}, "description": "An iCalendar feed."},
+        **PROBLEMS["plain"],
+    },
+    summary="The timeline as iCalendar",
+)
+def timeline_ics(
+    request: Request,
+    conn: ConnectionDep,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    type: TypeFilter = None,
+) -> Response:
+    """The same items as an RFC 5545 calendar of all-day events. A date known only to the month
+    or year spans that whole month or year, and says so in its description and in
+    `X-KORUS-DATE-PRECISION`."""
+    sort = parse_sort(None, queries.SORT_FIELDS, queries.DEFAULT_SORT, queries.SORT_FIELDS["id"])
+    rows = queries.timeline_rows(conn, _filters(date_from, date_to, type), sort)
+    loaded = conn.execute(select(Dataset.__table__.c.loaded_at)).scalar()  # type: ignore[attr-defined]
+    stamp = (loaded or datetime(2018, 1, 1)).replace(tzinfo=UTC)
+    calendar = Calendar()
+    calendar.add("prodid", "-//korus-facts//timeline//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "KORUS renegotiation timeline")
+    base = str(request.base_url).rstrip("/")
+    for row in rows:
+        item = queries.timeline_item(row)
+        event = Event()
+        event.add("uid", f"{item['type']}-{item['id']}@korus-facts")
+        event.add("dtstamp", stamp)
+        event.add("summary", item["title"])
+        event.add("dtstart", row["date"])
+        event.add("dtend", row["date_last"] + timedelta(days=1))
+        precision = item["date_precision"]
+        when = item["date"] + (f" to {item['end_date']}" if item["end_date"] else "")
+        event.add(
+            "description", f"{item['type']}, {when} (known to the {precision}). {base}{item['url']}"
+        )
+        event.add("url", f"{base}{item['url']}")
+        event.add("categories", [item["type"]])
+        event.add("x-korus-date-precision", precision)
+        calendar.add_component(event)
+    return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8")

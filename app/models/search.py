@@ -1,0 +1,51 @@
+"""The search corpus: one row per source text and per fact, kept by the loader.
+
+Each database indexes it with its own engine, created by the migrations: an FTS5 table
+`search_fts` on SQLite, a generated `tsv` column with a GIN index on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+SearchType = Literal["source", "statistic", "provision", "meeting", "milestone"]
+
+
+class SearchDocument(SQLModel, table=True):
+    __tablename__ = "search_document"
+    __table_args__ = (UniqueConstraint("type", "ref_id"),)
+
+    pk: int | None = Field(default=None, primary_key=True)
+    type: str
+    ref_id: str
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    url: str
+
+
+class SearchHit(SQLModel):
+    type: SearchType = Field(description="What was found.")
+    id: str = Field(description="Its id.")
+    title: str = Field(description="Its title or label.")
+    url: str = Field(description="Its relative path.")
+    snippet: str = Field(
+        description="Matching text: matches wrapped in <mark>…</mark>, everything else "
+        "HTML-escaped."
+    )
+    score: float = Field(description="Relevance by the database's ranking (higher is better).")
+
+
+class TimelineItem(SQLModel):
+    date: str = Field(description="When it starts, ISO 8601 at its precision.")
+    date_precision: Literal["day", "month", "year"]
+    end_date: str | None = Field(default=None, description="When it ends, if it spans days.")
+    end_date_precision: Literal["day", "month", "year"] | None = None
+    type: Literal["meeting", "milestone", "provision"] = Field(
+        description="`provision` items are deadlines."
+    )
+    id: str
+    title: str
+    url: str = Field(description="The item's relative path.")

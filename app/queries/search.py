@@ -1,0 +1,98 @@
+"""Full-text search with each database's own engine: FTS5 and bm25 on SQLite, tsvector, GIN,
+ts_rank and ts_headline on PostgreSQL. Snippets mark matches with <mark> and escape the rest."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from sqlalchemy import Connection, Float, String, func, literal_column, select, text
+
+from app.models import SearchDocument
+from app.pagination import Sort, SortField
+from app.queries.common import PageRequest, run_page
+
+DOCUMENT = SearchDocument.__table__  # type: ignore[attr-defined]
+TYPES = ("source", "statistic", "provision", "meeting", "milestone")
+_OPEN, _CLOSE = "\x02", "\x03"  # match markers no text contains; replaced after escaping
+_TERM = re.compile(r"\S+")
+# Both dialects answer a subquery named `hits` with these columns.
+SORT_FIELDS = {
+    "score": SortField("score", literal_column("hits.score", Float), "num"),
+    "type": SortField("type", literal_column("hits.type", String), "str"),
+    "id": SortField("id", literal_column("hits.id", String), "str"),
+}
+DEFAULT_SORT = "-score"
+
+
+def _terms(q: str) -> list[str]:
+    return [t for t in _TERM.findall(q) if any(ch.isalnum() for ch in t)]
+
+
+def _sqlite(terms: list[str]) -> Any:
+    # Each term is an FTS5 phrase, so 'U.S.', 'eco-credits' and '27.6' match as written and
+    # no user input is ever read as FTS5 syntax.
+    match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return (
+        text(
+            "SELECT d.type AS type, d.ref_id AS id, d.title AS title, d.url AS url, "
+            "snippet(search_fts, -1, char(2), char(3), '…', 24) AS raw_snippet, "
+            "-bm25(search_fts, 4.0, 1.0) AS score "
+            "FROM search_fts JOIN search_document d ON d.pk = search_fts.rowid "
+            "WHERE search_fts MATCH :match"
+        )
+        .bindparams(match=match)
+        .columns(type=String, id=String, title=String, url=String, raw_snippet=String, score=Float)
+        .subquery("hits")
+    )
+
+
+def _postgresql(terms: list[str]) -> Any:
+    english: Any = literal_column("'english'")
+    query = func.websearch_to_tsquery(english, " ".join(terms))
+    tsv: Any = literal_column("search_document.tsv")
+    options = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=12, MaxFragments=2"
+    return (
+        select(
+            DOCUMENT.c.type,
+            DOCUMENT.c.ref_id.label("id"),
+            DOCUMENT.c.title,
+            DOCUMENT.c.url,
+            func.ts_headline(
+                english, DOCUMENT.c.title + "\n" + DOCUMENT.c.body, query, options
+            ).label("raw_snippet"),
+            func.ts_rank(tsv, query).cast(Float).label("score"),
+        )
+        .where(tsv.op("@@")(query))
+        .subquery("hits")
+    )
+
+
+def snippet_html(raw: str | None) -> str:
+    return html.escape(raw or "").replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+
+
+def search(
+    conn: Connection, q: str, types: tuple[str, ...], page: PageRequest | None, sort: Sort
+) -> tuple[list[dict[str, Any]], str | None]:
+    terms = _terms(q)
+    if not terms:
+        return [], None
+    hits = (_sqlite if conn.dialect.name == "sqlite" else _postgresql)(terms)
+    stmt = select(*hits.c)
+    if types:
+        stmt = stmt.where(hits.c.type.in_(types))
+    result = run_page(conn, stmt, page, sort)
+    items = [
+        {
+            "type": r["type"],
+            "id": r["id"],
+            "title": r["title"],
+            "url": r["url"],
+            "snippet": snippet_html(r["raw_snippet"]),
+            "score": float(r["score"]),
+        }
+        for r in result.rows
+    ]
+    return items, result.next_cursor

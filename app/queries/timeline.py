@@ -1,0 +1,131 @@
+"""The timeline: meetings, milestones and provision deadlines in one chronological list.
+
+Partial dates sort by their first day; on the same first day the broader one comes first (a
+year before a month before a day), then meetings before milestones before provisions, then id.
+The order is computed by the database from these explicit keys, so it is the same on both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, case, literal, null, select, union_all
+
+from app.dates import format_partial
+from app.models import Meeting, Milestone, Provision
+from app.pagination import Sort, SortField
+from app.queries.common import PageRequest, run_page
+
+MEETING = Meeting.__table__  # type: ignore[attr-defined]
+MILESTONE = Milestone.__table__  # type: ignore[attr-defined]
+PROVISION = Provision.__table__  # type: ignore[attr-defined]
+TYPES = ("meeting", "milestone", "provision")
+_TYPE_RANK = {"meeting": 0, "milestone": 1, "provision": 2}
+
+
+def _breadth(precision: Any) -> Any:
+    return case({"year": 0, "month": 1}, value=precision, else_=2)
+
+
+def _union() -> Any:
+    meetings = select(
+        MEETING.c.start_date.label("date"),
+        MEETING.c.start_date_precision.label("date_precision"),
+        MEETING.c.end_date.label("end_date"),
+        MEETING.c.end_date_precision.label("end_date_precision"),
+        MEETING.c.span_last.label("date_last"),
+        literal("meeting").label("type"),
+        literal(0).label("type_rank"),
+        MEETING.c.id.label("id"),
+        MEETING.c.title.label("title"),
+        _breadth(MEETING.c.start_date_precision).label("breadth"),
+    )
+    milestones = select(
+        MILESTONE.c.date,
+        MILESTONE.c.date_precision,
+        null().label("end_date"),
+        null().label("end_date_precision"),
+        MILESTONE.c.date_last.label("date_last"),
+        literal("milestone"),
+        literal(1),
+        MILESTONE.c.id,
+        MILESTONE.c.title,
+        _breadth(MILESTONE.c.date_precision),
+    )
+    provisions = select(
+        PROVISION.c.deadline,
+        PROVISION.c.deadline_precision,
+        null(),
+        null(),
+        PROVISION.c.deadline_last,
+        literal("provision"),
+        literal(2),
+        PROVISION.c.id,
+        PROVISION.c.title,
+        _breadth(PROVISION.c.deadline_precision),
+    ).where(PROVISION.c.deadline.is_not(None))
+    return union_all(meetings, milestones, provisions).subquery("timeline")
+
+
+TIMELINE = _union()
+SORT_FIELDS = {
+    "date": SortField(
+        "date",
+        TIMELINE.c.date,
+        "date",
+        companions=(
+            SortField("breadth", TIMELINE.c.breadth, "num"),
+            SortField("type_rank", TIMELINE.c.type_rank, "num"),
+        ),
+    ),
+    "title": SortField("title", TIMELINE.c.title, "str"),
+    "type": SortField("type", TIMELINE.c.type, "str"),
+    "id": SortField("id", TIMELINE.c.id, "str"),
+}
+DEFAULT_SORT = "date"
+
+
+@dataclass(frozen=True)
+class TimelineFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+    types: tuple[str, ...] = ()
+
+
+def _select(filters: TimelineFilters) -> Any:
+    stmt = select(*TIMELINE.c)
+    if filters.date_from is not None:
+        stmt = stmt.where(TIMELINE.c.date_last >= filters.date_from)
+    if filters.date_to is not None:
+        stmt = stmt.where(TIMELINE.c.date <= filters.date_to)
+    if filters.types:
+        stmt = stmt.where(TIMELINE.c.type.in_(filters.types))
+    return stmt
+
+
+def list_timeline(
+    conn: Connection, filters: TimelineFilters, page: PageRequest | None, sort: Sort
+) -> tuple[list[dict[str, Any]], str | None]:
+    result = run_page(conn, _select(filters), page, sort)
+    return [timeline_item(r) for r in result.rows], result.next_cursor
+
+
+def timeline_rows(conn: Connection, filters: TimelineFilters, sort: Sort) -> list[Any]:
+    """Every matching item with its last day, for the calendar feed."""
+    return run_page(conn, _select(filters), None, sort).rows
+
+
+def timeline_item(r: Any) -> dict[str, Any]:
+    path = {"meeting": "meetings", "milestone": "milestones", "provision": "provisions"}
+    return {
+        "date": format_partial(r["date"], r["date_precision"]),
+        "date_precision": r["date_precision"],
+        "end_date": format_partial(r["end_date"], r["end_date_precision"]),
+        "end_date_precision": r["end_date_precision"],
+        "type": r["type"],
+        "id": r["id"],
+        "title": r["title"],
+        "url": f"/v1/{path[r['type']]}/{r['id']}",
+    }
