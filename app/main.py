@@ -14,7 +14,7 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy import select
 
 from app import schema
-from app.api.responses import problem_schemas
+from app.api.responses import PROBLEMS, problem_schemas, tidy_openapi
 from app.api.routes import (
     analysis,
     health,
@@ -103,7 +103,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(module.router)
 
-    @app.get("/problems/{problem_type}", tags=["health"], summary="Describe a problem type")
+    @app.get(
+        "/problems/{problem_type}",
+        tags=["health"],
+        summary="Describe a problem type",
+        responses={404: PROBLEMS["detail"][404]},
+    )
     def problem_type(problem_type: str) -> Any:
         """What a problem `type` URI of this API means."""
         if problem_type not in PROBLEM_TYPES:
@@ -124,7 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             document.setdefault("components", {}).setdefault("schemas", {}).update(
                 problem_schemas()
             )
-            app.openapi_schema = document
+            app.openapi_schema = tidy_openapi(document)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -76,7 +77,7 @@ def parse_sort(
             allowed = ", ".join(sorted(fields))
             raise InvalidParameter("sort", f"cannot sort by {bare!r}; sortable fields: {allowed}")
         if bare in seen:
-            raise InvalidParameter("sort", f"{bare!r} is named twice")
+            continue  # named again: the first mention decides
         seen.add(bare)
         keys.append((fields[bare], descending))
         keys.extend((companion, descending) for companion in fields[bare].companions)
@@ -84,6 +85,12 @@ def parse_sort(
         keys.append((id_field, False))
     canonical = ",".join(("-" if d else "") + f.name for f, d in keys if f.name in fields)
     return Sort(tuple(keys), canonical)
+
+
+def sort_pattern(fields: dict[str, SortField]) -> str:
+    """The regular expression of every `sort` value these fields allow."""
+    names = "|".join(re.escape(name) for name in fields)
+    return rf"^-?({names})(,-?({names}))*$"
 
 
 def encode_cursor(sort: Sort, values: list[Any]) -> str:

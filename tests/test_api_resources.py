@@ -212,3 +212,9 @@ def test_a_metric_that_fixes_scope_gives_it_to_its_statistics(client: TestClient
     fixed = [s for s in walk(client, "/v1/statistics") if metrics[s["metric"]]["scope"]]
     assert fixed
     assert all(s["scope"] == metrics[s["metric"]]["scope"] for s in fixed)
+
+
+def test_a_field_named_twice_in_sort_counts_once(client: TestClient) -> None:
+    once = client.get("/v1/statistics", params={"sort": "-value"}).json()["items"]
+    twice = client.get("/v1/statistics", params={"sort": "-value,value"}).json()["items"]
+    assert [s["id"] for s in once] == [s["id"] for s in twice]

@@ -20,7 +20,7 @@ from app.errors import InvalidParameter, NotFound
 from app.http import CSV, JSON, csv_response, negotiate, page_response
 from app.models import Dataset
 from app.models.base import SLUG_PATTERN
-from app.pagination import Sort, SortField, decode_cursor, parse_sort
+from app.pagination import Sort, SortField, decode_cursor, parse_sort, sort_pattern
 from app.queries.common import PageRequest
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -99,6 +99,7 @@ def list_query(fields: dict[str, SortField], default: str) -> Callable[..., List
             str | None,
             Query(
                 max_length=200,
+                pattern=sort_pattern(fields),
                 description=f"Comma list of fields, `-` for descending. Fields: {sortable}. "
                 f"Default: `{default}` (then `id`).",
             ),
@@ -135,14 +136,31 @@ def partial_date(name: str, raw: str | None, *, end: bool) -> date | None:
     return value.last if end else value.first
 
 
+DATE_PATTERN = r"^[1-9]\d{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 DateFrom = Annotated[
     str | None,
-    Query(alias="from", max_length=10, description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD."),
+    Query(
+        alias="from",
+        pattern=DATE_PATTERN,
+        description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its "
+        "first day). Items overlapping the range are included.",
+    ),
 ]
 DateTo = Annotated[
     str | None,
-    Query(alias="to", max_length=10, description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD."),
+    Query(
+        alias="to",
+        pattern=DATE_PATTERN,
+        description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its last day).",
+    ),
 ]
+
+
+def comma_list_pattern(values: tuple[str, ...]) -> str:
+    names = "|".join(values)
+    return rf"^({names})(,({names}))*$"
+
+
 SourceIdFilter = Annotated[
     str | None, Query(max_length=120, description="Only facts citing this source.")
 ]

@@ -101,3 +101,24 @@ def page_of(model: type[BaseModel]) -> type[BaseModel]:
         items=(list[model], Field(description="This page's items.")),  # type: ignore[valid-type]
         next=(str | None, Field(description="Relative URL of the next page, or null.")),
     )
+
+
+# What the API refuses in any free-text parameter (see app/api/routing.py), said in the schema.
+PLAIN_TEXT_PATTERN = "^[^\\u0000-\\u001f\\u007f\\ufffd]*$"
+
+
+def tidy_openapi(document: dict[str, Any]) -> dict[str, Any]:
+    """Make the generated document say exactly what the API does: errors are 400 problems,
+    never FastAPI's 422, and free-text parameters refuse control characters."""
+    for path in document.get("paths", {}).values():
+        for operation in path.values():
+            operation.get("responses", {}).pop("422", None)
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                for option in schema.get("anyOf", [schema]):
+                    if option.get("type") == "string" and not {"pattern", "enum"} & set(option):
+                        option["pattern"] = PLAIN_TEXT_PATTERN
+    schemas = document.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    return document

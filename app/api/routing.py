@@ -57,5 +57,5 @@ def check_query(request: Request, allowed: set[str]) -> None:
         if name in seen:
             raise InvalidParameter(name, "given more than once")
         seen.add(name)
-        if any(ord(ch) < 32 or ch == "\ufffd" for ch in value):
+        if any(ord(ch) < 32 or ch in "\x7f\ufffd" for ch in value):
             raise InvalidParameter(name, "contains control characters or invalid UTF-8")

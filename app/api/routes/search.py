@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from app.api.deps import ConnectionDep, ListQuery, list_query
+from app.api.deps import ConnectionDep, ListQuery, comma_list_pattern, list_query
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.errors import InvalidParameter
@@ -29,6 +29,7 @@ def search(
         str | None,
         Query(
             max_length=100,
+            pattern=comma_list_pattern(queries.TYPES),
             description="Comma list of source, statistic, provision, meeting, milestone.",
         ),
     ] = None,
@@ -36,8 +37,6 @@ def search(
     """Ranked by the database's own engine (SQLite FTS5 bm25, PostgreSQL ts_rank); every word
     must match. Tokens such as `eco-credits`, `OCTG`, `U.S.` and `27.6` are found as written.
     Snippets wrap matches in `<mark>…</mark>` and HTML-escape everything else."""
-    if not q.strip():
-        raise InvalidParameter("q", "the query is blank")
     types = tuple(t.strip() for t in type.split(",")) if type else ()
     unknown = [t for t in types if t not in queries.TYPES]
     if unknown:

@@ -10,7 +10,15 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 from starlette.responses import Response
 
-from app.api.deps import ConnectionDep, DateFrom, DateTo, ListQuery, list_query, partial_date
+from app.api.deps import (
+    ConnectionDep,
+    DateFrom,
+    DateTo,
+    ListQuery,
+    comma_list_pattern,
+    list_query,
+    partial_date,
+)
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.errors import InvalidParameter
@@ -21,7 +29,11 @@ from app.queries import timeline as queries
 router = APIRouter(prefix="/v1", tags=["timeline"], route_class=StrictRoute)
 TypeFilter = Annotated[
     str | None,
-    Query(max_length=100, description="Comma list of meeting, milestone, provision."),
+    Query(
+        max_length=100,
+        pattern=comma_list_pattern(queries.TYPES),
+        description="Comma list of meeting, milestone, provision.",
+    ),
 ]
 
 
