@@ -27,6 +27,7 @@ class Settings:
     port: int = 8000
     cache_max_age: int = 60
     gzip_minimum_size: int = 1024
+    rate_limit_per_minute: int = 0  # per client address; 0 turns rate limiting off
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -44,6 +45,7 @@ class Settings:
             seed_dir=Path(env.get("KORUS_SEED_DIR") or ROOT / "seed"),
             host=env.get("HOST") or "127.0.0.1",
             port=int(env.get("PORT") or 8000),
+            rate_limit_per_minute=int(env.get("RATE_LIMIT_PER_MINUTE") or 0),
         )
 
 

@@ -170,6 +170,9 @@ PROBLEM_TYPES = {
     "not-acceptable": "The endpoint cannot produce any media type the Accept header allows.",
     "unavailable": "The database is not ready: not reachable, not migrated, or not loaded.",
     "internal-error": "An unexpected failure; nothing about it is disclosed.",
+    "uri-too-long": "The request target is longer than the API accepts.",
+    "headers-too-large": "The request headers are larger than the API accepts.",
+    "rate-limited": "Too many requests from this client; retry after the Retry-After seconds.",
     "http-error": "Another HTTP error.",
     "bad-request": "The request cannot be answered as sent.",
 }

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.docs import API_POLICY
 from app.errors import NotAcceptable, problem_response
 
 JSON = "application/json"
@@ -260,6 +261,9 @@ class HttpConventions:
         if version:
             headers["X-Dataset-Version"] = version
         headers["X-Content-Type-Options"] = "nosniff"
+        headers.setdefault("Content-Security-Policy", API_POLICY)
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("X-Frame-Options", "DENY")
         if "server" in headers:
             del headers["server"]
         cacheable = scope["method"] in ("GET", "HEAD") and status == 200

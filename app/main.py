@@ -29,8 +29,10 @@ from app.api.routes import (
 )
 from app.config import Settings, get_settings
 from app.db import make_engine
+from app.docs import install_docs
 from app.errors import PROBLEM_TYPES, NotFound, install_error_handlers
 from app.http import HttpConventions, json_response
+from app.limits import RequestLimits
 from app.models import Dataset
 
 DESCRIPTION = """
@@ -86,9 +88,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Citation-first facts of the 2017-2018 KORUS renegotiation.",
         description=DESCRIPTION,
         lifespan=_lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings or get_settings()
     install_error_handlers(app)
+    install_docs(app)
     for module in (
         health,
         sources,
@@ -133,6 +138,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    # Outermost last: CORS, then the response conventions, then the request limits.
+    app.add_middleware(RequestLimits, rate_per_minute=app.state.settings.rate_limit_per_minute)
     app.add_middleware(
         HttpConventions,
         version=_version_provider(app),

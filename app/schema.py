@@ -13,16 +13,16 @@ from sqlalchemy import Connection
 from app.config import ROOT
 
 
-def alembic_config(database_url: str) -> Config:
+def alembic_config(database_url: str, script_location: Path | None = None) -> Config:
     config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(Path(ROOT / "migrations")))
+    config.set_main_option("script_location", str(script_location or ROOT / "migrations"))
     config.attributes["database_url"] = database_url
     config.attributes["configure_logger"] = False
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+def upgrade(database_url: str, revision: str = "head", script_location: Path | None = None) -> None:
+    command.upgrade(alembic_config(database_url, script_location), revision)
 
 
 def downgrade(database_url: str, revision: str = "base") -> None:

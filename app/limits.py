@@ -1,0 +1,83 @@
+"""Request limits that protect the service: URL length, header size, and optional per-client
+rate limiting. Each refusal is an RFC 9457 problem, decided before any route runs."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.errors import problem_response
+
+MAX_URL_BYTES = 2048
+MAX_HEADER_BYTES = 16384
+_CLIENTS = 10_000  # buckets kept; the least recently seen are dropped beyond this
+
+
+class TokenBuckets:
+    """One bucket per client: `rate` requests a minute, bursts up to `rate`."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.capacity = float(per_minute)
+        self.refill = per_minute / 60.0
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def take(self, client: str, now: float) -> float:
+        """0 if the request may go ahead, else the seconds until it may."""
+        tokens, at = self.buckets.pop(client, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - at) * self.refill)
+        wait = 0.0 if tokens >= 1 else (1 - tokens) / self.refill
+        self.buckets[client] = (tokens - 1 if wait == 0 else tokens, now)
+        while len(self.buckets) > _CLIENTS:
+            self.buckets.popitem(last=False)
+        return wait
+
+
+class RequestLimits:
+    def __init__(self, app: ASGIApp, rate_per_minute: int = 0) -> None:
+        self.app = app
+        self.buckets = TokenBuckets(rate_per_minute) if rate_per_minute > 0 else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        url_bytes = len(scope.get("raw_path", b"")) + len(scope.get("query_string", b""))
+        header_bytes = sum(len(k) + len(v) for k, v in scope.get("headers", []))
+        response = None
+        if url_bytes > MAX_URL_BYTES:
+            response = problem_response(
+                request,
+                414,
+                "uri-too-long",
+                "URI Too Long",
+                f"The request target is longer than {MAX_URL_BYTES} bytes.",
+            )
+        elif header_bytes > MAX_HEADER_BYTES:
+            response = problem_response(
+                request,
+                431,
+                "headers-too-large",
+                "Request Header Fields Too Large",
+                f"The request headers are larger than {MAX_HEADER_BYTES} bytes.",
+            )
+        elif self.buckets is not None:
+            client = scope.get("client") or ("unknown", 0)
+            wait = self.buckets.take(client[0], time.monotonic())
+            if wait > 0:
+                response = problem_response(
+                    request,
+                    429,
+                    "rate-limited",
+                    "Too Many Requests",
+                    f"More than {int(self.buckets.capacity)} requests a minute from this client.",
+                    headers={"Retry-After": str(math.ceil(wait))},
+                )
+        if response is not None:
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
