@@ -12,8 +12,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.errors import problem_response
 
-MAX_URL_BYTES = 2048
-MAX_HEADER_BYTES = 16384
+MAX_URL_BYTES = 16384
+MAX_HEADER_BYTES = 32768
 _CLIENTS = 10_000  # buckets kept; the least recently seen are dropped beyond this
 
 

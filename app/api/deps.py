@@ -93,7 +93,7 @@ def list_query(fields: dict[str, SortField], default: str) -> Callable[..., List
         limit: Annotated[int, Query(ge=1, le=500, description="Items per page (1-500).")] = 50,
         cursor: Annotated[
             str | None,
-            Query(max_length=2000, description="Opaque cursor from the previous page's `next`."),
+            Query(max_length=500, description="Opaque cursor from the previous page's `next`."),
         ] = None,
         sort: Annotated[
             str | None,

@@ -107,12 +107,49 @@ def page_of(model: type[BaseModel]) -> type[BaseModel]:
 PLAIN_TEXT_PATTERN = "^[^\\u0000-\\u001f\\u007f\\ufffd]*$"
 
 
+_ANY_REQUEST = {
+    "414": _problem(
+        "The request target is too long.",
+        {
+            "type": "/problems/uri-too-long",
+            "title": "URI Too Long",
+            "status": 414,
+            "detail": "The request target is longer than 16384 bytes.",
+            "instance": "/v1/search",
+        },
+    ),
+    "429": _problem(
+        "Rate limited (only when RATE_LIMIT_PER_MINUTE is set); see Retry-After.",
+        {
+            "type": "/problems/rate-limited",
+            "title": "Too Many Requests",
+            "status": 429,
+            "detail": "More than 600 requests a minute from this client.",
+            "instance": "/v1/statistics",
+        },
+    ),
+    "431": _problem(
+        "The request headers are too large.",
+        {
+            "type": "/problems/headers-too-large",
+            "title": "Request Header Fields Too Large",
+            "status": 431,
+            "detail": "The request headers are larger than 32768 bytes.",
+            "instance": "/v1/statistics",
+        },
+    ),
+}
+
+
 def tidy_openapi(document: dict[str, Any]) -> dict[str, Any]:
     """Make the generated document say exactly what the API does: errors are 400 problems,
-    never FastAPI's 422, and free-text parameters refuse control characters."""
+    never FastAPI's 422, free-text parameters refuse control characters, and the limits every
+    request is subject to are documented on every operation."""
     for path in document.get("paths", {}).values():
         for operation in path.values():
             operation.get("responses", {}).pop("422", None)
+            for status, response in _ANY_REQUEST.items():
+                operation.setdefault("responses", {}).setdefault(status, response)
             for parameter in operation.get("parameters", []):
                 schema = parameter.get("schema", {})
                 for option in schema.get("anyOf", [schema]):

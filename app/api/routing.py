@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from app.errors import InvalidParameter
 from app.http import JSON, negotiate
 
-MAX_QUERY_LENGTH = 4096
+MAX_QUERY_LENGTH = 8192
 
 
 class StrictRoute(APIRoute):
