@@ -17,6 +17,7 @@ from app import schema
 from app.api.responses import PROBLEMS, problem_schemas, tidy_openapi
 from app.api.routes import (
     analysis,
+    export,
     health,
     meetings,
     metrics,
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         analysis,
         timeline,
         search,
+        export,
     ):
         app.include_router(module.router)
 

@@ -218,3 +218,16 @@ def test_a_field_named_twice_in_sort_counts_once(client: TestClient) -> None:
     once = client.get("/v1/statistics", params={"sort": "-value"}).json()["items"]
     twice = client.get("/v1/statistics", params={"sort": "-value,value"}).json()["items"]
     assert [s["id"] for s in once] == [s["id"] for s in twice]
+
+
+def test_export_holds_every_resource_and_the_texts(client: TestClient) -> None:
+    document = client.get("/v1/export").json()
+    assert document["dataset_version"] == client.get("/readyz").json()["dataset_version"]
+    for kind in ("metrics", "statistics", "provisions", "meetings", "milestones",
+                 "discrepancies", "checks"):  # fmt: skip
+        assert document[kind] == walk(client, f"/v1/{kind}"), kind
+    for source in document["sources"]:
+        text = source.pop("text")
+        assert text == client.get(source["text_url"]).text
+        assert hashlib.sha256(text.encode()).hexdigest() == source["sha256"]
+    assert document["sources"] == walk(client, "/v1/sources")

@@ -1,0 +1,55 @@
+"""/v1/export: the whole dataset in one JSON document."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlmodel import Field
+from starlette.responses import Response
+
+from app.api.deps import ConnectionDep
+from app.api.responses import PROBLEMS
+from app.api.routing import StrictRoute
+from app.http import json_response
+from app.models import (
+    CheckPublic,
+    DiscrepancyPublic,
+    MeetingPublic,
+    MetricPublic,
+    MilestonePublic,
+    ProvisionPublic,
+    SourcePublic,
+    StatisticPublic,
+)
+from app.queries.export import export
+
+router = APIRouter(prefix="/v1", tags=["export"], route_class=StrictRoute)
+
+
+class SourceWithText(SourcePublic):
+    text: str = Field(description="The exact text.")
+
+
+class Export(BaseModel):
+    dataset_version: str | None = Field(description="The version of everything loaded.")
+    loaded_at: str | None = Field(description="When it was loaded (ISO 8601, UTC).")
+    sources: list[SourceWithText]
+    metrics: list[MetricPublic]
+    statistics: list[StatisticPublic]
+    provisions: list[ProvisionPublic]
+    meetings: list[MeetingPublic]
+    milestones: list[MilestonePublic]
+    discrepancies: list[DiscrepancyPublic]
+    checks: list[CheckPublic]
+
+
+@router.get(
+    "/export",
+    response_model=Export,
+    responses=PROBLEMS["plain"],
+    summary="Export the whole dataset",
+)
+def export_dataset(conn: ConnectionDep) -> Response:
+    """Every resource in one JSON document, the sources' exact texts included, with the dataset
+    version: what a fact-checker needs to verify everything offline."""
+    return json_response(export(conn))

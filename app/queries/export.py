@@ -1,0 +1,65 @@
+"""The whole dataset as one document, built from the same queries the list endpoints use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from app.models import Dataset
+from app.pagination import parse_sort
+from app.queries import analysis, meetings, metrics, milestones, provisions, sources, statistics
+
+DATASET = Dataset.__table__  # type: ignore[attr-defined]
+
+
+def _sort(module_fields: dict[str, Any], default: str) -> Any:
+    return parse_sort(None, module_fields, default, module_fields["id"])
+
+
+def export(conn: Connection) -> dict[str, Any]:
+    dataset = conn.execute(select(DATASET.c.version, DATASET.c.loaded_at)).first()
+    source_items, _ = sources.list_sources(
+        conn, sources.SourceFilters(), None, _sort(sources.SORT_FIELDS, sources.DEFAULT_SORT)
+    )
+    for item in source_items:
+        text = sources.source_text(conn, item["id"])
+        item["text"] = text[0] if text else None
+    return {
+        "dataset_version": dataset.version if dataset else None,
+        "loaded_at": dataset.loaded_at.isoformat() if dataset else None,
+        "sources": source_items,
+        "metrics": metrics.list_metrics(
+            conn, None, _sort(metrics.SORT_FIELDS, metrics.DEFAULT_SORT)
+        )[0],
+        "statistics": statistics.list_statistics(
+            conn,
+            statistics.StatisticFilters(),
+            None,
+            _sort(statistics.SORT_FIELDS, statistics.DEFAULT_SORT),
+        )[0],
+        "provisions": provisions.list_provisions(
+            conn,
+            provisions.ProvisionFilters(),
+            None,
+            _sort(provisions.SORT_FIELDS, provisions.DEFAULT_SORT),
+        )[0],
+        "meetings": meetings.list_meetings(
+            conn,
+            meetings.MeetingFilters(),
+            None,
+            _sort(meetings.SORT_FIELDS, meetings.DEFAULT_SORT),
+        )[0],
+        "milestones": milestones.list_milestones(
+            conn,
+            milestones.MilestoneFilters(),
+            None,
+            _sort(milestones.SORT_FIELDS, milestones.DEFAULT_SORT),
+        )[0],
+        "discrepancies": analysis.list_discrepancies(
+            conn, None, None, _sort(analysis.DISCREPANCY_SORT, analysis.DISCREPANCY_DEFAULT)
+        )[0],
+        "checks": analysis.list_checks(
+            conn, analysis.CheckFilters(), None, _sort(analysis.CHECK_SORT, analysis.CHECK_DEFAULT)
+        )[0],
+    }
