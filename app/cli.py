@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from app.config import Settings, get_settings
 
@@ -117,8 +118,32 @@ def load(seed_dir: SeedDir = None, database_url: DatabaseUrl = None) -> None:
     bundle = _read(seed_dir)
     settings = _settings(database_url)
     engine = make_engine(settings.database_url)
+    steps = [
+        "sources",
+        "metrics",
+        "statistics",
+        "provisions",
+        "meetings",
+        "milestones",
+        "analysis",
+        "citations",
+        "search index",
+    ]
     try:
-        report = load_seed(engine, bundle)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as progress:
+            task = progress.add_task("loading", total=len(steps))
+
+            def advance(name: str) -> None:
+                progress.update(task, description=f"loading {name}", advance=1)
+
+            report = load_seed(engine, bundle, progress=advance)
     finally:
         engine.dispose()
     changes = {t: c for t, c in report.counts.items() if any(c.values())}
@@ -131,6 +156,62 @@ def load(seed_dir: SeedDir = None, database_url: DatabaseUrl = None) -> None:
             f"  {table}: +{count['inserted']} ~{count['updated']} -{count['deleted']}",
             highlight=False,
         )
+
+
+@cli.command()
+def suggest(
+    document: Annotated[
+        Path, typer.Argument(help="A new document, UTF-8 text.", exists=True, dir_okay=False)
+    ],
+    source_id: Annotated[str | None, typer.Option(help="Slug for the source.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
+    ] = None,
+) -> None:
+    """Scan a new document and draft a seed skeleton: its source entry and one statistic per
+    figure mention, with the sentence to cite, for a curator to complete."""
+    from app.seed.suggest import dump, skeleton
+
+    text = dump(skeleton(document, source_id))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}", highlight=False)
+
+
+@cli.command("export")
+def export_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File (json) or directory (csv).")],
+    format: Annotated[
+        str, typer.Option(help="json: one document; csv: one file per list.")
+    ] = "json",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Export the loaded dataset: the same document as GET /v1/export, or CSV files flattened
+    as the API's CSV is."""
+    import orjson
+
+    from app.db import make_engine
+    from app.http import csv_text
+    from app.queries.export import export
+
+    if format not in ("json", "csv"):
+        raise typer.BadParameter("use json or csv", param_hint="--format")
+    engine = make_engine(_settings(database_url).database_url)
+    try:
+        with engine.connect() as conn:
+            document = export(conn)
+    finally:
+        engine.dispose()
+    if format == "json":
+        output.write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2))
+    else:
+        output.mkdir(parents=True, exist_ok=True)
+        for name, items in document.items():
+            if isinstance(items, list):
+                (output / f"{name}.csv").write_text(csv_text(items), encoding="utf-8")
+    out.print(f"exported version {document['dataset_version']} to {output}", highlight=False)
 
 
 @cli.command()

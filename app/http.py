@@ -137,18 +137,22 @@ def _column_order(columns: Iterable[str]) -> list[str]:
     return [column for _, column in sorted(keyed)]
 
 
-def csv_response(items: list[dict[str, Any]], filename: str) -> Response:
+def csv_text(items: list[dict[str, Any]]) -> str:
+    """Items as one CSV document, columns flattened as `flatten` says, in a stable order."""
     rows = [flatten(item) for item in items]
     seen: dict[str, None] = {}
     for row in rows:
         seen.update(dict.fromkeys(row))
-    columns = _column_order(seen)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=_column_order(seen), lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def csv_response(items: list[dict[str, Any]], filename: str) -> Response:
     return Response(
-        buffer.getvalue().encode("utf-8"),
+        csv_text(items).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'inline; filename="{filename}.csv"'},
     )

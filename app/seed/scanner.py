@@ -34,7 +34,12 @@ _WORDS = re.compile(
 _HEDGE = re.compile(
     r"(?:" + "|".join(h.replace(" ", r"[ \u00a0]") for h in HEDGES) + r")[ \u00a0]$", re.IGNORECASE
 )
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bU\.S)(?<!\bNo)[.!?](?=\s)|\n")
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+# A full stop after these ends an abbreviation, not a sentence.
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\bU\.S|\bD\.C|\bNo|\bSt|\bMr|\bMrs|\bDr|\bMd|\bJan|\bFeb|\bMar|\bApr|"
+    r"\bJun|\bJul|\bAug|\bSept?|\bOct|\bNov|\bDec)$"
+)
 
 
 @dataclass(frozen=True)
@@ -51,10 +56,20 @@ class Mention:
         return (self.start, self.end)
 
 
+def _ends(text: str, start: int, end: int) -> list[int]:
+    return [
+        m.start()
+        for m in _SENTENCE_END.finditer(text, start, end)
+        if m.group() != "." or not _ABBREVIATION.search(text, max(0, m.start() - 4), m.start())
+    ]
+
+
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    right_match = _SENTENCE_END.search(text, end)
-    return left, right_match.start() if right_match else len(text)
+    """The sentence around text[start:end]: from after the previous end to the next end."""
+    before = _ends(text, 0, start)
+    left = before[-1] + 1 if before else 0
+    after = _ends(text, end, len(text))
+    return left, after[0] if after else len(text)
 
 
 def _bound_year(text: str, start: int, end: int) -> int | None:

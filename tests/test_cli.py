@@ -1,0 +1,60 @@
+"""The korus-facts command: help, suggest and export, run as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from app.seed import strict_yaml
+from app.seed.citations import locate_quote
+from app.seed.scanner import scan
+from tests.conftest import SEED_DIR
+
+CLI = [sys.executable, "-m", "app.cli"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("command", ["check", "migrate", "load", "suggest", "export", "serve"])
+def test_every_command_has_help(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0 and "Usage" in result.stdout
+
+
+def test_suggest_drafts_one_statistic_per_figure(tmp_path: Path) -> None:
+    document = SEED_DIR / "sources" / "002_a3e013749fe3ae2e.txt"
+    output = tmp_path / "draft.yaml"
+    assert run("suggest", str(document), "--source-id", "draft", "-o", str(output)).returncode == 0
+    draft = strict_yaml.load(output.read_text(encoding="utf-8"))
+    text = document.read_text(encoding="utf-8")
+    assert len(draft["statistics"]) == len(scan(text))
+    for statistic in draft["statistics"]:
+        [citation] = statistic["citations"]
+        span = locate_quote(text, citation["quote"], citation.get("occurrence"))
+        assert statistic["as_reported"] in text[span.start : span.end]
+    assert (
+        draft["sources"][0]["sha256"]
+        == __import__("hashlib").sha256(document.read_bytes()).hexdigest()
+    )
+
+
+def test_export_matches_the_api(client: TestClient, seeded_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "export.json"
+    assert run("export", "-o", str(target), "--database-url", seeded_url).returncode == 0
+    assert json.loads(target.read_text(encoding="utf-8")) == client.get("/v1/export").json()
+    folder = tmp_path / "csv"
+    assert run("export", "--format", "csv", "-o", str(folder), "--database-url",
+               seeded_url).returncode == 0  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO((folder / "statistics.csv").read_text())))
+    assert rows and rows == list(
+        csv.DictReader(io.StringIO(client.get("/v1/statistics?format=csv").text))
+    )
