@@ -20,6 +20,18 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_for(url: str, server: subprocess.Popen[bytes], log: Path | None = None) -> httpx.Response:
+    """The first answer of a starting server, or a failure naming why it never came."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            assert server.poll() is None, log.read_text() if log else "server exited"
+            assert time.monotonic() < deadline, "server did not start in 30 s"
+            time.sleep(0.2)
+
+
 @pytest.mark.slow
 def test_served_process_becomes_ready(empty_url: str, tmp_path: Path) -> None:
     port = _free_port()
@@ -30,15 +42,7 @@ def test_served_process_becomes_ready(empty_url: str, tmp_path: Path) -> None:
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen([*cli, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, (tmp_path / "server.log").read_text()
-                assert time.monotonic() < deadline, "server did not start in 30 s"
-                time.sleep(0.2)
+        response = wait_for(f"http://127.0.0.1:{port}/readyz", server, tmp_path / "server.log")
         assert response.status_code == 200
         assert response.json()["status"] == "ready"
         assert "server" not in response.headers
@@ -62,14 +66,7 @@ def test_not_ready_until_loaded(empty_url: str) -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline
-                time.sleep(0.2)
+        response = wait_for(f"http://127.0.0.1:{port}/readyz", server)
         assert response.status_code == 503
         assert response.headers["content-type"] == "application/problem+json"
         assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200

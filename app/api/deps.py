@@ -156,6 +156,17 @@ DateTo = Annotated[
 ]
 
 
+def comma_list(name: str, raw: str | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """A `type=a,b` parameter as a tuple, every value one of `allowed`."""
+    if raw is None:
+        return ()
+    values = tuple(v.strip() for v in raw.split(","))
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise InvalidParameter(name, f"unknown value {unknown[0]!r}; use {', '.join(allowed)}")
+    return values
+
+
 def comma_list_pattern(values: tuple[str, ...]) -> str:
     names = "|".join(values)
     return rf"^({names})(,({names}))*$"

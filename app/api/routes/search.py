@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from app.api.deps import ConnectionDep, ListQuery, comma_list_pattern, list_query
+from app.api.deps import ConnectionDep, ListQuery, comma_list, comma_list_pattern, list_query
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
-from app.errors import InvalidParameter
 from app.models import SearchHit
 from app.queries import search as queries
 
@@ -37,11 +36,6 @@ def search(
     """Ranked by the database's own engine (SQLite FTS5 bm25, PostgreSQL ts_rank); every word
     must match. Tokens such as `eco-credits`, `OCTG`, `U.S.` and `27.6` are found as written.
     Snippets wrap matches in `<mark>…</mark>` and HTML-escape everything else."""
-    types = tuple(t.strip() for t in type.split(",")) if type else ()
-    unknown = [t for t in types if t not in queries.TYPES]
-    if unknown:
-        raise InvalidParameter(
-            "type", f"unknown type {unknown[0]!r}; use {', '.join(queries.TYPES)}"
-        )
+    types = comma_list("type", type, queries.TYPES)
     items, cursor = queries.search(conn, q, types, query.page, query.sort)
     return query.respond(request, items, cursor, "search")

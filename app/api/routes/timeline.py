@@ -15,13 +15,13 @@ from app.api.deps import (
     DateFrom,
     DateTo,
     ListQuery,
+    comma_list,
     comma_list_pattern,
     list_query,
     partial_date,
 )
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
-from app.errors import InvalidParameter
 from app.models import Dataset, TimelineItem
 from app.pagination import parse_sort
 from app.queries import timeline as queries
@@ -37,25 +37,13 @@ TypeFilter = Annotated[
 ]
 
 
-def _types(raw: str | None) -> tuple[str, ...]:
-    if raw is None:
-        return ()
-    types = tuple(t.strip() for t in raw.split(","))
-    unknown = [t for t in types if t not in queries.TYPES]
-    if unknown:
-        raise InvalidParameter(
-            "type", f"unknown type {unknown[0]!r}; use {', '.join(queries.TYPES)}"
-        )
-    return types
-
-
 def _filters(
     date_from: str | None, date_to: str | None, type_: str | None
 ) -> queries.TimelineFilters:
     return queries.TimelineFilters(
         partial_date("from", date_from, end=False),
         partial_date("to", date_to, end=True),
-        _types(type_),
+        comma_list("type", type_, queries.TYPES),
     )
 
 
