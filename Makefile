@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run migrate load check test lint format postgres clean
+.PHONY: install run migrate load check test lint format postgres chromium clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
@@ -44,7 +44,10 @@ format: install
 postgres:
 	@bash scripts/ensure-postgres.sh
 
-test: install postgres lint
+chromium:
+	@bash scripts/ensure-chromium.sh
+
+test: install postgres chromium lint
 	$(BIN)/korus-facts check
 	$(BIN)/pytest
 

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import select
+from starlette.staticfiles import StaticFiles
 
 from app import schema
 from app.api.responses import PROBLEMS, problem_schemas, tidy_openapi
@@ -22,6 +23,7 @@ from app.api.routes import (
     meetings,
     metrics,
     milestones,
+    pages,
     provisions,
     search,
     sources,
@@ -95,6 +97,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings or get_settings()
     install_error_handlers(app)
     install_docs(app)
+    app.mount(
+        "/explorer-assets",
+        StaticFiles(directory=str(pages.WEB / "static")),
+        name="explorer-assets",
+    )
     for module in (
         health,
         sources,
@@ -107,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         timeline,
         search,
         export,
+        pages,
     ):
         app.include_router(module.router)
 

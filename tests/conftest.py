@@ -87,6 +87,19 @@ def seeded_url(request: pytest.FixtureRequest, make_database: Callable[[str], st
 
 
 @pytest.fixture(scope="session")
+def sqlite_seeded_url(make_database: Callable[[str], str]) -> str:
+    """A SQLite database with the shipped seed, for tests that need only one backend."""
+    url = make_database("sqlite")
+    schema.upgrade(url)
+    engine = make_engine(url)
+    try:
+        load_seed(engine, read_seed(SEED_DIR))
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
 def client(seeded_url: str) -> Iterator[TestClient]:
     app = create_app(Settings(database_url=seeded_url))
     with TestClient(app, base_url="http://testserver") as test_client:

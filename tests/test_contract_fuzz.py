@@ -5,7 +5,7 @@ types). Bounded and derandomized, so a run is reproducible; on SQLite."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
@@ -15,13 +15,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from starlette.testclient import TestClient
 
-from app import schema as migrations
 from app.config import Settings
-from app.db import make_engine
 from app.main import create_app
-from app.seed.loader import load_seed
-from app.seed.reader import read_seed
-from tests.conftest import SEED_DIR
 
 FORBIDDEN = ("Traceback", "sqlalchemy", "psycopg", "sqlite3", "/work/", 'File "')
 EXAMPLES = 40
@@ -37,13 +32,8 @@ def map_query(ctx: object, query: dict[str, object] | None) -> dict[str, object]
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(make_database: Callable[[str], str]) -> Iterator[FastAPI]:
-    url = make_database("sqlite")
-    migrations.upgrade(url)
-    engine = make_engine(url)
-    load_seed(engine, read_seed(SEED_DIR))
-    engine.dispose()
-    app = create_app(Settings(database_url=url))
+def fuzz_app(sqlite_seeded_url: str) -> Iterator[FastAPI]:
+    app = create_app(Settings(database_url=sqlite_seeded_url))
     with TestClient(app):  # runs the lifespan: the engine lives while the module runs
         yield app
 

@@ -1,0 +1,128 @@
+"""The explorer: server-rendered pages over the same queries as the API (no JavaScript needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from app.api.deps import ConnectionDep, get_or_404, slug_or_404
+from app.api.routing import StrictRoute
+from app.errors import NotFound
+from app.pagination import parse_sort
+from app.queries import analysis, explorer, sources, statistics, timeline
+from app.queries.meetings import get_meeting
+from app.queries.milestones import get_milestone
+from app.queries.provisions import get_provision
+
+WEB = Path(__file__).resolve().parent.parent.parent / "web"
+templates = Jinja2Templates(directory=str(WEB / "templates"))
+router = APIRouter(include_in_schema=False, route_class=StrictRoute)
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'none'"
+)
+_GETTERS = {
+    "statistic": statistics.get_statistic,
+    "provision": get_provision,
+    "meeting": get_meeting,
+    "milestone": get_milestone,
+}
+
+
+def _all(fields: dict[str, Any], default: str) -> Any:
+    return parse_sort(None, fields, default, fields["id"])
+
+
+def _render(request: Request, name: str, context: dict[str, Any]) -> Response:
+    context["version"] = getattr(request.state, "dataset_version", None)
+    response = templates.TemplateResponse(request, name, context)
+    response.headers["Content-Security-Policy"] = PAGE_POLICY
+    return response
+
+
+def _analysis(conn: ConnectionDep, statistic_id: str | None = None) -> dict[str, Any]:
+    found_discrepancies, _ = analysis.list_discrepancies(
+        conn, None, None, _all(analysis.DISCREPANCY_SORT, analysis.DISCREPANCY_DEFAULT)
+    )
+    found_checks, _ = analysis.list_checks(
+        conn, analysis.CheckFilters(), None, _all(analysis.CHECK_SORT, analysis.CHECK_DEFAULT)
+    )
+    if statistic_id is not None:
+        found_discrepancies = [
+            d for d in found_discrepancies if statistic_id in {m["id"] for m in d["statistics"]}
+        ]
+        found_checks = [c for c in found_checks if statistic_id in [c["claim_id"], *c["input_ids"]]]
+    return {"discrepancies": found_discrepancies, "checks": found_checks}
+
+
+@router.get("/")
+def index(request: Request, conn: ConnectionDep) -> Response:
+    items, _ = timeline.list_timeline(
+        conn, timeline.TimelineFilters(), None, _all(timeline.SORT_FIELDS, timeline.DEFAULT_SORT)
+    )
+    source_items, _ = sources.list_sources(
+        conn, sources.SourceFilters(), None, _all(sources.SORT_FIELDS, sources.DEFAULT_SORT)
+    )
+    stats, _ = statistics.list_statistics(
+        conn,
+        statistics.StatisticFilters(),
+        None,
+        _all(statistics.SORT_FIELDS, statistics.DEFAULT_SORT),
+    )
+    return _render(
+        request,
+        "index.html",
+        {"timeline": items, "sources": source_items, "statistics": stats, **_analysis(conn)},
+    )
+
+
+@router.get("/sources/{source_id}")
+def source_page(
+    request: Request,
+    conn: ConnectionDep,
+    source_id: Any = Depends(slug_or_404("source", "source_id")),
+) -> Response:
+    source = get_or_404(sources.get_source(conn, source_id), "source", source_id)
+    text, _ = get_or_404(sources.source_text(conn, source_id), "source", source_id)
+    spans = explorer.source_spans(conn, source_id)
+    return _render(
+        request,
+        "source.html",
+        {
+            "source": source,
+            "spans": spans,
+            "segments": explorer.segments(text, spans),
+        },
+    )
+
+
+@router.get("/facts/{fact_type}/{fact_id}")
+def fact_page(
+    request: Request,
+    conn: ConnectionDep,
+    fact_type: str,
+    fact_id: Any = Depends(slug_or_404("fact", "fact_id")),
+) -> Response:
+    if fact_type not in _GETTERS:
+        raise NotFound(f"No kind of fact '{fact_type[:40]}'")
+    fact = get_or_404(_GETTERS[fact_type](conn, fact_id), fact_type, fact_id)
+    heading = fact.get("label") or fact.get("title")
+    skip = {"id", "url", "citations", "label", "title"}
+    fields = [
+        (k.replace("_", " "), v) for k, v in fact.items() if k not in skip and v not in (None, [])
+    ]
+    keys = [explorer.cite_key(fact_type, fact_id, i) for i in range(len(fact["citations"]))]
+    context = {
+        "fact": fact,
+        "fact_type": fact_type,
+        "heading": heading,
+        "fields": fields,
+        "keys": keys,
+    }
+    if fact_type == "statistic":
+        context |= _analysis(conn, fact_id)
+    return _render(request, "fact.html", context)
