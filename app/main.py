@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import FastAPI
+from fastapi import FastAPI, Path
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import select
@@ -124,7 +124,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Describe a problem type",
         responses={404: PROBLEMS["detail"][404]},
     )
-    def problem_type(problem_type: str) -> Any:
+    def problem_type(
+        problem_type: Annotated[str, Path(description="The slug of a problem `type`.")],
+    ) -> Any:
         """What a problem `type` URI of this API means."""
         if problem_type not in PROBLEM_TYPES:
             raise NotFound(f"No problem type '{problem_type[:60]}'")

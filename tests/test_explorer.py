@@ -3,13 +3,7 @@ headless Chromium (Debian's, driven by Playwright) that follows a citation to it
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 
@@ -18,7 +12,6 @@ from starlette.testclient import TestClient
 
 from app.config import ROOT
 from tests.helpers import FACT_PATHS, walk
-from tests.test_server import wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -61,26 +54,6 @@ def test_fact_pages_link_citations_and_analysis(client: TestClient) -> None:
     assert "rounding" in page  # the 27.6 vs 27.7 discrepancy is shown beside the figure
     assert client.get("/facts/statistic/nope").status_code == 404
     assert client.get("/facts/party/x").status_code == 404
-
-
-@pytest.fixture(scope="module")
-def served(sqlite_seeded_url: str) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": sqlite_seeded_url, "PORT": str(port)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/readyz", server)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
 
 
 @pytest.mark.slow
