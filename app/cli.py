@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from app.config import Settings, get_settings
 
@@ -64,7 +64,15 @@ def check(
     left out; fails on any problem, an uncovered mention included."""
     from app.seed.reader import coverage
 
-    bundle = _read(seed_dir)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        progress.add_task("reading and checking the seed", total=None)
+        bundle = _read(seed_dir)
     if not quiet:
         for source_id in bundle.texts:
             report = coverage(bundle, source_id)
