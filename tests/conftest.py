@@ -78,10 +78,8 @@ def engine(migrated_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def seeded_url(request: pytest.FixtureRequest, make_database: Callable[[str], str]) -> str:
-    """One database per backend with the shipped seed, shared by read-only tests."""
-    url = make_database(str(request.param))
+def _seeded(url: str) -> str:
+    """Migrate an empty database and load the shipped seed into it."""
     schema.upgrade(url)
     engine = make_engine(url)
     try:
@@ -89,19 +87,18 @@ def seeded_url(request: pytest.FixtureRequest, make_database: Callable[[str], st
     finally:
         engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded_url(request: pytest.FixtureRequest, make_database: Callable[[str], str]) -> str:
+    """One database per backend with the shipped seed, shared by read-only tests."""
+    return _seeded(make_database(str(request.param)))
 
 
 @pytest.fixture(scope="session")
 def sqlite_seeded_url(make_database: Callable[[str], str]) -> str:
     """A SQLite database with the shipped seed, for tests that need only one backend."""
-    url = make_database("sqlite")
-    schema.upgrade(url)
-    engine = make_engine(url)
-    try:
-        load_seed(engine, read_seed(SEED_DIR))
-    finally:
-        engine.dispose()
-    return url
+    return _seeded(make_database("sqlite"))
 
 
 @pytest.fixture(scope="session")
