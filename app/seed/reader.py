@@ -159,7 +159,7 @@ def read_seed(root: Path) -> SeedBundle:
         entries[kind] = list(_read_kind(root, kind, model, issues))
     if not any(seed_files(root, "sources")):
         issues.append(SeedIssue(_rel(root / "sources.yaml", root), "no sources file found"))
-    _check_unique_ids(root, entries, issues)
+    _check_unique_ids(entries, issues)
     texts = _read_texts(root, entries["sources"], issues)
     bundle = SeedBundle(root, entries, texts)
     _check_references(bundle, issues)
@@ -230,20 +230,17 @@ def _dotted(loc: Iterable[int | str]) -> str:
     return out
 
 
-def _check_unique_ids(root: Path, entries: dict[str, list[Entry]], issues: list[SeedIssue]) -> None:
+def _check_unique_ids(entries: dict[str, list[Entry]], issues: list[SeedIssue]) -> None:
     for items in entries.values():
         seen: dict[str, Entry] = {}
         for entry in items:
             first = seen.get(entry.model.id)
             if first is not None:
                 issues.append(
-                    SeedIssue(
-                        entry.file,
+                    entry.issue(
                         f"duplicate id {entry.model.id!r}: already used at "
                         f"{first.file}:{first.line('id')}",
-                        entry=entry.label,
-                        field="id",
-                        line=entry.line("id"),
+                        "id",
                     )
                 )
             else:
@@ -256,42 +253,23 @@ def _read_texts(root: Path, sources: list[Entry], issues: list[SeedIssue]) -> di
         seed: SourceSeed = entry.model
         path = (root / seed.file).resolve()
         if root.resolve() not in path.parents or not path.is_file():
-            issues.append(
-                SeedIssue(
-                    entry.file,
-                    f"no file {seed.file!r} in the seed directory",
-                    entry=entry.label,
-                    field="file",
-                    line=entry.line("file"),
-                )
-            )
+            issues.append(entry.issue(f"no file {seed.file!r} in the seed directory", "file"))
             continue
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         if sha != seed.sha256:
             issues.append(
-                SeedIssue(
-                    entry.file,
+                entry.issue(
                     f"the text of {seed.file} has changed: its sha256 is {sha}, the seed records "
                     f"{seed.sha256}; a changed document is a new source, not an edit",
-                    entry=entry.label,
-                    field="sha256",
-                    line=entry.line("sha256"),
+                    "sha256",
                 )
             )
             continue
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            issues.append(
-                SeedIssue(
-                    entry.file,
-                    f"{seed.file} is not valid UTF-8: {exc}",
-                    entry=entry.label,
-                    field="file",
-                    line=entry.line("file"),
-                )
-            )
+            issues.append(entry.issue(f"{seed.file} is not valid UTF-8: {exc}", "file"))
             continue
         texts[seed.id] = SourceText(seed, text, sha)
     return texts
@@ -303,15 +281,7 @@ def _check_references(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
     sources = {s.id for s in bundle.models("sources")}
 
     def dangling(entry: Entry, field_path: tuple[int | str, ...], what: str, ref: str) -> None:
-        issues.append(
-            SeedIssue(
-                entry.file,
-                f"no {what} with id {ref!r}",
-                entry=entry.label,
-                field=_dotted(field_path),
-                line=entry.line(*field_path),
-            )
-        )
+        issues.append(entry.issue(f"no {what} with id {ref!r}", *field_path))
 
     for entry in bundle.entries["statistics"]:
         stat: StatisticSeed = entry.model
@@ -321,37 +291,22 @@ def _check_references(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
         else:
             if metric.unit != stat.unit:
                 issues.append(
-                    SeedIssue(
-                        entry.file,
-                        f"unit {stat.unit!r} differs from its metric's unit {metric.unit!r}",
-                        entry=entry.label,
-                        field="unit",
-                        line=entry.line("unit"),
+                    entry.issue(
+                        f"unit {stat.unit!r} differs from its metric's unit {metric.unit!r}", "unit"
                     )
                 )
             if metric.scope is not None and stat.scope is None:
                 stat.scope = metric.scope  # the metric fixes it; say so on the statistic too
             elif metric.scope is not None and stat.scope != metric.scope:
                 issues.append(
-                    SeedIssue(
-                        entry.file,
+                    entry.issue(
                         f"scope {stat.scope!r} differs from the scope its metric fixes "
                         f"({metric.scope!r})",
-                        entry=entry.label,
-                        field="scope",
-                        line=entry.line("scope"),
+                        "scope",
                     )
                 )
         if stat.period_start and stat.period_end and stat.period_end.last < stat.period_start.first:
-            issues.append(
-                SeedIssue(
-                    entry.file,
-                    "period_end is before period_start",
-                    entry=entry.label,
-                    field="period_end",
-                    line=entry.line("period_end"),
-                )
-            )
+            issues.append(entry.issue("period_end is before period_start", "period_end"))
     for entry in bundle.entries["provisions"]:
         for i, ref in enumerate(entry.model.statistic_ids):
             if ref not in statistics:
@@ -359,15 +314,7 @@ def _check_references(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
     for entry in bundle.entries["meetings"]:
         meeting: MeetingSeed = entry.model
         if meeting.end_date and meeting.end_date.last < meeting.start_date.first:
-            issues.append(
-                SeedIssue(
-                    entry.file,
-                    "end_date is before start_date",
-                    entry=entry.label,
-                    field="end_date",
-                    line=entry.line("end_date"),
-                )
-            )
+            issues.append(entry.issue("end_date is before start_date", "end_date"))
     for kind in FACT_KINDS:
         for entry in bundle.entries[kind]:
             for i, citation in enumerate(entry.model.citations):
@@ -389,15 +336,7 @@ def _place_citations(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
                 try:
                     span = locate_quote(source.text, citation.quote, citation.occurrence)
                 except CitationError as exc:
-                    issues.append(
-                        SeedIssue(
-                            entry.file,
-                            str(exc),
-                            entry=entry.label,
-                            field=f"citations[{i}].quote",
-                            line=entry.line("citations", i, "quote"),
-                        )
-                    )
+                    issues.append(entry.issue(str(exc), "citations", i, "quote"))
                     continue
                 bundle.spans[(kind, entry.model.id, i)] = span
 
