@@ -3,12 +3,7 @@ httpx client on the real app. Every database test runs on SQLite and on PostgreS
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,6 +17,7 @@ from app.db import make_engine
 from app.main import create_app
 from app.seed.loader import load_seed
 from app.seed.reader import read_seed
+from tests.helpers import running_server
 from tests.postgres import PostgresServer, start_postgres
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -119,21 +115,5 @@ def seed_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def served(sqlite_seeded_url: str) -> Iterator[str]:
     """A real `korus-facts serve` process on a free loopback port, on SQLite."""
-    from tests.test_server import wait_for
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": sqlite_seeded_url, "PORT": str(port)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/readyz", server)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
+    with running_server(sqlite_seeded_url) as (base, _ready):
+        yield base

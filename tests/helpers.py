@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import Engine, select
 from starlette.testclient import TestClient
 
@@ -50,3 +59,39 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(database_url: str, log: Path | None = None) -> Iterator[tuple[str, Any]]:
+    """`korus-facts serve` as `make run` starts it, on a free loopback port: yields its base URL
+    and its first answer to /readyz, and stops it afterwards."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "HOST": "127.0.0.1", "PORT": str(port)}
+    with open(log or os.devnull, "wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    ready = httpx.get(f"{base}/readyz", timeout=2)
+                    break
+                except httpx.TransportError:
+                    assert server.poll() is None, log.read_text() if log else "server exited"
+                    assert time.monotonic() < deadline, "server did not start in 30 s"
+                    time.sleep(0.2)
+            yield base, ready
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=20)

@@ -25,8 +25,14 @@ def test_every_disagreeing_group_is_reported(client: TestClient) -> None:
     groups = defaultdict(list)
     for s in walk(client, "/v1/statistics"):
         if s["period_start"] is not None:
-            key = (s["metric"], s["reporter"], s["partner"], s["scope"], s["period_start"],
-                   s["period_end"])  # fmt: skip
+            key = (
+                s["metric"],
+                s["reporter"],
+                s["partner"],
+                s["scope"],
+                s["period_start"],
+                s["period_end"],
+            )
             groups[key].append(s)
     expected = {
         frozenset(s["id"] for s in members)
@@ -53,31 +59,47 @@ def test_rounding_is_told_from_genuine_disagreement(client: TestClient) -> None:
 
 
 def _measured(metric: str, scope: str, value: float, written: str, ident: str) -> Measured:
-    return Measured(metric, "USA", "KOR", scope, date(2016, 1, 1), "year", date(2016, 1, 1),
-                    "year", Member(ident, value, written, "src"))  # fmt: skip
+    return Measured(
+        metric,
+        "USA",
+        "KOR",
+        scope,
+        date(2016, 1, 1),
+        "year",
+        date(2016, 1, 1),
+        "year",
+        Member(ident, value, written, "src"),
+    )
 
 
 def test_equal_values_of_other_scope_or_metric_never_group() -> None:
-    found = find_discrepancies([
-        _measured("total-trade", "goods", 10.7e9, "$10.7 billion", "a"),
-        _measured("total-trade", "goods_and_services", 12.0e9, "$12 billion", "b"),
-        _measured("trade-surplus-services", "services", 10.7e9, "$10.7 billion", "c"),
-        _measured("trade-deficit-goods-and-services", "goods_and_services", 12.0e9,
-                  "$12 billion", "d"),
-    ])  # fmt: skip
+    found = find_discrepancies(
+        [
+            _measured("total-trade", "goods", 10.7e9, "$10.7 billion", "a"),
+            _measured("total-trade", "goods_and_services", 12.0e9, "$12 billion", "b"),
+            _measured("trade-surplus-services", "services", 10.7e9, "$10.7 billion", "c"),
+            _measured(
+                "trade-deficit-goods-and-services", "goods_and_services", 12.0e9, "$12 billion", "d"
+            ),
+        ]
+    )
     assert found == []
 
 
 def test_genuine_disagreement_is_not_rounding() -> None:
-    [found] = find_discrepancies([
-        _measured("exports", "goods", 42.3e9, "$42.3 billion", "a"),
-        _measured("exports", "goods", 45.8e9, "$45.8 billion", "b"),
-    ])  # fmt: skip
+    [found] = find_discrepancies(
+        [
+            _measured("exports", "goods", 42.3e9, "$42.3 billion", "a"),
+            _measured("exports", "goods", 45.8e9, "$45.8 billion", "b"),
+        ]
+    )
     assert found.assessment == "genuine"
-    [rounded] = find_discrepancies([
-        _measured("exports", "goods", 42.3e9, "$42.3 billion", "a"),
-        _measured("exports", "goods", 42e9, "$42 billion", "b"),
-    ])  # fmt: skip
+    [rounded] = find_discrepancies(
+        [
+            _measured("exports", "goods", 42.3e9, "$42.3 billion", "a"),
+            _measured("exports", "goods", 42e9, "$42 billion", "b"),
+        ]
+    )
     assert rounded.assessment == "rounding"
 
 
@@ -141,23 +163,33 @@ def wrong_claim_client(seed_copy: Path, migrated_url: str) -> Iterator[TestClien
     text_file.write_text(WRONG_TEXT, encoding="utf-8")
     sha = hashlib.sha256(WRONG_TEXT.encode()).hexdigest()
     with (seed_copy / "sources.yaml").open("a", encoding="utf-8") as f:
-        f.write(f"\n  - id: test-wrong-claim\n    file: sources/zz_test.txt\n    sha256: {sha}\n"
-                "    title: A made-up note\n    kind: test\n")  # fmt: skip
+        f.write(
+            f"\n  - id: test-wrong-claim\n    file: sources/zz_test.txt\n    sha256: {sha}\n"
+            "    title: A made-up note\n    kind: test\n"
+        )
     (seed_copy / "statistics").mkdir()
     (seed_copy / "statistics" / "test.yaml").write_text(
-        "statistics:\n" + "".join(
+        "statistics:\n"
+        + "".join(
             f"  - {{id: {i}, metric: {m}, label: {i}, reporter: USA, partner: KOR, value: {v},"
             f" unit: {u}, as_reported: '{a}', period_start: {p}, period_end: {q},"
             f" citations: [{{source: test-wrong-claim, quote: '{a}'}}]}}\n"
             for i, m, v, u, a, p, q in [
                 ("t-2015", "trade-deficit-goods", 10e9, "USD", "$10 billion", 2015, 2015),
                 ("t-2016", "trade-deficit-goods", 12e9, "USD", "$12 billion", 2016, 2016),
-                ("t-rise", "trade-deficit-goods-percent-change", 50, "percent", "50 percent",
-                 2015, 2016),
+                (
+                    "t-rise",
+                    "trade-deficit-goods-percent-change",
+                    50,
+                    "percent",
+                    "50 percent",
+                    2015,
+                    2016,
+                ),
             ]
         ),
         encoding="utf-8",
-    )  # fmt: skip
+    )
     (seed_copy / "checks").mkdir()
     (seed_copy / "checks" / "test.yaml").write_text(
         "checks:\n  - {id: t-check, kind: percent_change, claim: t-rise, start: t-2015,"

@@ -141,10 +141,11 @@ def test_meeting_and_milestone_date_filters(client: TestClient) -> None:
     everything = walk(client, "/v1/meetings")
     meetings = walk(client, "/v1/meetings", **{"from": "2018-01", "to": "2018"})
     overlapping = [  # a partial date stands for its whole month or year
-        m["id"] for m in everything
+        m["id"]
+        for m in everything
         if PartialDate.parse(m["end_date"] or m["start_date"]).last >= date(2018, 1, 1)
         and PartialDate.parse(m["start_date"]).first <= date(2018, 12, 31)
-    ]  # fmt: skip
+    ]
     assert meetings and [m["id"] for m in meetings] == overlapping
     yoo = walk(client, "/v1/meetings", participant="yoo")
     assert [m["id"] for m in yoo] == [
@@ -223,8 +224,15 @@ def test_a_field_named_twice_in_sort_counts_once(client: TestClient) -> None:
 def test_export_holds_every_resource_and_the_texts(client: TestClient) -> None:
     document = client.get("/v1/export").json()
     assert document["dataset_version"] == client.get("/readyz").json()["dataset_version"]
-    for kind in ("metrics", "statistics", "provisions", "meetings", "milestones",
-                 "discrepancies", "checks"):  # fmt: skip
+    for kind in (
+        "metrics",
+        "statistics",
+        "provisions",
+        "meetings",
+        "milestones",
+        "discrepancies",
+        "checks",
+    ):
         assert document[kind] == walk(client, f"/v1/{kind}"), kind
     for source in document["sources"]:
         text = source.pop("text")

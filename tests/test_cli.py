@@ -52,8 +52,10 @@ def test_export_matches_the_api(client: TestClient, seeded_url: str, tmp_path: P
     assert run("export", "-o", str(target), "--database-url", seeded_url).returncode == 0
     assert json.loads(target.read_text(encoding="utf-8")) == client.get("/v1/export").json()
     folder = tmp_path / "csv"
-    assert run("export", "--format", "csv", "-o", str(folder), "--database-url",
-               seeded_url).returncode == 0  # fmt: skip
+    assert (
+        run("export", "--format", "csv", "-o", str(folder), "--database-url", seeded_url).returncode
+        == 0
+    )
     rows = list(csv.DictReader(io.StringIO((folder / "statistics.csv").read_text())))
     assert rows and rows == list(
         csv.DictReader(io.StringIO(client.get("/v1/statistics?format=csv").text))

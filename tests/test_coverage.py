@@ -22,8 +22,10 @@ def texts(text: str) -> list[tuple[str, str]]:
     [
         ("amounted to US$27.7\u00a0billion in 2016.", [("US$27.7\u00a0billion", "money")]),
         ("a surplus of US$ 10.7 billion", [("US$ 10.7 billion", "money")]),
-        ("from $13.2 billion to $27.6 billion", [("$13.2 billion", "money"),
-                                                 ("$27.6 billion", "money")]),
+        (
+            "from $13.2 billion to $27.6 billion",
+            [("$13.2 billion", "money"), ("$27.6 billion", "money")],
+        ),
         ("the U.S. brought in $904 million worth", [("$904 million", "money")]),
         ("Samsung Invests $1.9 Billion in U.S.", [("$1.9 Billion", "money")]),
         ("from 25,000 to 50,000 per manufacturer", [("25,000", "count"), ("50,000", "count")]),
@@ -35,7 +37,7 @@ def texts(text: str) -> list[tuple[str, str]]:
         ("our goods deficit has doubled since", [("doubled", "multiple")]),
         ("convened two specials sessions", [("two", "count")]),
     ],
-)  # fmt: skip
+)
 def test_scanner_finds_each_number_form(text: str, expected: list[tuple[str, str]]) -> None:
     assert texts(text) == expected
 

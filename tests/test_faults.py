@@ -48,8 +48,16 @@ def test_a_killed_loader_leaves_one_whole_dataset(
     load_seed(engine, read_seed(SEED_DIR))
     original = _content(engine)
     edited_dir = _edited_seed(seed_copy)
-    command = [sys.executable, "-m", "app.cli", "load", "--seed-dir", str(edited_dir),
-               "--database-url", migrated_url]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "app.cli",
+        "load",
+        "--seed-dir",
+        str(edited_dir),
+        "--database-url",
+        migrated_url,
+    ]
     started = time.monotonic()
     subprocess.run(command, check=True, capture_output=True, timeout=120)
     full_run = time.monotonic() - started

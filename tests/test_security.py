@@ -54,9 +54,17 @@ def test_a_body_on_a_get_is_ignored(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["limit=1%00", "metric=%FF%FE", "q=%ED%A0%80", "year=1" + "0" * 40, "reporter=%E2%80%AE",
-     "sort=%F0%9F%98%80", "min_value=-1e309", "from=2017-02-30"],
-)  # fmt: skip
+    [
+        "limit=1%00",
+        "metric=%FF%FE",
+        "q=%ED%A0%80",
+        "year=1" + "0" * 40,
+        "reporter=%E2%80%AE",
+        "sort=%F0%9F%98%80",
+        "min_value=-1e309",
+        "from=2017-02-30",
+    ],
+)
 def test_hostile_parameters_are_400_not_500(client: TestClient, query: str) -> None:
     response = client.get(
         f"/v1/statistics?{query}" if "from" not in query else f"/v1/meetings?{query}"

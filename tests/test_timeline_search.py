@@ -21,9 +21,10 @@ def test_timeline_holds_every_dated_item_in_order(client: TestClient) -> None:
     milestones = {m["id"]: m for m in walk(client, "/v1/milestones")}
     deadlines = {p["id"]: p for p in walk(client, "/v1/provisions") if p["deadline"]}
     assert sorted((i["type"], i["id"]) for i in items) == sorted(
-        [("meeting", k) for k in meetings] + [("milestone", k) for k in milestones]
+        [("meeting", k) for k in meetings]
+        + [("milestone", k) for k in milestones]
         + [("provision", k) for k in deadlines]
-    )  # fmt: skip
+    )
     for item in items:
         source = {"meeting": meetings, "milestone": milestones, "provision": deadlines}[
             item["type"]
@@ -32,10 +33,14 @@ def test_timeline_holds_every_dated_item_in_order(client: TestClient) -> None:
         assert item["date"] == expected
         assert client.get(item["url"]).status_code == 200
     keys = [
-        (PartialDate.parse(i["date"]).first, BREADTH[i["date_precision"]], TYPE_RANK[i["type"]],
-         i["id"])
+        (
+            PartialDate.parse(i["date"]).first,
+            BREADTH[i["date_precision"]],
+            TYPE_RANK[i["type"]],
+            i["id"],
+        )
         for i in items
-    ]  # fmt: skip
+    ]
     assert keys == sorted(keys)
 
 
