@@ -118,12 +118,13 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
         rows = [_fact_row(kind, model, metrics) for model in bundle.models(kind)]
         fact_pks[kind] = _sync_parents(conn, _FACT_TABLE[kind], rows, report)
     step("analysis")
+    notes = {check.id: check.note for check in bundle.models("checks")}
     _sync_children(
         conn,
         "arithmetic_check",
         ("id",),
         [
-            _check_row(check_id, result, bundle, fact_pks["statistics"])
+            _check_row(check_id, result, notes[check_id], fact_pks["statistics"])
             for check_id, result in bundle.checks.items()
         ],
         report,
@@ -187,9 +188,8 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
 
 
 def _check_row(
-    check_id: str, result: CheckResult, bundle: SeedBundle, statistics: dict[str, int]
+    check_id: str, result: CheckResult, note: str | None, statistics: dict[str, int]
 ) -> dict[str, Any]:
-    note = next(c.note for c in bundle.models("checks") if c.id == check_id)
     return {
         "id": check_id,
         "kind": result.kind,

@@ -64,7 +64,7 @@ def _ends(text: str, start: int, end: int) -> list[int]:
     ]
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around text[start:end]: from after the previous end to the next end."""
     before = _ends(text, 0, start)
     left = before[-1] + 1 if before else 0
@@ -73,7 +73,7 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _bound_year(text: str, start: int, end: int) -> int | None:
-    left, right = _sentence(text, start, end)
+    left, right = sentence_span(text, start, end)
     years = [
         (abs(m.start() - start), int(m.group()))
         for m in _YEAR.finditer(text, left, right)

@@ -12,7 +12,7 @@ import yaml
 
 from app.seed.citations import occurrences
 from app.seed.numbers import FigureSyntaxError, parse_figure
-from app.seed.scanner import _sentence, scan
+from app.seed.scanner import scan, sentence_span
 
 TODO = "TODO"
 
@@ -28,7 +28,7 @@ def skeleton(path: Path, source_id: str | None = None) -> dict[str, Any]:
     title = next((line.strip() for line in text.splitlines() if line.strip()), TODO)
     statistics = []
     for mention in scan(text):
-        left, right = _sentence(text, mention.start, mention.end)
+        left, right = sentence_span(text, mention.start, mention.end)
         quote = text[left:right].strip()
         entry: dict[str, Any] = {
             "id": f"{source}-{_slug(mention.text)}-{mention.start}",
