@@ -7,14 +7,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, exists, func, literal, or_, select
 
 from app.dates import format_partial
-from app.models import Citation, Source
+from app.models import Citation, Meeting, Milestone, Provision, Source, Statistic
 from app.pagination import Sort, encode_cursor
 
 CITATION = Citation.__table__  # type: ignore[attr-defined]
 SOURCE = Source.__table__  # type: ignore[attr-defined]
+FACT_TABLES: dict[str, Any] = {
+    "statistic": Statistic.__table__,  # type: ignore[attr-defined]
+    "provision": Provision.__table__,  # type: ignore[attr-defined]
+    "meeting": Meeting.__table__,  # type: ignore[attr-defined]
+    "milestone": Milestone.__table__,  # type: ignore[attr-defined]
+}
+FACT_PATHS = {
+    "statistic": "statistics",
+    "provision": "provisions",
+    "meeting": "meetings",
+    "milestone": "milestones",
+}
 
 
 @dataclass(frozen=True)
@@ -115,3 +127,39 @@ def partial(row: Any, column: str) -> dict[str, Any]:
 def number(value: float) -> int | float:
     """Whole numbers as integers, so 27600000000 is never shown as 27600000000.0."""
     return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+@dataclass(frozen=True)
+class SourceCitation:
+    """One citation of a source, with the fact it belongs to."""
+
+    start: int
+    end: int
+    fact_type: str
+    fact_id: str
+    position: int
+    title: str
+    as_reported: str | None  # statistics only
+
+
+def source_citations(conn: Connection, source_pk: int) -> list[SourceCitation]:
+    """Every citation of one source, in text order, whatever kind of fact makes it."""
+    found: list[SourceCitation] = []
+    for fact, table in FACT_TABLES.items():
+        is_statistic = fact == "statistic"
+        stmt = (
+            select(
+                CITATION.c.start_offset,
+                CITATION.c.end_offset,
+                table.c.id,
+                CITATION.c.position,
+                table.c.label if is_statistic else table.c.title,
+                table.c.as_reported if is_statistic else literal(None),
+            )
+            .join(table, table.c.pk == CITATION.c[f"{fact}_pk"])
+            .where(CITATION.c.source_pk == source_pk)
+        )
+        found.extend(
+            SourceCitation(r[0], r[1], fact, r[2], r[3], r[4], r[5]) for r in conn.execute(stmt)
+        )
+    return sorted(found, key=lambda c: (c.start, c.end, c.fact_type, c.fact_id, c.position))

@@ -8,22 +8,9 @@ from sqlalchemy import Connection, select
 
 from app.analysis.coverage import CitedSpan, Exclusion, cover
 from app.models import Exclusion as ExclusionRow
-from app.models import Meeting, Milestone, Provision, Statistic
-from app.queries.common import CITATION, SOURCE
+from app.queries.common import FACT_PATHS, SOURCE, source_citations
 
 EXCLUSION = ExclusionRow.__table__  # type: ignore[attr-defined]
-_FACTS = {
-    "statistic": Statistic.__table__,  # type: ignore[attr-defined]
-    "provision": Provision.__table__,  # type: ignore[attr-defined]
-    "meeting": Meeting.__table__,  # type: ignore[attr-defined]
-    "milestone": Milestone.__table__,  # type: ignore[attr-defined]
-}
-_PATHS = {
-    "statistic": "statistics",
-    "provision": "provisions",
-    "meeting": "meetings",
-    "milestone": "milestones",
-}
 
 
 def source_coverage(conn: Connection, source_id: str) -> dict[str, Any] | None:
@@ -32,18 +19,10 @@ def source_coverage(conn: Connection, source_id: str) -> dict[str, Any] | None:
     ).first()
     if source is None:
         return None
-    spans: list[CitedSpan] = []
-    for fact, table in _FACTS.items():
-        columns = [CITATION.c.start_offset, CITATION.c.end_offset, table.c.id]
-        if fact == "statistic":
-            columns.append(table.c.as_reported)
-        stmt = (
-            select(*columns)
-            .join(table, table.c.pk == CITATION.c[f"{fact}_pk"])
-            .where(CITATION.c.source_pk == source.pk)
-        )
-        for row in conn.execute(stmt):
-            spans.append(CitedSpan(row[0], row[1], fact, row[2], row[3] if len(row) > 3 else None))
+    spans = [
+        CitedSpan(c.start, c.end, c.fact_type, c.fact_id, c.as_reported)
+        for c in source_citations(conn, source.pk)
+    ]
     exclusions = [
         Exclusion(row.mention, row.reason, row.occurrence, row.pk)
         for row in conn.execute(
@@ -60,7 +39,7 @@ def source_coverage(conn: Connection, source_id: str) -> dict[str, Any] | None:
             "approximate": c.mention.approximate,
             "year": c.mention.year,
             "status": c.status,
-            "facts": [{"type": t, "id": i, "url": f"/v1/{_PATHS[t]}/{i}"} for t, i in c.facts],
+            "facts": [{"type": t, "id": i, "url": f"/v1/{FACT_PATHS[t]}/{i}"} for t, i in c.facts],
             "reason": c.reason,
         }
         for c in report.mentions

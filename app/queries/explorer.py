@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Connection, select
 
-from app.models import Meeting, Milestone, Provision, Statistic
-from app.queries.common import CITATION, SOURCE
-
-FACT_TABLES: dict[str, Any] = {
-    "statistic": Statistic.__table__,  # type: ignore[attr-defined]
-    "provision": Provision.__table__,  # type: ignore[attr-defined]
-    "meeting": Meeting.__table__,  # type: ignore[attr-defined]
-    "milestone": Milestone.__table__,  # type: ignore[attr-defined]
-}
+from app.queries.common import SOURCE, source_citations
 
 
 @dataclass(frozen=True)
@@ -39,23 +30,13 @@ def cite_key(fact_type: str, fact_id: str, position: int) -> str:
 
 
 def source_spans(conn: Connection, source_id: str) -> list[CitedSpan]:
-    spans: list[CitedSpan] = []
-    for fact, table in FACT_TABLES.items():
-        title = table.c.label if fact == "statistic" else table.c.title
-        stmt = (
-            select(
-                CITATION.c.start_offset,
-                CITATION.c.end_offset,
-                table.c.id,
-                CITATION.c.position,
-                title,
-            )
-            .join(table, table.c.pk == CITATION.c[f"{fact}_pk"])
-            .join(SOURCE, SOURCE.c.pk == CITATION.c.source_pk)
-            .where(SOURCE.c.id == source_id)
-        )
-        spans.extend(CitedSpan(r[0], r[1], fact, r[2], r[3], r[4]) for r in conn.execute(stmt))
-    return sorted(spans, key=lambda s: (s.start, s.end, s.key))
+    source_pk = conn.execute(select(SOURCE.c.pk).where(SOURCE.c.id == source_id)).scalar()
+    if source_pk is None:
+        return []
+    return [
+        CitedSpan(c.start, c.end, c.fact_type, c.fact_id, c.position, c.title)
+        for c in source_citations(conn, source_pk)
+    ]
 
 
 @dataclass

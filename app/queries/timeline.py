@@ -16,7 +16,7 @@ from sqlalchemy import Connection, case, literal, null, select, union_all
 from app.dates import format_partial
 from app.models import Meeting, Milestone, Provision
 from app.pagination import Sort, SortField
-from app.queries.common import PageRequest, run_page
+from app.queries.common import FACT_PATHS, PageRequest, run_page
 
 MEETING = Meeting.__table__  # type: ignore[attr-defined]
 MILESTONE = Milestone.__table__  # type: ignore[attr-defined]
@@ -118,7 +118,6 @@ def timeline_rows(conn: Connection, filters: TimelineFilters, sort: Sort) -> lis
 
 
 def timeline_item(r: Any) -> dict[str, Any]:
-    path = {"meeting": "meetings", "milestone": "milestones", "provision": "provisions"}
     return {
         "date": format_partial(r["date"], r["date_precision"]),
         "date_precision": r["date_precision"],
@@ -127,5 +126,5 @@ def timeline_item(r: Any) -> dict[str, Any]:
         "type": r["type"],
         "id": r["id"],
         "title": r["title"],
-        "url": f"/v1/{path[r['type']]}/{r['id']}",
+        "url": f"/v1/{FACT_PATHS[r['type']]}/{r['id']}",
     }

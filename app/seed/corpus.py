@@ -5,14 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from app.seed.reader import SeedBundle
-
-_PATHS = {
-    "statistics": "statistics",
-    "provisions": "provisions",
-    "meetings": "meetings",
-    "milestones": "milestones",
-}
+from app.seed.reader import FACT_KINDS, SeedBundle
 
 
 def _join(*parts: Any) -> str:
@@ -29,7 +22,7 @@ def search_documents(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
             "body": _join(seed.publisher, seed.author, source.text),
             "url": f"/v1/sources/{source_id}",
         }
-    for kind, path in _PATHS.items():
+    for kind in FACT_KINDS:
         for model in bundle.models(kind):
             quotes = [c.quote for c in model.citations]
             if kind == "statistics":
@@ -60,5 +53,5 @@ def search_documents(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
                 "ref_id": model.id,
                 "title": title,
                 "body": body,
-                "url": f"/v1/{path}/{model.id}",
+                "url": f"/v1/{kind}/{model.id}",
             }
