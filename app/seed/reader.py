@@ -30,7 +30,7 @@ from app.models import (
     SourceSeed,
     StatisticSeed,
 )
-from app.seed import strict_yaml
+from app.seed import json_lines, strict_yaml
 from app.seed.citations import CitationError, Span, locate_quote
 from app.seed.numbers import FigureSyntaxError, as_decimal, parse_figure
 
@@ -122,6 +122,28 @@ class SeedBundle:
     spans: dict[tuple[str, str, int], Span] = field(default_factory=dict)
     checks: dict[str, CheckResult] = field(default_factory=dict)
     discrepancies: list[Discrepancy] = field(default_factory=list)
+    _by_source: dict[str, list[CitedSpan]] | None = field(default=None, repr=False)
+
+    def spans_by_source(self) -> dict[str, list[CitedSpan]]:
+        """Every placed citation grouped by the source it cites (built once, on first use)."""
+        if self._by_source is None:
+            grouped: dict[str, list[CitedSpan]] = {}
+            for kind in FACT_KINDS:
+                for model in self.models(kind):
+                    for i, citation in enumerate(model.citations):
+                        span = self.spans.get((kind, model.id, i))
+                        if span is not None:
+                            grouped.setdefault(citation.source, []).append(
+                                CitedSpan(
+                                    span.start,
+                                    span.end,
+                                    kind[:-1],
+                                    model.id,
+                                    getattr(model, "as_reported", None),
+                                )
+                            )
+            self._by_source = grouped
+        return self._by_source
 
     def models(self, kind: str) -> list[Any]:
         return [entry.model for entry in self.entries[kind]]
@@ -140,14 +162,14 @@ class SeedBundle:
 
 
 def seed_files(root: Path, kind: str) -> list[Path]:
-    """`KIND.yaml` and/or every `KIND/*.yaml`, in a fixed order."""
+    """`KIND.yaml` and/or every `KIND/*.yaml` and `KIND/*.jsonl`, in a fixed order."""
     files = []
     single = root / f"{kind}.yaml"
     if single.is_file():
         files.append(single)
     folder = root / kind
     if folder.is_dir():
-        files.extend(sorted(folder.glob("*.yaml")))
+        files.extend(sorted([*folder.glob("*.yaml"), *folder.glob("*.jsonl")]))
     return files
 
 
@@ -186,7 +208,11 @@ def _read_kind(
     for path in seed_files(root, kind):
         name = _rel(path, root)
         try:
-            document = strict_yaml.load(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            if path.suffix == ".jsonl":
+                document = json_lines.load(text, kind)
+            else:
+                document = strict_yaml.load(text)
         except UnicodeDecodeError as exc:
             issues.append(SeedIssue(name, f"not valid UTF-8: {exc}"))
             continue
@@ -383,22 +409,7 @@ def _check_figures(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
 
 def cited_spans(bundle: SeedBundle, source_id: str) -> list[CitedSpan]:
     """Every placed citation of one source, with the fact it belongs to."""
-    spans = []
-    for kind in FACT_KINDS:
-        for model in bundle.models(kind):
-            for i, citation in enumerate(model.citations):
-                span = bundle.spans.get((kind, model.id, i))
-                if citation.source == source_id and span is not None:
-                    spans.append(
-                        CitedSpan(
-                            span.start,
-                            span.end,
-                            kind[:-1],
-                            model.id,
-                            getattr(model, "as_reported", None),
-                        )
-                    )
-    return spans
+    return bundle.spans_by_source().get(source_id, [])
 
 
 def coverage(bundle: SeedBundle, source_id: str) -> CoverageReport:

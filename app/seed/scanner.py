@@ -10,6 +10,7 @@ year bound to it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Literal
 
@@ -64,16 +65,27 @@ def _ends(text: str, start: int, end: int) -> list[int]:
     ]
 
 
-def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around text[start:end]: from after the previous end to the next end."""
-    before = _ends(text, 0, start)
-    left = before[-1] + 1 if before else 0
-    after = _ends(text, end, len(text))
-    return left, after[0] if after else len(text)
+def sentence_ends(text: str) -> list[int]:
+    """Where each sentence of `text` ends, in order (found once, looked up by bisection)."""
+    return _ends(text, 0, len(text))
 
 
-def _bound_year(text: str, start: int, end: int) -> int | None:
-    left, right = sentence_span(text, start, end)
+def sentence_span(
+    text: str, start: int, end: int, ends: list[int] | None = None
+) -> tuple[int, int]:
+    """The sentence around text[start:end]: from after the previous end to the next end.
+    Pass `sentence_ends(text)` as `ends` when asking about many spans of one text."""
+    if ends is None:
+        ends = sentence_ends(text)
+    before = bisect_left(ends, start)
+    after = bisect_left(ends, end)
+    return (ends[before - 1] + 1 if before else 0), (
+        ends[after] if after < len(ends) else len(text)
+    )
+
+
+def _bound_year(text: str, start: int, end: int, ends: list[int]) -> int | None:
+    left, right = sentence_span(text, start, end, ends)
     years = [
         (abs(m.start() - start), int(m.group()))
         for m in _YEAR.finditer(text, left, right)
@@ -102,6 +114,7 @@ def scan(text: str) -> list[Mention]:
     """Every figure mention in `text`, in order of position."""
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
+    ends = sentence_ends(text)
     for match in FIGURE.finditer(text):
         if _is_not_a_figure(text, match):
             continue
@@ -113,7 +126,7 @@ def scan(text: str) -> list[Mention]:
         )
         hedged = bool(_HEDGE.search(text[max(0, start - 16) : start]))
         found.append(
-            Mention(start, end, text[start:end], kind, hedged, _bound_year(text, start, end))
+            Mention(start, end, text[start:end], kind, hedged, _bound_year(text, start, end, ends))
         )
         taken.append((start, end))
     for match in _WORDS.finditer(text):
@@ -128,6 +141,6 @@ def scan(text: str) -> list[Mention]:
         kind = "rank" if match.group("rank") else "multiple" if match.group("multiple") else "count"
         hedged = bool(_HEDGE.search(text[max(0, start - 16) : start]))
         found.append(
-            Mention(start, end, text[start:end], kind, hedged, _bound_year(text, start, end))
+            Mention(start, end, text[start:end], kind, hedged, _bound_year(text, start, end, ends))
         )
     return sorted(found, key=lambda m: m.key)

@@ -12,7 +12,7 @@ import yaml
 
 from app.seed.citations import occurrences
 from app.seed.numbers import FigureSyntaxError, parse_figure
-from app.seed.scanner import scan, sentence_span
+from app.seed.scanner import scan, sentence_ends, sentence_span
 
 TODO = "TODO"
 
@@ -27,8 +27,9 @@ def skeleton(path: Path, source_id: str | None = None) -> dict[str, Any]:
     source = source_id or _slug(path.stem)
     title = next((line.strip() for line in text.splitlines() if line.strip()), TODO)
     statistics = []
+    ends = sentence_ends(text)
     for mention in scan(text):
-        left, right = sentence_span(text, mention.start, mention.end)
+        left, right = sentence_span(text, mention.start, mention.end, ends)
         quote = text[left:right].strip()
         entry: dict[str, Any] = {
             "id": f"{source}-{_slug(mention.text)}-{mention.start}",

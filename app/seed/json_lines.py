@@ -1,0 +1,55 @@
+"""JSON Lines seed files: one entry per line, for seeds that a program writes rather than a person.
+
+`statistics/part-0001.jsonl` holds one JSON object per line, each an entry of the kind its folder
+names. It is read into the same located document as a YAML file (`{kind: [entries]}`, every key
+on the line of its entry), so every check and every message is the same. JSON has no implicit
+types; what strict YAML refuses and JSON would allow is refused here too: duplicate keys and the
+non-standard constants NaN and Infinity.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from app.seed.strict_yaml import Located, LocatedList, StrictYamlError
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def load(text: str, kind: str) -> Located:
+    """The entries of a JSON Lines text as the located document `{kind: [...]}`."""
+    items = LocatedList()
+    items.line = 1
+    items.item_lines = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+
+        def located(pairs: list[tuple[str, Any]], number: int = number) -> Located:
+            mapping = Located()
+            mapping.line = number
+            mapping.key_lines = {}
+            for key, value in pairs:
+                if key in mapping:
+                    raise StrictYamlError(f"duplicate key {key!r}", number)
+                mapping[key] = value
+                mapping.key_lines[key] = number
+            return mapping
+
+        try:
+            entry = json.loads(line, object_pairs_hook=located, parse_constant=_refuse_constant)
+        except StrictYamlError:
+            raise
+        except ValueError as exc:
+            raise StrictYamlError(f"not a JSON object: {exc}", number) from None
+        if not isinstance(entry, Located):
+            raise StrictYamlError("each line must be one JSON object (an entry)", number)
+        items.append(entry)
+        items.item_lines.append(number)
+    document = Located({kind: items})
+    document.line = 1
+    document.key_lines = {kind: 1}
+    return document

@@ -1,0 +1,101 @@
+"""JSON Lines seed files: the same entries as YAML give the same database; bad lines are located;
+the synthetic corpus that the benchmarks use passes every check of the real reader."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from app.seed import strict_yaml
+from app.seed.loader import load_seed
+from app.seed.reader import SeedError, read_seed
+from tests.conftest import ROOT, SEED_DIR
+from tests.helpers import dump
+
+
+def _as_json_lines(seed: Path, kind: str) -> Path:
+    """Move the entries of `seed/KIND.yaml` into `seed/KIND/part-0000.jsonl`."""
+    entries = strict_yaml.load((seed / f"{kind}.yaml").read_text(encoding="utf-8"))[kind]
+    (seed / f"{kind}.yaml").unlink()
+    folder = seed / kind
+    folder.mkdir(exist_ok=True)
+    target = folder / "part-0000.jsonl"
+    target.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+    return target
+
+
+def test_json_lines_entries_load_exactly_as_yaml(seed_copy: Path, engine: Engine) -> None:
+    load_seed(engine, read_seed(SEED_DIR))
+    from_yaml = dump(engine)
+    for kind in ("statistics", "provisions", "metrics"):
+        _as_json_lines(seed_copy, kind)
+    bundle = read_seed(seed_copy)
+    assert bundle.version == read_seed(SEED_DIR).version
+    assert load_seed(engine, bundle).changed is False
+    assert dump(engine) == from_yaml
+
+
+@pytest.mark.parametrize(
+    ("mangle", "field", "words"),
+    [
+        (
+            lambda line: line.replace('"unit": "USD"', '"unit": "USD", "unit": "EUR"', 1),
+            None,
+            "dup",
+        ),
+        (lambda line: line.replace('"value": 13200000000', '"value": NaN', 1), None, "NaN"),
+        (lambda line: line[:-2], None, "not a JSON object"),
+        (lambda line: line.replace('"as_reported": "$13.2', '"as_reported": "$13.9', 1), None, ""),
+        (lambda line: line.replace('"id": ', '"colour": "red", "id": ', 1), "colour", "Extra"),
+    ],
+    ids=["duplicate key", "NaN", "truncated", "figure not in quote", "unknown field"],
+)
+def test_a_bad_line_is_refused_with_its_line(
+    seed_copy: Path, mangle: object, field: str | None, words: str
+) -> None:
+    path = _as_json_lines(seed_copy, "statistics")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert '"value": 13200000000' in lines[0]
+    lines[0] = mangle(lines[0]) + ("\n" if not lines[0].endswith("\n") else "")  # type: ignore[operator]
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(SeedError) as caught:
+        read_seed(seed_copy)
+    found = [
+        i
+        for i in caught.value.issues
+        if i.file == "seed/statistics/part-0000.jsonl"
+        and words in i.message
+        and (field is None or i.field == field)
+    ]
+    assert found, "\n".join(map(str, caught.value.issues))
+    assert all(i.line == 1 for i in found)
+
+
+def test_the_synthetic_corpus_passes_every_check(tmp_path: Path, engine: Engine) -> None:
+    out = tmp_path / "corpus"
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "corpus.py"),
+            "--statistics",
+            "500",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    counts = json.loads(run.stdout)
+    bundle = read_seed(out)
+    assert len(bundle.models("statistics")) == counts["statistics"] == 500
+    assert len(bundle.models("sources")) == counts["sources"]
+    assert len(bundle.spans) == counts["citations"]
+    report = load_seed(engine, bundle)
+    assert report.counts["statistic"]["inserted"] == 500
+    assert report.counts["citation"]["inserted"] == counts["citations"]
