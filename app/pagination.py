@@ -14,13 +14,30 @@ from datetime import date
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import ColumnElement, and_, func, literal, or_
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Float,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    tuple_,
+)
 
 from app.errors import InvalidParameter
 
 Kind = Literal["str", "date", "num"]
 # NULLs sort as these values (last when ascending), so that keyset comparisons never meet a NULL.
-_NULL_SENTINELS: dict[str, Any] = {"str": "", "date": date(9999, 12, 31), "num": 1e308}
+# They are SQL literals, not parameters, so that the expression is the one the sort indexes of
+# migration 0005 were built on (app.schema.SORT_INDEXES) and the planner can use them.
+_NULL_SENTINELS: dict[str, Any] = {
+    "str": literal_column("''", String),
+    "date": literal_column("'9999-12-31'", Date),
+    "num": literal_column("1e308", Float),
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +56,7 @@ class SortField:
         """The expression ordered on; NULLs become a sentinel so that keyset comparisons hold."""
         if not self.nullable:
             return self.expr
-        return func.coalesce(self.expr, literal(_NULL_SENTINELS[self.kind]))
+        return func.coalesce(self.expr, _NULL_SENTINELS[self.kind])
 
 
 @dataclass(frozen=True)
@@ -51,7 +68,21 @@ class Sort:
         return [f.key.desc() if desc else f.key.asc() for f, desc in self.keys]
 
     def after(self, values: list[Any]) -> ColumnElement[bool]:
-        """Rows strictly after the row whose sort-key values are `values`."""
+        """Rows strictly after the row whose sort-key values are `values`.
+
+        When every key runs the same way this is one row-value comparison, `(a, b) > (x, y)`,
+        which both databases answer by seeking in an index on (a, b); mixed directions need the
+        expanded form `a > x OR (a = x AND b > y)`."""
+        directions = {desc for _, desc in self.keys}
+        if len(self.keys) > 1 and len(directions) == 1:
+            keys = tuple_(*[field.key for field, _ in self.keys])
+            bound = tuple_(
+                *[
+                    bindparam(None, value, type_=field.key.type)
+                    for (field, _), value in zip(self.keys, values, strict=True)
+                ]
+            )
+            return keys < bound if directions == {True} else keys > bound
         return _after(list(self.keys), values)
 
 

@@ -40,6 +40,16 @@ def current_revision(connection: Connection) -> str | None:
 # Search index objects each database keeps outside the models (see app/models/search.py).
 _NATIVE_SEARCH_TABLES = ("search_fts",)
 
+# The index of each list's default order (migration 0005), on the very expressions that
+# app.pagination orders by: a nullable key is coalesced to the sentinel that sorts it last.
+SORT_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ix_sort_statistic": ("statistic", ("metric_id", "coalesce(period_start, '9999-12-31')", "id")),
+    "ix_sort_source": ("source", ("coalesce(published_on, '9999-12-31')", "id")),
+    "ix_sort_provision": ("provision", ("category", "id")),
+    "ix_sort_meeting": ("meeting", ("start_date", "id")),
+    "ix_sort_milestone": ("milestone", ("date", "id")),
+}
+
 
 def include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
@@ -49,4 +59,4 @@ def include_object(
         return False
     if type_ == "column" and name == "tsv":
         return False
-    return not (type_ == "index" and name == "ix_search_document_tsv")
+    return not (type_ == "index" and (name == "ix_search_document_tsv" or name in SORT_INDEXES))

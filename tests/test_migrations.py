@@ -3,6 +3,8 @@ the models, on both databases."""
 
 from __future__ import annotations
 
+import warnings
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -15,7 +17,12 @@ from app.models import metadata
 def _diff(url: str) -> list[object]:
     engine = make_engine(url)
     try:
-        with engine.connect() as conn:
+        with engine.connect() as conn, warnings.catch_warnings():
+            # SQLite's reflection cannot read the expression indexes of migration 0005 and says
+            # so; include_object leaves them out (tests/test_sort_indexes.py checks them).
+            warnings.filterwarnings(
+                "ignore", "Skipped unsupported reflection of expression-based index ix_sort_"
+            )
             context = MigrationContext.configure(
                 conn, opts={"compare_type": True, "include_object": schema.include_object}
             )

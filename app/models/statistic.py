@@ -74,6 +74,7 @@ class Statistic(StatisticBase, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
     metric_pk: int = Field(foreign_key="metric.pk", index=True)
+    metric_id: str = Field(description="The metric's slug, kept beside its key for sorting.")
     period_start: date | None = None
     period_end: date | None = None
     period_last: date | None = Field(

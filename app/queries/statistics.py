@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from app.models import Metric, Statistic
+from app.models import Statistic
 from app.pagination import Sort, SortField
 from app.queries.common import (
     PageRequest,
@@ -21,9 +21,8 @@ from app.queries.common import (
 )
 
 STATISTIC = Statistic.__table__  # type: ignore[attr-defined]
-METRIC = Metric.__table__  # type: ignore[attr-defined]
 SORT_FIELDS = {
-    "metric": SortField("metric", METRIC.c.id, "str"),
+    "metric": SortField("metric", STATISTIC.c.metric_id, "str"),
     "period_start": SortField("period_start", STATISTIC.c.period_start, "date", nullable=True),
     "period_end": SortField("period_end", STATISTIC.c.period_end, "date", nullable=True),
     "value": SortField("value", STATISTIC.c.value, "num"),
@@ -50,9 +49,7 @@ class StatisticFilters:
 
 
 def _select() -> Any:
-    return select(*STATISTIC.c, METRIC.c.id.label("metric_id")).join(
-        METRIC, METRIC.c.pk == STATISTIC.c.metric_pk
-    )
+    return select(*STATISTIC.c)
 
 
 def list_statistics(
@@ -69,7 +66,7 @@ def list_statistics(
         if value is not None:
             stmt = stmt.where(STATISTIC.c[column] == value)
     if f.metric is not None:
-        stmt = stmt.where(METRIC.c.id == f.metric)
+        stmt = stmt.where(STATISTIC.c.metric_id == f.metric)
     if f.year is not None:
         # figures whose period overlaps the calendar year
         stmt = stmt.where(

@@ -264,6 +264,7 @@ def _fact_row(kind: str, model: Any, metrics: dict[str, int]) -> dict[str, Any]:
         row = model.model_dump(exclude={"citations", "metric", "period_start", "period_end"})
         row["value"] = float(model.value)
         row["metric_pk"] = metrics[model.metric]
+        row["metric_id"] = model.metric
         row |= _dates("period_start", model.period_start) | _dates("period_end", model.period_end)
         end = model.period_end or model.period_start
         row["period_last"] = end.last if end else None

@@ -1,0 +1,386 @@
+"""This API beside bare Starlette and Datasette, on the same SQLite file, per corpus size.
+
+Usage (after `make bench-env`, which builds .venv-bench with Datasette and matplotlib):
+
+    .venv/bin/python bench/compare.py --sizes 1000 100000 1000000 --seconds 15 \
+        --out docs/perf/results.json
+    .venv-bench/bin/python bench/chart.py docs/perf/results.json docs/perf/scaling.png
+
+For each size it generates the synthetic corpus (bench/corpus.py), loads it through the real
+loader (`korus-facts migrate` and `korus-facts load`, timed), then serves the file three ways,
+one at a time, each server pinned to CPU 0 and wrk pinned to CPU 1 (taskset), 32 connections:
+
+- api: `korus-facts serve` (one uvicorn worker); uncached scenarios run with the response cache
+  off (RESPONSE_CACHE_MB=0), so every answer is computed; `repeated` runs with the defaults;
+- bare: bench/bare.py, bare Starlette returning the API's own body for the repeated URL;
+- datasette: `datasette serve -i` (immutable, its fastest mode) on the same file.
+
+Scenarios, each a list of distinct paths requested in turn (bench/urls.lua):
+page (a page of 50 statistics at random positions; Datasette `_shape=array&_size=50&_next=`),
+by_id (one statistic; Datasette's row page), filtered (one metric's statistics; Datasette
+`metric_id=`), search (two words; Datasette `_search=`), repeated (one URL, as frontends do).
+It also records start-up to first response, resident memory after the run, the first and the
+last page of the default order, and the load time. Results go to --out as JSON and to stdout as
+Markdown. Needs wrk and taskset (Debian packages `wrk`, `util-linux`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.pagination import encode_cursor, parse_sort  # noqa: E402
+from app.queries.statistics import DEFAULT_SORT, SORT_FIELDS  # noqa: E402
+
+BIN = ROOT / ".venv" / "bin"
+BENCH_BIN = ROOT / ".venv-bench" / "bin"
+SERVER_CPU, LOAD_CPU = "0", "1"
+URL_COUNT = 4000
+WORDS = ["steel", "autos", "beef", "rice", "textiles", "machinery", "aircraft", "wine"]
+COUNTRIES = ["USA", "KOR", "JPN", "CHN", "DEU", "FRA", "GBR", "CAN", "MEX", "BRA"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    name: str
+    command: list[str]
+    probe: str
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+    startup_s: float = 0.0
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.port = free_port()
+        command = [part.replace("{port}", str(self.port)) for part in self.command]
+        began = time.perf_counter()
+        self.process = subprocess.Popen(
+            ["taskset", "-c", SERVER_CPU, *command],
+            env={**os.environ, **self.env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = began + 60
+        while time.perf_counter() < deadline:
+            try:
+                if httpx.get(self.base + self.probe, timeout=5).status_code == 200:
+                    self.startup_s = time.perf_counter() - began
+                    return
+            except httpx.TransportError:
+                time.sleep(0.005)
+        raise RuntimeError(f"{self.name} did not answer {self.probe} within 60 s")
+
+    def rss_mb(self) -> dict[str, float]:
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        values = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        return {
+            "rss_mb": int(values["VmRSS"].split()[0]) / 1024,
+            "peak_rss_mb": int(values["VmHWM"].split()[0]) / 1024,
+        }
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def wrk(base: str, paths: list[str], seconds: int, connections: int, work: Path) -> dict[str, Any]:
+    listing = work / "urls.txt"
+    listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
+    for path in paths[:20]:  # warm up, and fail loudly on a wrong URL
+        response = httpx.get(base + path, timeout=60)
+        if response.status_code != 200:
+            raise RuntimeError(f"{base}{path}: {response.status_code} {response.text[:200]}")
+    run = subprocess.run(
+        [
+            "taskset",
+            "-c",
+            LOAD_CPU,
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(ROOT / "bench" / "urls.lua"),
+            base,
+        ],
+        env={**os.environ, "URLS": str(listing)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def prepare(size: int, work: Path) -> tuple[Path, float | None]:
+    """The corpus of `size` statistics loaded into work/korus-SIZE.db (reused when present)."""
+    seed = work / f"corpus-{size}"
+    db = work / f"korus-{size}.db"
+    if db.exists():
+        return db, None
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "corpus.py"),
+            "--statistics",
+            str(size),
+            "--out",
+            str(seed),
+        ],
+        check=True,
+    )
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    subprocess.run([str(BIN / "korus-facts"), "migrate"], env=env, check=True)
+    began = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "korus-facts"), "load", "--seed-dir", str(seed)],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return db, time.perf_counter() - began
+
+
+def scenarios(db: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """For each scenario, the API's paths and Datasette's nearest equivalents."""
+    rng = random.Random(7)
+    name = db.stem
+    conn = sqlite3.connect(db)
+    top = conn.execute("SELECT max(pk) FROM statistic").fetchone()[0]
+    pks = rng.sample(range(1, top + 1), min(URL_COUNT, top))
+    rows = []
+    for start in range(0, len(pks), 500):
+        chunk = pks[start : start + 500]
+        rows += conn.execute(
+            "SELECT pk, id, metric_id, period_start FROM statistic "
+            f"WHERE pk IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall()
+    metrics = [r[0] for r in conn.execute("SELECT id FROM metric ORDER BY id")]
+    conn.close()
+    rng.shuffle(rows)
+    sort = parse_sort(None, SORT_FIELDS, DEFAULT_SORT, SORT_FIELDS["id"])
+
+    def cursor(row: tuple[Any, ...]) -> str:
+        start = date.fromisoformat(row[3]) if row[3] else date(9999, 12, 31)
+        return encode_cursor(sort, [row[2], start, row[1]])
+
+    table = f"/{name}/statistic.json?_shape=array&_size=50"
+    picked_metrics = [rng.choice(metrics) for _ in range(URL_COUNT)]
+    terms = [f"{rng.choice(WORDS)} {rng.choice(COUNTRIES)}" for _ in range(URL_COUNT)]
+    return {
+        "page": (
+            [f"/v1/statistics?limit=50&cursor={cursor(r)}" for r in rows],
+            [f"{table}&_next={r[0]}" for r in rows],
+        ),
+        "by_id": (
+            [f"/v1/statistics/{r[1]}" for r in rows],
+            [f"/{name}/statistic/{r[0]}.json" for r in rows],
+        ),
+        "filtered": (
+            [f"/v1/statistics?limit=50&metric={m}" for m in picked_metrics],
+            [f"{table}&metric_id={m}" for m in picked_metrics],
+        ),
+        "search": (
+            [f"/v1/search?{urlencode({'q': t, 'limit': 50})}" for t in terms],
+            [
+                f"/{name}/search_document.json?_shape=array&_size=50&_search={quote(t)}"
+                for t in terms
+            ],
+        ),
+        "repeated": (["/v1/statistics?limit=50"], [f"{table}"]),
+    }
+
+
+def page_latency(base: str, path: str, rounds: int = 200) -> float:
+    """Median milliseconds of one request, alone (no concurrency)."""
+    with httpx.Client(base_url=base, timeout=60) as client:
+        client.get(path)
+        times = []
+        for _ in range(rounds):
+            began = time.perf_counter()
+            assert client.get(path).status_code == 200
+            times.append(time.perf_counter() - began)
+    return statistics.median(times) * 1000
+
+
+def last_page_path(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    row = conn.execute(
+        "SELECT metric_id, period_start, id FROM statistic "
+        "ORDER BY metric_id DESC, coalesce(period_start, '9999-12-31') DESC, id DESC "
+        "LIMIT 1 OFFSET 50"
+    ).fetchone()
+    conn.close()
+    sort = parse_sort(None, SORT_FIELDS, DEFAULT_SORT, SORT_FIELDS["id"])
+    values = [row[0], date.fromisoformat(row[1]) if row[1] else date(9999, 12, 31), row[2]]
+    return f"/v1/statistics?limit=50&cursor={encode_cursor(sort, values)}"
+
+
+def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    work = args.work
+    db, load_s = prepare(size, work)
+    plan = scenarios(db)
+    out: dict[str, Any] = {"size": size, "load_s": load_s, "servers": {}}
+    api_env = {"DATABASE_URL": f"sqlite:///{db}"}
+    serve = [str(BIN / "korus-facts"), "serve", "--port", "{port}"]
+    body = work / f"body-{size}.json"
+    runs = [
+        (
+            "api_uncached",
+            Server("api", serve, "/v1/statistics?limit=50", {**api_env, "RESPONSE_CACHE_MB": "0"}),
+            0,
+        ),
+        ("api", Server("api", serve, "/v1/statistics?limit=50", api_env), 0),
+        (
+            "bare",
+            Server(
+                "bare",
+                [
+                    str(BIN / "uvicorn"),
+                    "bench.bare:app",
+                    "--port",
+                    "{port}",
+                    "--no-access-log",
+                    "--log-level",
+                    "warning",
+                ],
+                "/",
+                {"BARE_BODY": str(body), "PYTHONPATH": str(ROOT)},
+            ),
+            0,
+        ),
+        (
+            "datasette",
+            Server(
+                "datasette",
+                [str(BENCH_BIN / "datasette"), "serve", "-i", str(db), "--port", "{port}"],
+                plan["repeated"][1][0],
+            ),
+            1,
+        ),
+    ]
+    for label, server, side in runs:
+        server.start()
+        try:
+            figures: dict[str, Any] = {"startup_s": server.startup_s}
+            wanted = (
+                ["repeated"]
+                if label in ("api", "bare")
+                else [s for s in plan if label == "datasette" or s != "repeated"]
+            )
+            for scenario in wanted:
+                figures[scenario] = wrk(
+                    server.base, plan[scenario][side], args.seconds, args.connections, work
+                )
+                print(f"  {size} {label} {scenario}: {figures[scenario]['rps']:.0f} req/s",
+                      file=sys.stderr)  # fmt: skip
+            if label == "api":  # the bytes bare Starlette will send
+                body.write_bytes(httpx.get(server.base + "/v1/statistics?limit=50").content)
+            if label == "api_uncached":
+                figures["first_page_ms"] = page_latency(server.base, "/v1/statistics?limit=50")
+                figures["last_page_ms"] = page_latency(server.base, last_page_path(db))
+            figures |= server.rss_mb()
+            out["servers"][label] = figures
+        finally:
+            server.stop()
+    return out
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "n/a"
+
+
+def markdown(results: list[dict[str, Any]]) -> str:
+    lines = [
+        "| size | scenario | api req/s | p50 ms | p99 ms | p99/p50 | peer | peer req/s | ratio |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        s = result["servers"]
+        for scenario in ("page", "by_id", "filtered", "search", "repeated"):
+            api = s["api"][scenario] if scenario == "repeated" else s["api_uncached"][scenario]
+            peers = [("datasette", s["datasette"][scenario])]
+            if scenario == "repeated":
+                peers.append(("bare starlette", s["bare"]["repeated"]))
+            for peer, fig in peers:
+                lines.append(
+                    f"| {result['size']:,} | {scenario} | {api['rps']:.0f} | "
+                    f"{api['p50_us'] / 1000:.1f} | {api['p99_us'] / 1000:.1f} | "
+                    f"{api['p99_us'] / max(api['p50_us'], 1):.1f} | {peer} | {fig['rps']:.0f} | "
+                    f"{ratio(api['rps'], fig['rps'])} |"
+                )
+    lines += [
+        "",
+        "| size | load s | api start s | datasette start s | start ratio | api RSS MB "
+        "(peak) | datasette RSS MB | first page ms | last page ms | last/first |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        s = result["servers"]
+        api, uncached, ds = s["api"], s["api_uncached"], s["datasette"]
+        load = f"{result['load_s']:.1f}" if result["load_s"] is not None else "(reused)"
+        lines.append(
+            f"| {result['size']:,} | {load} | {api['startup_s']:.2f} | {ds['startup_s']:.2f} | "
+            f"{ratio(api['startup_s'], ds['startup_s'])} | {uncached['rss_mb']:.0f} "
+            f"({uncached['peak_rss_mb']:.0f}) | {ds['rss_mb']:.0f} | "
+            f"{uncached['first_page_ms']:.2f} | {uncached['last_page_ms']:.2f} | "
+            f"{ratio(uncached['last_page_ms'], uncached['first_page_ms'])} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000, 1_000_000])
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "perf" / "results.json")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = [measure(size, args) for size in args.sizes]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""sort indexes: every list's default order served by an index, so a deep page costs a first page
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-22 21:40:00
+
+Statistics keep their metric's slug beside `metric_pk` (`metric_id`), so that the default order,
+metric then period, is one index instead of a join and a sort. Nullable sort keys are ordered as
+`coalesce(column, sentinel)` (see app/pagination.py), and the indexes say exactly that. These
+indexes live outside the models (expression indexes do not round-trip through autogenerate);
+`app.schema.SORT_INDEXES` lists them and `include_object` leaves them out of comparisons.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from app.schema import SORT_INDEXES
+
+revision: str = "0005"
+down_revision: str | Sequence[str] | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("statistic", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("metric_id", sa.String(), nullable=True))
+    op.execute(
+        "UPDATE statistic SET metric_id = (SELECT id FROM metric WHERE metric.pk = statistic.metric_pk)"
+    )
+    with op.batch_alter_table("statistic", schema=None) as batch_op:
+        batch_op.alter_column("metric_id", existing_type=sa.String(), nullable=False)
+    for name, (table, columns) in SORT_INDEXES.items():
+        op.execute(f"CREATE INDEX {name} ON {table} ({', '.join(columns)})")
+
+
+def downgrade() -> None:
+    for name in SORT_INDEXES:
+        op.execute(f"DROP INDEX {name}")
+    with op.batch_alter_table("statistic", schema=None) as batch_op:
+        batch_op.drop_column("metric_id")
