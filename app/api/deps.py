@@ -7,11 +7,12 @@ dependencies made inside functions.
 import inspect
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Path, Query, Request
 from sqlalchemy import Connection, select
 from starlette.responses import Response
 
@@ -27,8 +28,11 @@ _SLUG = re.compile(SLUG_PATTERN)
 DATASET = Dataset.__table__  # type: ignore[attr-defined]
 
 
-def get_connection(request: Request) -> Iterator[Connection]:
-    """One read transaction per request: the dataset version and the data come from one snapshot."""
+@contextmanager
+def reading(request: Request) -> Iterator[Connection]:
+    """One read transaction for one request: the dataset version and the data come from one
+    snapshot. Routes are plain `def` functions that open it in their worker thread, so a request
+    costs one thread hop (dependencies are `async def` and do no I/O)."""
     engine = request.app.state.engine
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
@@ -37,9 +41,6 @@ def get_connection(request: Request) -> Iterator[Connection]:
             version = conn.execute(select(DATASET.c.version)).scalar_one_or_none()
             request.state.dataset_version = version
             yield conn
-
-
-ConnectionDep = Annotated[Connection, Depends(get_connection)]
 
 
 T = TypeVar("T")
@@ -51,10 +52,10 @@ def get_or_404(found: T | None, kind: str, item_id: str) -> T:
     return found
 
 
-def slug_or_404(kind: str, name: str) -> Callable[..., str]:
+def slug_or_404(kind: str, name: str) -> Callable[..., Any]:
     """The path parameter `name`; an id that cannot be a slug is a 404 without a query."""
 
-    def check(**params: str) -> str:
+    async def check(**params: str) -> str:
         item_id = params[name]
         if not _SLUG.match(item_id) or len(item_id) > 120:
             raise NotFound(f"No {kind} with id '{item_id[:120]}'")
@@ -84,11 +85,11 @@ class ListQuery:
         return page_response(request, items, cursor)
 
 
-def list_query(fields: dict[str, SortField], default: str) -> Callable[..., ListQuery]:
+def list_query(fields: dict[str, SortField], default: str) -> Callable[..., Any]:
     """A dependency reading limit, cursor, sort and format for a list with these sort fields."""
     sortable = ", ".join(fields)
 
-    def dependency(
+    async def dependency(
         request: Request,
         limit: Annotated[int, Query(ge=1, le=500, description="Items per page (1-500).")] = 50,
         cursor: Annotated[

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from app.api.deps import (
-    ConnectionDep,
     ListQuery,
     SourceIdFilter,
     code_filter,
     get_or_404,
     list_query,
+    reading,
     slug_or_404,
 )
 from app.api.responses import PROBLEMS, page_of
@@ -33,7 +33,6 @@ router = APIRouter(prefix="/v1", tags=["analysis"], route_class=StrictRoute)
 )
 def list_discrepancies(
     request: Request,
-    conn: ConnectionDep,
     query: Annotated[
         ListQuery, Depends(list_query(queries.DISCREPANCY_SORT, queries.DISCREPANCY_DEFAULT))
     ],
@@ -42,8 +41,9 @@ def list_discrepancies(
     """Groups of statistics with the same metric, reporter, partner, scope and period whose values
     differ, with the relative spread and whether rounding explains it. Figures of different
     metrics or scopes never form a group, however equal their numbers."""
-    items, cursor = queries.list_discrepancies(conn, metric, query.page, query.sort)
-    return query.respond(request, items, cursor, "discrepancies")
+    with reading(request) as conn:
+        items, cursor = queries.list_discrepancies(conn, metric, query.page, query.sort)
+        return query.respond(request, items, cursor, "discrepancies")
 
 
 @router.get(
@@ -53,12 +53,13 @@ def list_discrepancies(
     summary="Get a discrepancy",
 )
 def get_discrepancy(
-    conn: ConnectionDep,
+    request: Request,
     discrepancy_id: Annotated[str, Depends(slug_or_404("discrepancy", "discrepancy_id"))],
 ) -> Response:
     """One group of disagreeing statistics."""
-    found = queries.get_discrepancy(conn, discrepancy_id)
-    return json_response(get_or_404(found, "discrepancy", discrepancy_id))
+    with reading(request) as conn:
+        found = queries.get_discrepancy(conn, discrepancy_id)
+        return json_response(get_or_404(found, "discrepancy", discrepancy_id))
 
 
 @router.get(
@@ -69,7 +70,6 @@ def get_discrepancy(
 )
 def list_checks(
     request: Request,
-    conn: ConnectionDep,
     query: Annotated[ListQuery, Depends(list_query(queries.CHECK_SORT, queries.CHECK_DEFAULT))],
     status: Annotated[
         Literal["consistent", "inconsistent"] | None, Query(description="Only this outcome.")
@@ -79,9 +79,10 @@ def list_checks(
     """Every percent change, share, difference, ratio ("doubled") and sum the sources state,
     recomputed from the statistics it relates; `consistent` when the range the inputs allow at
     their written precision meets the range the stated figure allows."""
-    filters = queries.CheckFilters(status, source_id)
-    items, cursor = queries.list_checks(conn, filters, query.page, query.sort)
-    return query.respond(request, items, cursor, "checks")
+    with reading(request) as conn:
+        filters = queries.CheckFilters(status, source_id)
+        items, cursor = queries.list_checks(conn, filters, query.page, query.sort)
+        return query.respond(request, items, cursor, "checks")
 
 
 @router.get(
@@ -91,7 +92,8 @@ def list_checks(
     summary="Get an arithmetic check",
 )
 def get_check(
-    conn: ConnectionDep, check_id: Annotated[str, Depends(slug_or_404("check", "check_id"))]
+    request: Request, check_id: Annotated[str, Depends(slug_or_404("check", "check_id"))]
 ) -> Response:
     """One claim, recomputed."""
-    return json_response(get_or_404(queries.get_check(conn, check_id), "check", check_id))
+    with reading(request) as conn:
+        return json_response(get_or_404(queries.get_check(conn, check_id), "check", check_id))

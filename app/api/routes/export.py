@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlmodel import Field
+from starlette.requests import Request
 from starlette.responses import Response
 
-from app.api.deps import ConnectionDep
+from app.api.deps import reading
 from app.api.responses import PROBLEMS
 from app.api.routing import StrictRoute
 from app.http import json_response
@@ -49,7 +50,8 @@ class Export(BaseModel):
     responses=PROBLEMS["plain"],
     summary="Export the whole dataset",
 )
-def export_dataset(conn: ConnectionDep) -> Response:
+def export_dataset(request: Request) -> Response:
     """Every resource in one JSON document, the sources' exact texts included, with the dataset
     version: what a fact-checker needs to verify everything offline."""
-    return json_response(export(conn))
+    with reading(request) as conn:
+        return json_response(export(conn))

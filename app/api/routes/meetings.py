@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from app.api.deps import (
-    ConnectionDep,
     DateFrom,
     DateTo,
     ListQuery,
@@ -17,6 +16,7 @@ from app.api.deps import (
     get_or_404,
     list_query,
     partial_date,
+    reading,
     slug_or_404,
 )
 from app.api.responses import PROBLEMS, page_of
@@ -33,7 +33,6 @@ router = APIRouter(prefix="/v1/meetings", tags=["meetings"], route_class=StrictR
 )
 def list_meetings(
     request: Request,
-    conn: ConnectionDep,
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
     kind: Annotated[
         str | None, code_filter("summit, joint_committee_special_session, negotiation_round, ...")
@@ -47,15 +46,16 @@ def list_meetings(
     source_id: SourceIdFilter = None,
 ) -> Response:
     """Summits, Joint Committee sessions and negotiation rounds, by date by default."""
-    filters = queries.MeetingFilters(
-        kind,
-        partial_date("from", date_from, end=False),
-        partial_date("to", date_to, end=True),
-        participant,
-        source_id,
-    )
-    items, cursor = queries.list_meetings(conn, filters, query.page, query.sort)
-    return query.respond(request, items, cursor, "meetings")
+    with reading(request) as conn:
+        filters = queries.MeetingFilters(
+            kind,
+            partial_date("from", date_from, end=False),
+            partial_date("to", date_to, end=True),
+            participant,
+            source_id,
+        )
+        items, cursor = queries.list_meetings(conn, filters, query.page, query.sort)
+        return query.respond(request, items, cursor, "meetings")
 
 
 @router.get(
@@ -65,7 +65,10 @@ def list_meetings(
     summary="Get a meeting",
 )
 def get_meeting(
-    conn: ConnectionDep, meeting_id: Annotated[str, Depends(slug_or_404("meeting", "meeting_id"))]
+    request: Request, meeting_id: Annotated[str, Depends(slug_or_404("meeting", "meeting_id"))]
 ) -> Response:
     """One meeting, with its participants and citations."""
-    return json_response(get_or_404(queries.get_meeting(conn, meeting_id), "meeting", meeting_id))
+    with reading(request) as conn:
+        return json_response(
+            get_or_404(queries.get_meeting(conn, meeting_id), "meeting", meeting_id)
+        )

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from app.api.deps import ConnectionDep, ListQuery, get_or_404, list_query, slug_or_404
+from app.api.deps import ListQuery, get_or_404, list_query, reading, slug_or_404
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.http import json_response
@@ -22,12 +22,12 @@ router = APIRouter(prefix="/v1/metrics", tags=["metrics"], route_class=StrictRou
 )
 def list_metrics(
     request: Request,
-    conn: ConnectionDep,
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
 ) -> Response:
     """What statistics measure: statistics of one metric measure the same thing, in one unit."""
-    items, cursor = queries.list_metrics(conn, query.page, query.sort)
-    return query.respond(request, items, cursor, "metrics")
+    with reading(request) as conn:
+        items, cursor = queries.list_metrics(conn, query.page, query.sort)
+        return query.respond(request, items, cursor, "metrics")
 
 
 @router.get(
@@ -37,7 +37,8 @@ def list_metrics(
     summary="Get a metric",
 )
 def get_metric(
-    conn: ConnectionDep, metric_id: Annotated[str, Depends(slug_or_404("metric", "metric_id"))]
+    request: Request, metric_id: Annotated[str, Depends(slug_or_404("metric", "metric_id"))]
 ) -> Response:
     """One metric, with how many statistics report it."""
-    return json_response(get_or_404(queries.get_metric(conn, metric_id), "metric", metric_id))
+    with reading(request) as conn:
+        return json_response(get_or_404(queries.get_metric(conn, metric_id), "metric", metric_id))

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from app.api.deps import (
-    ConnectionDep,
     DateFrom,
     DateTo,
     ListQuery,
@@ -16,6 +15,7 @@ from app.api.deps import (
     get_or_404,
     list_query,
     partial_date,
+    reading,
     slug_or_404,
 )
 from app.api.responses import PROBLEMS, page_of
@@ -35,18 +35,20 @@ router = APIRouter(prefix="/v1/milestones", tags=["milestones"], route_class=Str
 )
 def list_milestones(
     request: Request,
-    conn: ConnectionDep,
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
     date_from: DateFrom = None,
     date_to: DateTo = None,
     source_id: SourceIdFilter = None,
 ) -> Response:
     """Letters, directions, announcements, entry into force, tariff actions; by date by default."""
-    filters = queries.MilestoneFilters(
-        partial_date("from", date_from, end=False), partial_date("to", date_to, end=True), source_id
-    )
-    items, cursor = queries.list_milestones(conn, filters, query.page, query.sort)
-    return query.respond(request, items, cursor, "milestones")
+    with reading(request) as conn:
+        filters = queries.MilestoneFilters(
+            partial_date("from", date_from, end=False),
+            partial_date("to", date_to, end=True),
+            source_id,
+        )
+        items, cursor = queries.list_milestones(conn, filters, query.page, query.sort)
+        return query.respond(request, items, cursor, "milestones")
 
 
 @router.get(
@@ -56,9 +58,10 @@ def list_milestones(
     summary="Get a milestone",
 )
 def get_milestone(
-    conn: ConnectionDep,
+    request: Request,
     milestone_id: Annotated[str, Depends(slug_or_404("milestone", "milestone_id"))],
 ) -> Response:
     """One milestone, with its citations."""
-    found = queries.get_milestone(conn, milestone_id)
-    return json_response(get_or_404(found, "milestone", milestone_id))
+    with reading(request) as conn:
+        found = queries.get_milestone(conn, milestone_id)
+        return json_response(get_or_404(found, "milestone", milestone_id))

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy import Connection
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from app.api.deps import ConnectionDep, get_or_404, slug_or_404
+from app.api.deps import get_or_404, reading, slug_or_404
 from app.api.routing import StrictRoute
 from app.errors import NotFound
 from app.pagination import parse_sort
@@ -44,7 +45,7 @@ def _render(request: Request, name: str, context: dict[str, Any]) -> Response:
     return response
 
 
-def _analysis(conn: ConnectionDep, statistic_id: str | None = None) -> dict[str, Any]:
+def _analysis(conn: Connection, statistic_id: str | None = None) -> dict[str, Any]:
     found_discrepancies, _ = analysis.list_discrepancies(
         conn, None, None, _all(analysis.DISCREPANCY_SORT, analysis.DISCREPANCY_DEFAULT)
     )
@@ -60,69 +61,75 @@ def _analysis(conn: ConnectionDep, statistic_id: str | None = None) -> dict[str,
 
 
 @router.get("/")
-def index(request: Request, conn: ConnectionDep) -> Response:
-    items, _ = timeline.list_timeline(
-        conn, timeline.TimelineFilters(), None, _all(timeline.SORT_FIELDS, timeline.DEFAULT_SORT)
-    )
-    source_items, _ = sources.list_sources(
-        conn, sources.SourceFilters(), None, _all(sources.SORT_FIELDS, sources.DEFAULT_SORT)
-    )
-    stats, _ = statistics.list_statistics(
-        conn,
-        statistics.StatisticFilters(),
-        None,
-        _all(statistics.SORT_FIELDS, statistics.DEFAULT_SORT),
-    )
-    return _render(
-        request,
-        "index.html",
-        {"timeline": items, "sources": source_items, "statistics": stats, **_analysis(conn)},
-    )
+def index(request: Request) -> Response:
+    with reading(request) as conn:
+        items, _ = timeline.list_timeline(
+            conn,
+            timeline.TimelineFilters(),
+            None,
+            _all(timeline.SORT_FIELDS, timeline.DEFAULT_SORT),
+        )
+        source_items, _ = sources.list_sources(
+            conn, sources.SourceFilters(), None, _all(sources.SORT_FIELDS, sources.DEFAULT_SORT)
+        )
+        stats, _ = statistics.list_statistics(
+            conn,
+            statistics.StatisticFilters(),
+            None,
+            _all(statistics.SORT_FIELDS, statistics.DEFAULT_SORT),
+        )
+        return _render(
+            request,
+            "index.html",
+            {"timeline": items, "sources": source_items, "statistics": stats, **_analysis(conn)},
+        )
 
 
 @router.get("/sources/{source_id}")
 def source_page(
     request: Request,
-    conn: ConnectionDep,
     source_id: Any = Depends(slug_or_404("source", "source_id")),
 ) -> Response:
-    source = get_or_404(sources.get_source(conn, source_id), "source", source_id)
-    text, _ = get_or_404(sources.source_text(conn, source_id), "source", source_id)
-    spans = explorer.source_spans(conn, source_id)
-    return _render(
-        request,
-        "source.html",
-        {
-            "source": source,
-            "spans": spans,
-            "segments": explorer.segments(text, spans),
-        },
-    )
+    with reading(request) as conn:
+        source = get_or_404(sources.get_source(conn, source_id), "source", source_id)
+        text, _ = get_or_404(sources.source_text(conn, source_id), "source", source_id)
+        spans = explorer.source_spans(conn, source_id)
+        return _render(
+            request,
+            "source.html",
+            {
+                "source": source,
+                "spans": spans,
+                "segments": explorer.segments(text, spans),
+            },
+        )
 
 
 @router.get("/facts/{fact_type}/{fact_id}")
 def fact_page(
     request: Request,
-    conn: ConnectionDep,
     fact_type: str,
     fact_id: Any = Depends(slug_or_404("fact", "fact_id")),
 ) -> Response:
-    if fact_type not in _GETTERS:
-        raise NotFound(f"No kind of fact '{fact_type[:40]}'")
-    fact = get_or_404(_GETTERS[fact_type](conn, fact_id), fact_type, fact_id)
-    heading = fact.get("label") or fact.get("title")
-    skip = {"id", "url", "citations", "label", "title"}
-    fields = [
-        (k.replace("_", " "), v) for k, v in fact.items() if k not in skip and v not in (None, [])
-    ]
-    keys = [explorer.cite_key(fact_type, fact_id, i) for i in range(len(fact["citations"]))]
-    context = {
-        "fact": fact,
-        "fact_type": fact_type,
-        "heading": heading,
-        "fields": fields,
-        "keys": keys,
-    }
-    if fact_type == "statistic":
-        context |= _analysis(conn, fact_id)
-    return _render(request, "fact.html", context)
+    with reading(request) as conn:
+        if fact_type not in _GETTERS:
+            raise NotFound(f"No kind of fact '{fact_type[:40]}'")
+        fact = get_or_404(_GETTERS[fact_type](conn, fact_id), fact_type, fact_id)
+        heading = fact.get("label") or fact.get("title")
+        skip = {"id", "url", "citations", "label", "title"}
+        fields = [
+            (k.replace("_", " "), v)
+            for k, v in fact.items()
+            if k not in skip and v not in (None, [])
+        ]
+        keys = [explorer.cite_key(fact_type, fact_id, i) for i in range(len(fact["citations"]))]
+        context = {
+            "fact": fact,
+            "fact_type": fact_type,
+            "heading": heading,
+            "fields": fields,
+            "keys": keys,
+        }
+        if fact_type == "statistic":
+            context |= _analysis(conn, fact_id)
+        return _render(request, "fact.html", context)

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from app.api.deps import (
-    ConnectionDep,
     ListQuery,
     SourceIdFilter,
     TextFilter,
     code_filter,
     get_or_404,
     list_query,
+    reading,
     slug_or_404,
 )
 from app.api.responses import PROBLEMS, page_of
@@ -34,7 +34,6 @@ router = APIRouter(prefix="/v1/provisions", tags=["provisions"], route_class=Str
 )
 def list_provisions(
     request: Request,
-    conn: ConnectionDep,
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
     category: Annotated[str | None, code_filter("autos, trucks, steel, ...")] = None,
     instrument: Annotated[
@@ -44,9 +43,10 @@ def list_provisions(
     q: TextFilter = None,
 ) -> Response:
     """Provisions of the amended agreement and of the side arrangements, by category by default."""
-    filters = queries.ProvisionFilters(category, instrument, source_id, q)
-    items, cursor = queries.list_provisions(conn, filters, query.page, query.sort)
-    return query.respond(request, items, cursor, "provisions")
+    with reading(request) as conn:
+        filters = queries.ProvisionFilters(category, instrument, source_id, q)
+        items, cursor = queries.list_provisions(conn, filters, query.page, query.sort)
+        return query.respond(request, items, cursor, "provisions")
 
 
 @router.get(
@@ -56,9 +56,10 @@ def list_provisions(
     summary="Get a provision",
 )
 def get_provision(
-    conn: ConnectionDep,
+    request: Request,
     provision_id: Annotated[str, Depends(slug_or_404("provision", "provision_id"))],
 ) -> Response:
     """One provision, with the statistics it carries and its citations."""
-    found = queries.get_provision(conn, provision_id)
-    return json_response(get_or_404(found, "provision", provision_id))
+    with reading(request) as conn:
+        found = queries.get_provision(conn, provision_id)
+        return json_response(get_or_404(found, "provision", provision_id))

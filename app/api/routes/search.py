@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from app.api.deps import ConnectionDep, ListQuery, comma_list, comma_list_pattern, list_query
+from app.api.deps import ListQuery, comma_list, comma_list_pattern, list_query, reading
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.models import SearchHit
@@ -21,7 +21,6 @@ router = APIRouter(prefix="/v1", tags=["search"], route_class=StrictRoute)
 )
 def search(
     request: Request,
-    conn: ConnectionDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Words to find.")],
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
     type: Annotated[
@@ -36,6 +35,7 @@ def search(
     """Ranked by the database's own engine (SQLite FTS5 bm25, PostgreSQL ts_rank); every word
     must match. Tokens such as `eco-credits`, `OCTG`, `U.S.` and `27.6` are found as written.
     Snippets wrap matches in `<mark>…</mark>` and HTML-escape everything else."""
-    types = comma_list("type", type, queries.TYPES)
-    items, cursor = queries.search(conn, q, types, query.page, query.sort)
-    return query.respond(request, items, cursor, "search")
+    with reading(request) as conn:
+        types = comma_list("type", type, queries.TYPES)
+        items, cursor = queries.search(conn, q, types, query.page, query.sort)
+        return query.respond(request, items, cursor, "search")

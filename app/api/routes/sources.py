@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from app.api.deps import ConnectionDep, ListQuery, code_filter, get_or_404, list_query, slug_or_404
+from app.api.deps import ListQuery, code_filter, get_or_404, list_query, reading, slug_or_404
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.http import json_response
@@ -25,17 +25,17 @@ SourceId = Annotated[str, Depends(slug_or_404("source", "source_id"))]
 )
 def list_sources(
     request: Request,
-    conn: ConnectionDep,
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
     kind: Annotated[str | None, code_filter("Only sources of this kind.")] = None,
     publisher: Annotated[str | None, code_filter("Only sources from this publisher.")] = None,
 ) -> Response:
     """The originating documents, by publication date by default. Each has its sha256 and the
     number of facts of each kind that cite it."""
-    items, cursor = queries.list_sources(
-        conn, queries.SourceFilters(kind, publisher), query.page, query.sort
-    )
-    return query.respond(request, items, cursor, "sources")
+    with reading(request) as conn:
+        items, cursor = queries.list_sources(
+            conn, queries.SourceFilters(kind, publisher), query.page, query.sort
+        )
+        return query.respond(request, items, cursor, "sources")
 
 
 @router.get(
@@ -44,9 +44,10 @@ def list_sources(
     responses=PROBLEMS["detail"],
     summary="Get a source",
 )
-def get_source(conn: ConnectionDep, source_id: SourceId) -> Response:
+def get_source(request: Request, source_id: SourceId) -> Response:
     """One document's metadata."""
-    return json_response(get_or_404(queries.get_source(conn, source_id), "source", source_id))
+    with reading(request) as conn:
+        return json_response(get_or_404(queries.get_source(conn, source_id), "source", source_id))
 
 
 @router.get(
@@ -58,15 +59,16 @@ def get_source(conn: ConnectionDep, source_id: SourceId) -> Response:
     },
     summary="Get a source's exact text",
 )
-def get_source_text(conn: ConnectionDep, source_id: SourceId) -> Response:
+def get_source_text(request: Request, source_id: SourceId) -> Response:
     """The document's exact UTF-8 bytes; their sha256 is the source's `sha256` (also sent as
     `Digest`-style header `X-Content-SHA256`). Citation offsets count code points in this text."""
-    text, sha = get_or_404(queries.source_text(conn, source_id), "source", source_id)
-    return Response(
-        text.encode("utf-8"),
-        media_type="text/plain; charset=utf-8",
-        headers={"X-Content-SHA256": sha},
-    )
+    with reading(request) as conn:
+        text, sha = get_or_404(queries.source_text(conn, source_id), "source", source_id)
+        return Response(
+            text.encode("utf-8"),
+            media_type="text/plain; charset=utf-8",
+            headers={"X-Content-SHA256": sha},
+        )
 
 
 @router.get(
@@ -75,9 +77,10 @@ def get_source_text(conn: ConnectionDep, source_id: SourceId) -> Response:
     responses=PROBLEMS["detail"],
     summary="Get a source's figure coverage",
 )
-def get_source_coverage(conn: ConnectionDep, source_id: SourceId) -> Response:
+def get_source_coverage(request: Request, source_id: SourceId) -> Response:
     """Every figure mention the scanner finds in the text (money, percentages, counts, ranks,
     multiples), each with its span and the facts that cite it, or the curator's reason for
     leaving it out. A loaded seed has no `uncovered` mention: the loader refuses one."""
-    found = coverage_queries.source_coverage(conn, source_id)
-    return json_response(get_or_404(found, "source", source_id))
+    with reading(request) as conn:
+        found = coverage_queries.source_coverage(conn, source_id)
+        return json_response(get_or_404(found, "source", source_id))

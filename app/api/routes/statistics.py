@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from app.api.deps import (
-    ConnectionDep,
     ListQuery,
     SourceIdFilter,
     TextFilter,
     code_filter,
     get_or_404,
     list_query,
+    reading,
     slug_or_404,
 )
 from app.api.responses import PROBLEMS, page_of
@@ -34,7 +34,6 @@ router = APIRouter(prefix="/v1/statistics", tags=["statistics"], route_class=Str
 )
 def list_statistics(
     request: Request,
-    conn: ConnectionDep,
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
     metric: Annotated[str | None, code_filter("Only this metric (its id).")] = None,
     reporter: Annotated[str | None, code_filter("Reporter, ISO 3166-1 alpha-3.")] = None,
@@ -54,11 +53,12 @@ def list_statistics(
     q: TextFilter = None,
 ) -> Response:
     """Every reported figure with its citations, by metric then period by default."""
-    filters = queries.StatisticFilters(
-        metric, reporter, partner, scope, unit, year, source_id, min_value, max_value, q
-    )
-    items, cursor = queries.list_statistics(conn, filters, query.page, query.sort)
-    return query.respond(request, items, cursor, "statistics")
+    with reading(request) as conn:
+        filters = queries.StatisticFilters(
+            metric, reporter, partner, scope, unit, year, source_id, min_value, max_value, q
+        )
+        items, cursor = queries.list_statistics(conn, filters, query.page, query.sort)
+        return query.respond(request, items, cursor, "statistics")
 
 
 @router.get(
@@ -68,10 +68,11 @@ def list_statistics(
     summary="Get a statistic",
 )
 def get_statistic(
-    conn: ConnectionDep,
+    request: Request,
     statistic_id: Annotated[str, Depends(slug_or_404("statistic", "statistic_id"))],
 ) -> Response:
     """One figure, with every citation that states it."""
-    return json_response(
-        get_or_404(queries.get_statistic(conn, statistic_id), "statistic", statistic_id)
-    )
+    with reading(request) as conn:
+        return json_response(
+            get_or_404(queries.get_statistic(conn, statistic_id), "statistic", statistic_id)
+        )
