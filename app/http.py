@@ -92,7 +92,7 @@ def next_link(request: Request, cursor: str | None) -> str | None:
     return f"{request.url.path}?{urlencode(params)}"
 
 
-def page_response(request: Request, items: list[dict[str, Any]], cursor: str | None) -> Response:
+def page_response(request: Request, items: list[Any], cursor: str | None) -> Response:
     link = next_link(request, cursor)
     headers = {"Link": f'<{link}>; rel="next"'} if link else None
     return json_response({"items": items, "next": link}, headers)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
+import orjson
 from fastapi import Path, Query, Request
 from sqlalchemy import Connection, select
 from starlette.responses import Response
@@ -83,6 +84,14 @@ class ListQuery:
         if self.media_type == CSV:
             return csv_response(items, name)
         return page_response(request, items, cursor)
+
+    def respond_documents(
+        self, request: Request, documents: list[str], cursor: str | None, name: str
+    ) -> Response:
+        """The same, for items that are already JSON documents (embedded as they are)."""
+        if self.media_type == CSV:
+            return csv_response([orjson.loads(d) for d in documents], name)
+        return page_response(request, [orjson.Fragment(d) for d in documents], cursor)
 
 
 def list_query(fields: dict[str, SortField], default: str) -> Callable[..., Any]:

@@ -75,6 +75,11 @@ class Statistic(StatisticBase, table=True):
     id: str = Field(unique=True)
     metric_pk: int = Field(foreign_key="metric.pk", index=True)
     metric_id: str = Field(description="The metric's slug, kept beside its key for sorting.")
+    document: str | None = Field(
+        default=None,
+        sa_column=Column(Text),
+        description="The public JSON of the statistic, kept by the loader (internal).",
+    )
     period_start: date | None = None
     period_end: date | None = None
     period_last: date | None = Field(

@@ -32,12 +32,14 @@ def export(conn: Connection) -> dict[str, Any]:
         "metrics": metrics.list_metrics(
             conn, None, _sort(metrics.SORT_FIELDS, metrics.DEFAULT_SORT)
         )[0],
-        "statistics": statistics.list_statistics(
-            conn,
-            statistics.StatisticFilters(),
-            None,
-            _sort(statistics.SORT_FIELDS, statistics.DEFAULT_SORT),
-        )[0],
+        "statistics": statistics.as_items(
+            statistics.list_statistics(
+                conn,
+                statistics.StatisticFilters(),
+                None,
+                _sort(statistics.SORT_FIELDS, statistics.DEFAULT_SORT),
+            )[0]
+        ),
         "provisions": provisions.list_provisions(
             conn,
             provisions.ProvisionFilters(),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, insert, select, text, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, text, update
 
 from app.analysis.arithmetic import CheckResult
 from app.analysis.discrepancies import Discrepancy
@@ -32,6 +32,7 @@ from app.models import (
     Statistic,
 )
 from app.models import Discrepancy as DiscrepancyTable
+from app.queries.statistics import statistic_documents
 from app.seed.corpus import search_documents
 from app.seed.reader import FACT_KINDS, SeedBundle
 
@@ -146,6 +147,8 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
         list(_citation_rows(bundle, fact_pks, sources)),
         report,
     )
+    step("documents")
+    _sync_documents(conn, sorted(fact_pks["statistics"].values()), report)
     _sync_children(
         conn,
         "participant",
@@ -317,6 +320,32 @@ def _participant_rows(bundle: SeedBundle, meetings: dict[str, int]) -> Any:
                 "position": position,
                 **participant.model_dump(),
             }
+
+
+_DOCUMENT_BATCH = 2000
+
+
+def _sync_documents(conn: Connection, pks: list[int], report: LoadReport) -> None:
+    """Store each statistic's public JSON where it differs from what is stored (built by the
+    same function the API would use, so the stored and the computed document cannot differ)."""
+    table = _TABLES["statistic"]
+    changed = []
+    for start in range(0, len(pks), _DOCUMENT_BATCH):
+        batch = pks[start : start + _DOCUMENT_BATCH]
+        stored = dict(
+            conn.execute(select(table.c.pk, table.c.document).where(table.c.pk.in_(batch))).all()
+        )
+        for pk, document in statistic_documents(conn, batch).items():
+            if stored.get(pk) != document:
+                changed.append({"row_pk": pk, "document": document})
+    if changed:
+        conn.execute(
+            update(table)
+            .where(table.c.pk == bindparam("row_pk"))
+            .values(document=bindparam("document")),
+            changed,
+        )
+    report.record("statistic_document", 0, len(changed), 0)
 
 
 def _sync_parents(

@@ -5,7 +5,8 @@ Revises: 0004
 Create Date: 2026-11-22 21:40:00
 
 Statistics keep their metric's slug beside `metric_pk` (`metric_id`), so that the default order,
-metric then period, is one index instead of a join and a sort. Nullable sort keys are ordered as
+metric then period, is one index instead of a join and a sort; they also keep their public JSON (`document`, written
+by the loader), so that a page of them is read, not built. Nullable sort keys are ordered as
 `coalesce(column, sentinel)` (see app/pagination.py), and the indexes say exactly that. These
 indexes live outside the models (expression indexes do not round-trip through autogenerate);
 `app.schema.SORT_INDEXES` lists them and `include_object` leaves them out of comparisons.
@@ -27,6 +28,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("statistic", schema=None) as batch_op:
         batch_op.add_column(sa.Column("metric_id", sa.String(), nullable=True))
+        batch_op.add_column(sa.Column("document", sa.Text(), nullable=True))
     op.execute(
         "UPDATE statistic SET metric_id = (SELECT id FROM metric WHERE metric.pk = statistic.metric_pk)"
     )
@@ -40,4 +42,5 @@ def downgrade() -> None:
     for name in SORT_INDEXES:
         op.execute(f"DROP INDEX {name}")
     with op.batch_alter_table("statistic", schema=None) as batch_op:
+        batch_op.drop_column("document")
         batch_op.drop_column("metric_id")

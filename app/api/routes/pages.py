@@ -72,12 +72,13 @@ def index(request: Request) -> Response:
         source_items, _ = sources.list_sources(
             conn, sources.SourceFilters(), None, _all(sources.SORT_FIELDS, sources.DEFAULT_SORT)
         )
-        stats, _ = statistics.list_statistics(
+        documents, _ = statistics.list_statistics(
             conn,
             statistics.StatisticFilters(),
             None,
             _all(statistics.SORT_FIELDS, statistics.DEFAULT_SORT),
         )
+        stats = statistics.as_items(documents)
         return _render(
             request,
             "index.html",

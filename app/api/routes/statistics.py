@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
@@ -57,8 +58,8 @@ def list_statistics(
         filters = queries.StatisticFilters(
             metric, reporter, partner, scope, unit, year, source_id, min_value, max_value, q
         )
-        items, cursor = queries.list_statistics(conn, filters, query.page, query.sort)
-        return query.respond(request, items, cursor, "statistics")
+        documents, cursor = queries.list_statistics(conn, filters, query.page, query.sort)
+        return query.respond_documents(request, documents, cursor, "statistics")
 
 
 @router.get(
@@ -73,6 +74,5 @@ def get_statistic(
 ) -> Response:
     """One figure, with every citation that states it."""
     with reading(request) as conn:
-        return json_response(
-            get_or_404(queries.get_statistic(conn, statistic_id), "statistic", statistic_id)
-        )
+        document = queries.get_statistic_document(conn, statistic_id)
+        return json_response(orjson.Fragment(get_or_404(document, "statistic", statistic_id)))
