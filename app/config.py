@@ -28,6 +28,7 @@ class Settings:
     cache_max_age: int = 60
     gzip_minimum_size: int = 1024
     rate_limit_per_minute: int = 0  # per client address; 0 turns rate limiting off
+    threads: int = 8  # worker threads per process for routes (database work)
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -46,6 +47,7 @@ class Settings:
             host=env.get("HOST") or "127.0.0.1",
             port=int(env.get("PORT") or 8000),
             rate_limit_per_minute=int(env.get("RATE_LIMIT_PER_MINUTE") or 0),
+            threads=int(env.get("THREADS") or 8),
         )
 
 

@@ -54,6 +54,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     engine = make_engine(settings.database_url)
     app.state.engine = engine
+    # Routes run in worker threads; a few suffice (each request is short) and fewer threads
+    # contend less for the GIL (docs/PERFORMANCE.md has the measurements).
+    to_thread.current_default_thread_limiter().total_tokens = settings.threads
     app.state.schema_head = schema.head_revision(settings.database_url)
     app.state.version_cache = (None, 0.0)
     try:

@@ -11,6 +11,7 @@ import binascii
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any, Literal
 
 import orjson
@@ -51,7 +52,7 @@ class SortField:
     # keys that always follow this one, in the same direction (hidden tie-breakers)
     companions: tuple[SortField, ...] = ()
 
-    @property
+    @cached_property
     def key(self) -> ColumnElement[Any]:
         """The expression ordered on; NULLs become a sentinel so that keyset comparisons hold."""
         if not self.nullable:
@@ -64,8 +65,13 @@ class Sort:
     keys: tuple[tuple[SortField, bool], ...]  # (field, descending)
     text: str
 
-    def order_by(self) -> list[ColumnElement[Any]]:
+    @cached_property
+    def ordering(self) -> list[ColumnElement[Any]]:
+        """The ORDER BY clauses (built once per sort: parse_sort memoizes its sorts)."""
         return [f.key.desc() if desc else f.key.asc() for f, desc in self.keys]
+
+    def order_by(self) -> list[ColumnElement[Any]]:
+        return self.ordering
 
     def after(self, values: list[Any]) -> ColumnElement[bool]:
         """Rows strictly after the row whose sort-key values are `values`.
@@ -94,10 +100,27 @@ def _after(keys: list[tuple[SortField, bool]], values: list[Any]) -> ColumnEleme
     return or_(beyond, and_(field.key == value, _after(keys[1:], values[1:])))
 
 
+_SORTS: dict[tuple[int, str], Sort] = {}
+_SORTS_KEPT = 512
+
+
 def parse_sort(
     raw: str | None, fields: dict[str, SortField], default: str, id_field: SortField
 ) -> Sort:
+    """The sort `raw` names (or `default`), with `id_field` as the last tie-breaker. Sorts are
+    memoized, so that each builds its SQL clauses once, not once per request."""
     text = raw if raw is not None else default
+    key = (id(fields), text)
+    found = _SORTS.get(key)
+    if found is None:
+        found = _parse_sort(text, fields, id_field)
+        if len(_SORTS) >= _SORTS_KEPT:
+            _SORTS.clear()
+        _SORTS[key] = found
+    return found
+
+
+def _parse_sort(text: str, fields: dict[str, SortField], id_field: SortField) -> Sort:
     names = [part.strip() for part in text.split(",")]
     keys: list[tuple[SortField, bool]] = []
     seen: set[str] = set()
