@@ -29,6 +29,8 @@ class Settings:
     gzip_minimum_size: int = 1024
     rate_limit_per_minute: int = 0  # per client address; 0 turns rate limiting off
     threads: int = 8  # worker threads per process for routes (database work)
+    response_cache_mb: int = 64  # serialised responses kept per process; 0 turns the cache off
+    version_check_seconds: float = 1.0  # how long a read of the dataset version is trusted
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -48,6 +50,8 @@ class Settings:
             port=int(env.get("PORT") or 8000),
             rate_limit_per_minute=int(env.get("RATE_LIMIT_PER_MINUTE") or 0),
             threads=int(env.get("THREADS") or 8),
+            response_cache_mb=int(env.get("RESPONSE_CACHE_MB") or 64),
+            version_check_seconds=float(env.get("VERSION_CHECK_SECONDS") or 1.0),
         )
 
 

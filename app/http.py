@@ -9,7 +9,9 @@ import gzip
 import hashlib
 import io
 import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.docs import API_POLICY
 from app.errors import NotAcceptable, problem_response
+from app.limits import RequestLimits
 
 JSON = "application/json"
 CSV = "text/csv"
@@ -180,10 +183,68 @@ def _accepts_gzip(header: str | None) -> bool:
 
 
 VersionProvider = Callable[[], Awaitable[str | None]]
+_ENTITY_HEADERS = ("content-length", "content-type", "content-encoding", "content-disposition")
+
+
+@dataclass
+class Prepared:
+    """A response with the conventions applied, ready to send to any request for it: what the
+    response cache keeps. The gzip variant is made on first demand and kept."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]  # without Content-Length, ETag and Content-Encoding
+    body: bytes
+    etag: str | None = None  # only for cacheable GET/HEAD 200s
+    compressible: bool = False
+    gzipped: bytes | None = None
+
+    @property
+    def size(self) -> int:
+        return 512 + len(self.body) + len(self.gzipped or b"")
+
+
+class ResponseCache:
+    """Serialised responses keyed by dataset version and canonical request, least recently used
+    dropped beyond `max_bytes`. A new dataset version empties it."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[tuple[Any, ...], Prepared] = OrderedDict()
+        self.bytes = 0
+        self.version: str | None = None
+
+    def key(self, version: str, scope: Scope, headers: Headers) -> tuple[Any, ...]:
+        query = scope.get("query_string", b"")
+        canonical = b"&".join(sorted(query.split(b"&"))) if b"&" in query else query
+        return (version, scope["path"], canonical, headers.get("accept"), headers.get("host"))
+
+    def get(self, key: tuple[Any, ...]) -> Prepared | None:
+        if key[0] != self.version:
+            return None
+        found = self.entries.get(key)
+        if found is not None:
+            self.entries.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[Any, ...], prepared: Prepared) -> None:
+        if prepared.size > self.max_bytes // 8:
+            return
+        if key[0] != self.version:
+            self.entries.clear()
+            self.bytes = 0
+            self.version = key[0]
+        old = self.entries.pop(key, None)
+        self.bytes += prepared.size - (old.size if old else 0)
+        self.entries[key] = prepared
+        while self.bytes > self.max_bytes and self.entries:
+            _, dropped = self.entries.popitem(last=False)
+            self.bytes -= dropped.size
 
 
 class HttpConventions:
-    """Pure ASGI middleware applying the API's response conventions to every response."""
+    """Pure ASGI middleware: request limits first, then the response cache, then the API's
+    response conventions (ETag/304, Cache-Control, Vary, gzip, HEAD, security headers) on every
+    response."""
 
     def __init__(
         self,
@@ -192,24 +253,41 @@ class HttpConventions:
         max_age: int = 60,
         gzip_minimum_size: int = 1024,
         router: Any = None,
+        limits: RequestLimits | None = None,
+        cache_bytes: int = 0,
     ) -> None:
         self.app = app
         self.version = version
         self.max_age = max_age
         self.gzip_minimum_size = gzip_minimum_size
         self.router = router
+        self.limits = limits or RequestLimits()
+        self.cache = ResponseCache(cache_bytes) if cache_bytes > 0 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request_headers = Headers(scope=scope)
-        if scope["method"] == "OPTIONS" and "access-control-request-method" not in request_headers:
-            await self._options(scope, receive, send)
-            return
         head = scope["method"] == "HEAD"
+        refusal = self.limits.refusal(scope)
+        if refusal is not None:
+            await self._respond(scope, request_headers, refusal, send, head=head)
+            return
+        if scope["method"] == "OPTIONS" and "access-control-request-method" not in request_headers:
+            await self._options(scope, send)
+            return
         if head:  # answered as a GET whose body is dropped, so headers and ETag are the GET's
             scope = {**scope, "method": "GET"}
+        key = None
+        if self.cache is not None and scope["method"] == "GET":
+            version = await self.version()
+            if version is not None:
+                key = self.cache.key(version, scope, request_headers)
+                hit = self.cache.get(key)
+                if hit is not None:
+                    await self._send(hit, request_headers, send, head=head)
+                    return
         start: Message | None = None
         chunks: list[bytes] = []
 
@@ -222,15 +300,38 @@ class HttpConventions:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
                     assert start is not None
-                    await self._finish(
-                        scope, request_headers, start, b"".join(chunks), send, head=head
-                    )
+                    prepared = await self._prepare(scope, start, b"".join(chunks))
+                    if key is not None and self._cacheable(prepared, scope, key[0]):
+                        self.cache.put(key, prepared)  # type: ignore[union-attr]
+                    await self._send(prepared, request_headers, send, head=head)
                 return
             await send(message)
 
         await self.app(scope, receive, capture)
 
-    async def _options(self, scope: Scope, receive: Receive, send: Send) -> None:
+    @staticmethod
+    def _cacheable(prepared: Prepared, scope: Scope, version: str) -> bool:
+        """Only a GET 200 that the route read from the snapshot the key names, and that may be
+        stored at all (health probes say no-store)."""
+        state = scope.get("state") or {}
+        if prepared.etag is None or state.get("dataset_version") != version:
+            return False
+        return not any(
+            name == b"cache-control" and b"no-store" in value for name, value in prepared.headers
+        )
+
+    async def _respond(
+        self, scope: Scope, request_headers: Headers, response: Response, send: Send, head: bool
+    ) -> None:
+        start = {
+            "type": "http.response.start",
+            "status": response.status_code,
+            "headers": response.raw_headers,
+        }
+        prepared = await self._prepare(scope, start, bytes(response.body))
+        await self._send(prepared, request_headers, send, head=head)
+
+    async def _options(self, scope: Scope, send: Send) -> None:
         known = self.router is None or any(
             route.matches({**scope, "method": "GET"})[0] == Match.FULL
             for route in self.router.routes
@@ -241,23 +342,9 @@ class HttpConventions:
             response = problem_response(
                 Request(scope), 404, "not-found", "Not Found", f"No resource at {scope['path']}"
             )
-        start = {
-            "type": "http.response.start",
-            "status": response.status_code,
-            "headers": response.raw_headers,
-        }
-        await self._finish(scope, Headers(scope=scope), start, bytes(response.body), send)
+        await self._respond(scope, Headers(scope=scope), response, send, head=False)
 
-    async def _finish(
-        self,
-        scope: Scope,
-        request_headers: Headers,
-        start: Message,
-        body: bytes,
-        send: Send,
-        *,
-        head: bool = False,
-    ) -> None:
+    async def _prepare(self, scope: Scope, start: Message, body: bytes) -> Prepared:
         status = start["status"]
         headers = MutableHeaders(raw=list(start["headers"]))
         state = scope.get("state") or {}
@@ -270,39 +357,45 @@ class HttpConventions:
         headers.setdefault("X-Frame-Options", "DENY")
         if "server" in headers:
             del headers["server"]
-        cacheable = scope["method"] in ("GET", "HEAD") and status == 200
-        if cacheable:
-            digest = hashlib.sha256()
-            digest.update((version or "").encode())
-            digest.update(b"\0" + headers.get("content-type", "").encode() + b"\0")
-            digest.update(body)
-            etag = f'"{digest.hexdigest()[:32]}"'
-            headers.setdefault("Cache-Control", f"public, max-age={self.max_age}")
-            headers.append("Vary", "Accept, Accept-Encoding")
-            compress = (
-                len(body) > self.gzip_minimum_size
-                and _COMPRESSIBLE.match(headers.get("content-type", ""))
-                and _accepts_gzip(request_headers.get("accept-encoding"))
+        if "content-length" in headers:
+            del headers["content-length"]
+        if scope["method"] not in ("GET", "HEAD") or status != 200:
+            return Prepared(status, headers.raw, body)
+        digest = hashlib.sha256()
+        digest.update((version or "").encode())
+        digest.update(b"\0" + headers.get("content-type", "").encode() + b"\0")
+        digest.update(body)
+        headers.setdefault("Cache-Control", f"public, max-age={self.max_age}")
+        headers.append("Vary", "Accept, Accept-Encoding")
+        compressible = len(body) > self.gzip_minimum_size and bool(
+            _COMPRESSIBLE.match(headers.get("content-type", ""))
+        )
+        return Prepared(
+            status, headers.raw, body, f'"{digest.hexdigest()[:32]}"', compressible=compressible
+        )
+
+    async def _send(
+        self, prepared: Prepared, request_headers: Headers, send: Send, *, head: bool
+    ) -> None:
+        headers = list(prepared.headers)
+        body = prepared.body
+        if prepared.etag is not None:
+            compress = prepared.compressible and _accepts_gzip(
+                request_headers.get("accept-encoding")
             )
-            if compress:
-                etag = etag[:-1] + _GZIP_SUFFIX + '"'
-            headers["ETag"] = etag
+            etag = prepared.etag[:-1] + _GZIP_SUFFIX + '"' if compress else prepared.etag
+            headers.append((b"etag", etag.encode()))
             if_none_match = request_headers.get("if-none-match")
             if if_none_match is not None and _etag_matches(if_none_match, etag):
-                for name in (
-                    "content-length",
-                    "content-type",
-                    "content-encoding",
-                    "content-disposition",
-                ):
-                    if name in headers:
-                        del headers[name]
-                await send({"type": "http.response.start", "status": 304, "headers": headers.raw})
+                kept = [(k, v) for k, v in headers if k.decode().lower() not in _ENTITY_HEADERS]
+                await send({"type": "http.response.start", "status": 304, "headers": kept})
                 await send({"type": "http.response.body", "body": b""})
                 return
             if compress:
-                body = gzip.compress(body, compresslevel=6, mtime=0)
-                headers["Content-Encoding"] = "gzip"
-                headers["Content-Length"] = str(len(body))
-        await send({"type": "http.response.start", "status": status, "headers": headers.raw})
+                if prepared.gzipped is None:
+                    prepared.gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+                body = prepared.gzipped
+                headers.append((b"content-encoding", b"gzip"))
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": prepared.status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if head else body})

@@ -8,7 +8,8 @@ import time
 from collections import OrderedDict
 
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.responses import Response
+from starlette.types import Scope
 
 from app.errors import problem_response
 
@@ -37,47 +38,42 @@ class TokenBuckets:
 
 
 class RequestLimits:
-    def __init__(self, app: ASGIApp, rate_per_minute: int = 0) -> None:
-        self.app = app
+    """The refusals every request is checked against first (called by app.http.HttpConventions
+    before anything else, its response cache included, so a cached answer is still limited)."""
+
+    def __init__(self, rate_per_minute: int = 0) -> None:
         self.buckets = TokenBuckets(rate_per_minute) if rate_per_minute > 0 else None
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope)
+    def refusal(self, scope: Scope) -> Response | None:
+        """The problem response refusing this request, or None if it may go ahead."""
         url_bytes = len(scope.get("raw_path", b"")) + len(scope.get("query_string", b""))
-        header_bytes = sum(len(k) + len(v) for k, v in scope.get("headers", []))
-        response = None
         if url_bytes > MAX_URL_BYTES:
-            response = problem_response(
-                request,
+            return problem_response(
+                Request(scope),
                 414,
                 "uri-too-long",
                 "URI Too Long",
                 f"The request target is longer than {MAX_URL_BYTES} bytes.",
             )
-        elif header_bytes > MAX_HEADER_BYTES:
-            response = problem_response(
-                request,
+        header_bytes = sum(len(k) + len(v) for k, v in scope.get("headers", []))
+        if header_bytes > MAX_HEADER_BYTES:
+            return problem_response(
+                Request(scope),
                 431,
                 "headers-too-large",
                 "Request Header Fields Too Large",
                 f"The request headers are larger than {MAX_HEADER_BYTES} bytes.",
             )
-        elif self.buckets is not None:
+        if self.buckets is not None:
             client = scope.get("client") or ("unknown", 0)
             wait = self.buckets.take(client[0], time.monotonic())
             if wait > 0:
-                response = problem_response(
-                    request,
+                return problem_response(
+                    Request(scope),
                     429,
                     "rate-limited",
                     "Too Many Requests",
                     f"More than {int(self.buckets.capacity)} requests a minute from this client.",
                     headers={"Retry-After": str(math.ceil(wait))},
                 )
-        if response is not None:
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
+        return None

@@ -46,7 +46,6 @@ document it comes from. `source_text[start:end] == quote` holds for every citati
 Lists answer `{"items": [...], "next": ...}` with keyset cursors, `sort`, filters, and CSV
 (`Accept: text/csv` or `format=csv`). Errors are RFC 9457 problem documents.
 """
-_VERSION_TTL = 1.0
 
 
 @asynccontextmanager
@@ -79,7 +78,7 @@ def _version_provider(app: FastAPI) -> Any:
         if not hasattr(app.state, "engine"):
             return None
         value, at = app.state.version_cache
-        if time.monotonic() - at > _VERSION_TTL:
+        if time.monotonic() - at > app.state.settings.version_check_seconds:
             value = await to_thread.run_sync(read)
             app.state.version_cache = (value, time.monotonic())
         return value
@@ -153,14 +152,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    # Outermost last: CORS, then the response conventions, then the request limits.
-    app.add_middleware(RequestLimits, rate_per_minute=app.state.settings.rate_limit_per_minute)
+    # Outermost last: CORS, then the limits, the response cache and the response conventions.
+    settings = app.state.settings
     app.add_middleware(
         HttpConventions,
         version=_version_provider(app),
-        max_age=app.state.settings.cache_max_age,
-        gzip_minimum_size=app.state.settings.gzip_minimum_size,
+        max_age=settings.cache_max_age,
+        gzip_minimum_size=settings.gzip_minimum_size,
         router=app.router,
+        limits=RequestLimits(settings.rate_limit_per_minute),
+        cache_bytes=settings.response_cache_mb * 1024 * 1024,
     )
     app.add_middleware(
         CORSMiddleware,

@@ -51,10 +51,10 @@ def run_page(
         *[field.key.label(label) for (field, _), label in zip(sort.keys, labels, strict=True)]
     ).order_by(*sort.order_by())
     if page is None:
-        return PageResult(conn.execute(stmt).mappings().all(), None)
+        return PageResult(list(conn.execute(stmt).mappings().all()), None)
     if page.cursor_values is not None:
         stmt = stmt.where(sort.after(page.cursor_values))
-    rows = conn.execute(stmt.limit(page.limit + 1)).mappings().all()
+    rows = list(conn.execute(stmt.limit(page.limit + 1)).mappings().all())
     next_cursor = None
     if len(rows) > page.limit:
         rows = rows[: page.limit]
