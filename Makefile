@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run migrate load check test lint format postgres chromium clean
+.PHONY: install run migrate load check test lint format postgres chromium clean bench-env bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
@@ -51,5 +51,18 @@ test: install postgres chromium lint
 	$(BIN)/korus-facts check
 	$(BIN)/pytest
 
+# Benchmarks (run by hand, never by CI): Datasette and matplotlib live in their own environment.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: bench/requirements.lock
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r bench/requirements.lock
+	touch $@
+
+bench-env: install $(BENCH_VENV)/.installed
+
+bench: bench-env
+	$(BIN)/python bench/compare.py --out docs/perf/results.json
+	$(BENCH_VENV)/bin/python bench/chart.py docs/perf/results.json docs/perf/scaling.png
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) var .pytest_cache .mypy_cache .ruff_cache

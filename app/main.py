@@ -14,7 +14,6 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy import select
 from starlette.staticfiles import StaticFiles
 
-from app import schema
 from app.api.responses import PROBLEMS, problem_schemas, tidy_openapi
 from app.api.routes import (
     analysis,
@@ -56,7 +55,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Routes run in worker threads; a few suffice (each request is short) and fewer threads
     # contend less for the GIL (docs/PERFORMANCE.md has the measurements).
     to_thread.current_default_thread_limiter().total_tokens = settings.threads
-    app.state.schema_head = schema.head_revision(settings.database_url)
     app.state.version_cache = (None, 0.0)
     try:
         yield

@@ -1,19 +1,25 @@
-"""Alembic, called from code: migrate to head and ask whether a database is there."""
+"""Alembic, called from code: migrate to head and ask whether a database is there.
+
+Alembic is imported where it is used, not with this module: the API needs it only for /readyz,
+and start-up time counts (docs/PERFORMANCE.md)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 from app.config import ROOT
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 
 def alembic_config(database_url: str, script_location: Path | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(script_location or ROOT / "migrations"))
     config.attributes["database_url"] = database_url
@@ -22,18 +28,28 @@ def alembic_config(database_url: str, script_location: Path | None = None) -> Co
 
 
 def upgrade(database_url: str, revision: str = "head", script_location: Path | None = None) -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(database_url, script_location), revision)
 
 
 def downgrade(database_url: str, revision: str = "base") -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(database_url), revision)
 
 
+@lru_cache
 def head_revision(database_url: str) -> str | None:
+    """The newest migration (the scripts do not change while a process runs)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
 
 
 def current_revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 

@@ -27,7 +27,7 @@ def healthz() -> Response:
 def readyz(request: Request) -> Response:
     """200 only when the database answers, its migrations are at head and the seed is loaded."""
     engine = request.app.state.engine
-    head = request.app.state.schema_head
+    head = schema.head_revision(request.app.state.settings.database_url)
     try:
         with engine.connect() as conn:
             revision = schema.current_revision(conn)

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from icalendar import Calendar, Event
 from sqlalchemy import select
 from starlette.responses import Response
 
@@ -94,6 +93,8 @@ def timeline_ics(
         rows = queries.timeline_rows(conn, _filters(date_from, date_to, type), sort)
         loaded = conn.execute(select(Dataset.__table__.c.loaded_at)).scalar()  # type: ignore[attr-defined]
         stamp = (loaded or datetime(2018, 1, 1)).replace(tzinfo=UTC)
+        from icalendar import Calendar, Event  # only this route needs it (start-up time)
+
         calendar = Calendar()
         calendar.add("prodid", "-//korus-facts//timeline//EN")
         calendar.add("version", "2.0")
