@@ -7,7 +7,17 @@ import html
 import re
 from typing import Any
 
-from sqlalchemy import Connection, Float, String, func, literal_column, select, text
+from sqlalchemy import (
+    Connection,
+    Float,
+    Integer,
+    String,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    text,
+)
 
 from app.models import SearchDocument
 from app.pagination import Sort, SortField
@@ -30,43 +40,66 @@ def _terms(q: str) -> list[str]:
     return [t for t in _TERM.findall(q) if any(ch.isalnum() for ch in t)]
 
 
-def _sqlite(terms: list[str]) -> Any:
+def _match(terms: list[str]) -> str:
     # Each term is an FTS5 phrase, so 'U.S.', 'eco-credits' and '27.6' match as written and
     # no user input is ever read as FTS5 syntax.
-    match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def _sqlite(terms: list[str]) -> Any:
     return (
         text(
-            "SELECT d.type AS type, d.ref_id AS id, d.title AS title, d.url AS url, "
-            "snippet(search_fts, -1, char(2), char(3), '…', 24) AS raw_snippet, "
+            "SELECT d.pk AS pk, d.type AS type, d.ref_id AS id, d.title AS title, d.url AS url, "
             "-bm25(search_fts, 4.0, 1.0) AS score "
             "FROM search_fts JOIN search_document d ON d.pk = search_fts.rowid "
             "WHERE search_fts MATCH :match"
         )
-        .bindparams(match=match)
-        .columns(type=String, id=String, title=String, url=String, raw_snippet=String, score=Float)
+        .bindparams(match=_match(terms))
+        .columns(pk=Integer, type=String, id=String, title=String, url=String, score=Float)
         .subquery("hits")
     )
 
 
+def _tsquery(terms: list[str]) -> Any:
+    return func.websearch_to_tsquery(literal_column("'english'"), " ".join(terms))
+
+
 def _postgresql(terms: list[str]) -> Any:
-    english: Any = literal_column("'english'")
-    query = func.websearch_to_tsquery(english, " ".join(terms))
     tsv: Any = literal_column("search_document.tsv")
-    options = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=12, MaxFragments=2"
+    query = _tsquery(terms)
     return (
         select(
+            DOCUMENT.c.pk,
             DOCUMENT.c.type,
             DOCUMENT.c.ref_id.label("id"),
             DOCUMENT.c.title,
             DOCUMENT.c.url,
-            func.ts_headline(
-                english, DOCUMENT.c.title + "\n" + DOCUMENT.c.body, query, options
-            ).label("raw_snippet"),
             func.ts_rank(tsv, query).cast(Float).label("score"),
         )
         .where(tsv.op("@@")(query))
         .subquery("hits")
     )
+
+
+def _snippets(conn: Connection, terms: list[str], pks: list[int]) -> dict[int, str]:
+    """Snippets of the page's documents only: marking matches costs more than ranking them."""
+    if not pks:
+        return {}
+    if conn.dialect.name == "sqlite":
+        stmt = text(
+            "SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', 24) FROM search_fts "
+            "WHERE search_fts MATCH :match AND rowid IN :pks"
+        ).bindparams(bindparam("pks", expanding=True), match=_match(terms), pks=pks)
+        return {pk: raw for pk, raw in conn.execute(stmt)}
+    options = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=12, MaxFragments=2"
+    headline = func.ts_headline(
+        literal_column("'english'"),
+        DOCUMENT.c.title + "\n" + DOCUMENT.c.body,
+        _tsquery(terms),
+        options,
+    )
+    rows = conn.execute(select(DOCUMENT.c.pk, headline).where(DOCUMENT.c.pk.in_(pks)))
+    return {pk: raw for pk, raw in rows}
 
 
 def snippet_html(raw: str | None) -> str:
@@ -84,13 +117,14 @@ def search(
     if types:
         stmt = stmt.where(hits.c.type.in_(types))
     result = run_page(conn, stmt, page, sort)
+    snippets = _snippets(conn, terms, [r["pk"] for r in result.rows])
     items = [
         {
             "type": r["type"],
             "id": r["id"],
             "title": r["title"],
             "url": r["url"],
-            "snippet": snippet_html(r["raw_snippet"]),
+            "snippet": snippet_html(snippets.get(r["pk"])),
             "score": float(r["score"]),
         }
         for r in result.rows
