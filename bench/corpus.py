@@ -181,13 +181,14 @@ def generate(statistics: int, out: Path) -> dict[str, int]:
 
 
 def _letters(n: int) -> str:
-    """A number spelled in letters (a, b, ..., ba, bb), so that texts carry no stray figures."""
+    """A number spelled in letters (qa, qb, ..., qba), so that texts carry no stray figures: the
+    q keeps a spelling such as 'six' or 'ten' from reading as a number word."""
     out = ""
     while True:
         out = chr(ord("a") + n % 26) + out
         n //= 26
         if n == 0:
-            return out
+            return "q" + out
 
 
 def main() -> None:
