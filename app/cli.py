@@ -229,8 +229,12 @@ def serve(
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: $PORT or 8000).")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    access_log: Annotated[
+        bool | None,
+        typer.Option(help="Log every request (default: $ACCESS_LOG, else on)."),
+    ] = None,
 ) -> None:
-    """Serve the API with uvicorn."""
+    """Serve the API with uvicorn (uvloop and httptools, chosen by measurement)."""
     import uvicorn
 
     settings = get_settings()
@@ -239,6 +243,9 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
+        loop="uvloop",
+        http="httptools",
+        access_log=settings.access_log if access_log is None else access_log,
         proxy_headers=False,
         server_header=False,
     )
