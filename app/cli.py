@@ -231,7 +231,7 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     access_log: Annotated[
         bool | None,
-        typer.Option(help="Log every request (default: $ACCESS_LOG, else on)."),
+        typer.Option(help="Log every request (default: $ACCESS_LOG, else off)."),
     ] = None,
 ) -> None:
     """Serve the API with uvicorn (uvloop and httptools, chosen by measurement)."""

@@ -73,23 +73,26 @@ class Sort:
     def order_by(self) -> list[ColumnElement[Any]]:
         return self.ordering
 
-    def after(self, values: list[Any]) -> ColumnElement[bool]:
-        """Rows strictly after the row whose sort-key values are `values`.
+    @cached_property
+    def after(self) -> ColumnElement[bool]:
+        """Rows strictly after the row whose sort-key values are bound as `after_params(values)`.
 
         When every key runs the same way this is one row-value comparison, `(a, b) > (x, y)`,
         which both databases answer by seeking in an index on (a, b); mixed directions need the
-        expanded form `a > x OR (a = x AND b > y)`."""
+        expanded form `a > x OR (a = x AND b > y)`. Built once per sort, with named parameters,
+        so that a page statement can be reused from request to request."""
+        bound = [
+            bindparam(f"_after{i}", type_=field.key.type) for i, (field, _) in enumerate(self.keys)
+        ]
         directions = {desc for _, desc in self.keys}
         if len(self.keys) > 1 and len(directions) == 1:
             keys = tuple_(*[field.key for field, _ in self.keys])
-            bound = tuple_(
-                *[
-                    bindparam(None, value, type_=field.key.type)
-                    for (field, _), value in zip(self.keys, values, strict=True)
-                ]
-            )
-            return keys < bound if directions == {True} else keys > bound
-        return _after(list(self.keys), values)
+            return keys < tuple_(*bound) if directions == {True} else keys > tuple_(*bound)
+        return _after(list(self.keys), bound)
+
+    @staticmethod
+    def after_params(values: list[Any]) -> dict[str, Any]:
+        return {f"_after{i}": value for i, value in enumerate(values)}
 
 
 def _after(keys: list[tuple[SortField, bool]], values: list[Any]) -> ColumnElement[bool]:

@@ -7,7 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, exists, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 
 from app.dates import format_partial
 from app.models import Citation, Meeting, Milestone, Provision, Source, Statistic
@@ -42,19 +52,45 @@ class PageResult:
     next_cursor: str | None
 
 
+_PAGE_STATEMENTS: dict[tuple[Any, ...], Select[Any]] = {}
+_PAGE_STATEMENTS_KEPT = 1024
+
+
 def run_page(
-    conn: Connection, stmt: Select[Any], page: PageRequest | None, sort: Sort
+    conn: Connection,
+    stmt: Select[Any],
+    page: PageRequest | None,
+    sort: Sort,
+    params: dict[str, Any] | None = None,
+    shape: tuple[Any, ...] | None = None,
 ) -> PageResult:
-    """Order `stmt` by `sort`, resume after the cursor, and fetch one page (all rows if no page)."""
+    """Order `stmt` by `sort`, resume after the cursor, and fetch one page (all rows if no page).
+
+    With `shape` (what makes `stmt` differ, its values being bound `params`), the finished
+    statement is kept and reused: building and hashing a statement costs more than running it."""
     labels = [f"_sort{i}" for i in range(len(sort.keys))]
-    stmt = stmt.add_columns(
-        *[field.key.label(label) for (field, _), label in zip(sort.keys, labels, strict=True)]
-    ).order_by(*sort.order_by())
+    resume = page is not None and page.cursor_values is not None
+    key = None if shape is None else (*shape, sort.text, page is None, resume)
+    final = _PAGE_STATEMENTS.get(key) if key is not None else None
+    if final is None:
+        final = stmt.add_columns(
+            *[field.key.label(label) for (field, _), label in zip(sort.keys, labels, strict=True)]
+        ).order_by(*sort.order_by())
+        if resume:
+            final = final.where(sort.after)
+        if page is not None:
+            final = final.limit(bindparam("_limit"))
+        if key is not None:
+            if len(_PAGE_STATEMENTS) >= _PAGE_STATEMENTS_KEPT:
+                _PAGE_STATEMENTS.clear()
+            _PAGE_STATEMENTS[key] = final
+    values = dict(params or {})
     if page is None:
-        return PageResult(list(conn.execute(stmt).mappings().all()), None)
+        return PageResult(list(conn.execute(final, values).mappings().all()), None)
     if page.cursor_values is not None:
-        stmt = stmt.where(sort.after(page.cursor_values))
-    rows = list(conn.execute(stmt.limit(page.limit + 1)).mappings().all())
+        values |= sort.after_params(page.cursor_values)
+    values["_limit"] = page.limit + 1
+    rows = list(conn.execute(final, values).mappings().all())
     next_cursor = None
     if len(rows) > page.limit:
         rows = rows[: page.limit]
@@ -103,7 +139,7 @@ def citation_public(row: Any) -> dict[str, Any]:
     }
 
 
-def cited_by(fact: str, fact_pk: ColumnElement[Any], source_id: str) -> ColumnElement[bool]:
+def cited_by(fact: str, fact_pk: ColumnElement[Any], source_id: Any) -> ColumnElement[bool]:
     """Facts with at least one citation of the source `source_id`."""
     return exists(
         select(CITATION.c.pk)
@@ -112,10 +148,19 @@ def cited_by(fact: str, fact_pk: ColumnElement[Any], source_id: str) -> ColumnEl
     )
 
 
+def like_pattern(q: str) -> str:
+    """The LIKE pattern matching `q` anywhere, case-insensitively (`\\` escapes)."""
+    return "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def contains_pattern(pattern: Any, *columns: ColumnElement[Any]) -> ColumnElement[bool]:
+    """Rows where any of the columns, lowercased, is LIKE `pattern` (see like_pattern)."""
+    return or_(*[func.lower(func.coalesce(c, "")).like(pattern, escape="\\") for c in columns])
+
+
 def contains_text(q: str, *columns: ColumnElement[Any]) -> ColumnElement[bool]:
     """Case-insensitive substring match of `q` in any of the columns."""
-    pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return or_(*[func.lower(func.coalesce(c, "")).like(pattern, escape="\\") for c in columns])
+    return contains_pattern(like_pattern(q), *columns)
 
 
 def partial(row: Any, column: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Date, bindparam, select
 
 from app.models import Statistic
 from app.pagination import Sort, SortField
@@ -15,7 +15,8 @@ from app.queries.common import (
     PageRequest,
     citations_for,
     cited_by,
-    contains_text,
+    contains_pattern,
+    like_pattern,
     number,
     partial,
     run_page,
@@ -56,43 +57,53 @@ def _select() -> Any:
 def list_statistics(
     conn: Connection, filters: StatisticFilters, page: PageRequest | None, sort: Sort
 ) -> tuple[list[str], str | None]:
-    """One page of statistics as their public JSON documents (see `statistic_documents`)."""
-    stmt = _select()
+    """One page of statistics as their public JSON documents (see `statistic_documents`).
+
+    Filters are bound parameters, so that each combination of filters builds its statement once
+    (run_page keeps it by `shape`)."""
     f = filters
-    for column, value in (
-        ("reporter", f.reporter),
-        ("partner", f.partner),
-        ("scope", f.scope),
-        ("unit", f.unit),
-    ):
-        if value is not None:
-            stmt = stmt.where(STATISTIC.c[column] == value)
-    if f.metric is not None:
-        stmt = stmt.where(STATISTIC.c.metric_id == f.metric)
+    params: dict[str, Any] = {}
+    for name in ("reporter", "partner", "scope", "unit", "metric", "source_id"):
+        if getattr(f, name) is not None:
+            params[name] = getattr(f, name)
     if f.year is not None:
-        # figures whose period overlaps the calendar year
-        stmt = stmt.where(
-            STATISTIC.c.period_start <= date(f.year, 12, 31),
-            STATISTIC.c.period_last >= date(f.year, 1, 1),
-        )
+        params["year_first"], params["year_last"] = date(f.year, 1, 1), date(f.year, 12, 31)
     if f.min_value is not None:
-        stmt = stmt.where(STATISTIC.c.value >= f.min_value)
+        params["min_value"] = f.min_value
     if f.max_value is not None:
-        stmt = stmt.where(STATISTIC.c.value <= f.max_value)
-    if f.source_id is not None:
-        stmt = stmt.where(cited_by("statistic", STATISTIC.c.pk, f.source_id))
+        params["max_value"] = f.max_value
     if f.q:
-        stmt = stmt.where(
-            contains_text(
-                f.q,
-                STATISTIC.c.label,
-                STATISTIC.c.notes,
-                STATISTIC.c.as_reported,
-                STATISTIC.c.attributed_to,
-            )
-        )
-    result = run_page(conn, stmt, page, sort)
+        params["q"] = like_pattern(f.q)
+    shape = ("statistics", *sorted(params))
+    stmt = _PAGE_BASES.get(shape)
+    if stmt is None:
+        stmt = _select().where(*[_CONDITIONS[name]() for name in shape[1:] if name in _CONDITIONS])
+        _PAGE_BASES[shape] = stmt
+    result = run_page(conn, stmt, page, sort, params, shape)
     return _documents(conn, result.rows), result.next_cursor
+
+
+_PAGE_BASES: dict[tuple[str, ...], Any] = {}
+# Each filter's condition on its bound parameter (year binds year_first and year_last).
+_CONDITIONS: dict[str, Any] = {
+    **{
+        name: (lambda name=name: STATISTIC.c[name] == bindparam(name))
+        for name in ("reporter", "partner", "scope", "unit")
+    },
+    "metric": lambda: STATISTIC.c.metric_id == bindparam("metric"),
+    "year_first": lambda: STATISTIC.c.period_last >= bindparam("year_first", type_=Date),
+    "year_last": lambda: STATISTIC.c.period_start <= bindparam("year_last", type_=Date),
+    "min_value": lambda: STATISTIC.c.value >= bindparam("min_value"),
+    "max_value": lambda: STATISTIC.c.value <= bindparam("max_value"),
+    "source_id": lambda: cited_by("statistic", STATISTIC.c.pk, bindparam("source_id")),
+    "q": lambda: contains_pattern(
+        bindparam("q"),
+        STATISTIC.c.label,
+        STATISTIC.c.notes,
+        STATISTIC.c.as_reported,
+        STATISTIC.c.attributed_to,
+    ),
+}
 
 
 def get_statistic_document(conn: Connection, statistic_id: str) -> str | None:
