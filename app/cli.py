@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import sys
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from app.config import Settings, get_settings
 
@@ -18,8 +17,25 @@ cli = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+
+
+class _Consoles:
+    """rich's consoles, made on first use: `serve` should not pay for importing rich."""
+
+    @cached_property
+    def out(self) -> Any:
+        from rich.console import Console
+
+        return Console()
+
+    @cached_property
+    def err(self) -> Any:
+        from rich.console import Console
+
+        return Console(stderr=True)
+
+
+_consoles = _Consoles()
 
 SeedDir = Annotated[
     Path | None,
@@ -46,10 +62,10 @@ def _read(seed_dir: Path | None):  # type: ignore[no-untyped-def]
         return read_seed(root)
     except SeedError as exc:
         for issue in exc.issues:
-            err.print(
+            _consoles.err.print(
                 "error", str(issue), style="red", markup=False, highlight=False, soft_wrap=True
             )
-        err.print(f"[red]{len(exc.issues)} problem(s); nothing was loaded.[/red]")
+        _consoles.err.print(f"[red]{len(exc.issues)} problem(s); nothing was loaded.[/red]")
         raise typer.Exit(1) from None
 
 
@@ -62,21 +78,25 @@ def check(
 
     Lists every figure mention of every source with the fact that cites it or the reason it is
     left out; fails on any problem, an uncovered mention included."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
     from app.seed.reader import coverage
 
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
-        console=err,
+        console=_consoles.err,
         transient=True,
-        disable=not err.is_terminal,
+        disable=not _consoles.err.is_terminal,
     ) as progress:
         progress.add_task("reading and checking the seed", total=None)
         bundle = _read(seed_dir)
     if not quiet:
         for source_id in bundle.texts:
             report = coverage(bundle, source_id)
-            out.print(f"{source_id}: {len(report.mentions)} figure mentions", highlight=False)
+            _consoles.out.print(
+                f"{source_id}: {len(report.mentions)} figure mentions", highlight=False
+            )
             for item in report.mentions:
                 m = item.mention
                 what = (
@@ -84,19 +104,23 @@ def check(
                     if item.status == "cited"
                     else f"excluded: {item.reason}"
                 )
-                out.print(
+                _consoles.out.print(
                     f"  {m.start:>5}-{m.end:<5} {m.kind:<8} {m.text!r:<22} {what}",
                     markup=False,
                     highlight=False,
                 )
     if not quiet:
-        out.print("arithmetic checks:", highlight=False)
+        _consoles.out.print("arithmetic checks:", highlight=False)
         for check_id, result in bundle.checks.items():
             style = "green" if result.status == "consistent" else "bold red"
-            out.print(f"  [{style}]{result.status:<12}[/{style}] {check_id}", highlight=False)
-            out.print(f"      {result.explanation}", markup=False, highlight=False, soft_wrap=True)
+            _consoles.out.print(
+                f"  [{style}]{result.status:<12}[/{style}] {check_id}", highlight=False
+            )
+            _consoles.out.print(
+                f"      {result.explanation}", markup=False, highlight=False, soft_wrap=True
+            )
         for d in bundle.discrepancies:
-            out.print(
+            _consoles.out.print(
                 f"discrepancy {d.id}: {d.assessment}, spread {d.relative_spread:.2%}: "
                 + ", ".join(f"{m.id} {m.as_reported}" for m in d.members),
                 markup=False,
@@ -104,7 +128,9 @@ def check(
                 soft_wrap=True,
             )
     counts = ", ".join(f"{len(v)} {k}" for k, v in bundle.entries.items())
-    out.print(f"seed OK: {counts}; {len(bundle.spans)} citations placed; version {bundle.version}")
+    _consoles.out.print(
+        f"seed OK: {counts}; {len(bundle.spans)} citations placed; version {bundle.version}"
+    )
 
 
 @cli.command()
@@ -114,7 +140,7 @@ def migrate(database_url: DatabaseUrl = None) -> None:
 
     settings = _settings(database_url)
     schema.upgrade(settings.database_url)
-    out.print("schema at head")
+    _consoles.out.print("schema at head")
 
 
 @cli.command()
@@ -135,16 +161,19 @@ def load(seed_dir: SeedDir = None, database_url: DatabaseUrl = None) -> None:
         "milestones",
         "analysis",
         "citations",
+        "documents",
         "search index",
     ]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     try:
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            console=err,
+            console=_consoles.err,
             transient=True,
-            disable=not err.is_terminal,
+            disable=not _consoles.err.is_terminal,
         ) as progress:
             task = progress.add_task("loading", total=len(steps))
 
@@ -156,11 +185,11 @@ def load(seed_dir: SeedDir = None, database_url: DatabaseUrl = None) -> None:
         engine.dispose()
     changes = {t: c for t, c in report.counts.items() if any(c.values())}
     if not report.changed:
-        out.print(f"already loaded: version {report.version}, nothing changed")
+        _consoles.out.print(f"already loaded: version {report.version}, nothing changed")
         return
-    out.print(f"loaded version {report.version}")
+    _consoles.out.print(f"loaded version {report.version}")
     for table, count in changes.items():
-        out.print(
+        _consoles.out.print(
             f"  {table}: +{count['inserted']} ~{count['updated']} -{count['deleted']}",
             highlight=False,
         )
@@ -185,7 +214,7 @@ def suggest(
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}", highlight=False)
+        _consoles.err.print(f"wrote {output}", highlight=False)
 
 
 @cli.command("export")
@@ -219,7 +248,9 @@ def export_command(
         for name, items in document.items():
             if isinstance(items, list):
                 (output / f"{name}.csv").write_text(csv_text(items), encoding="utf-8")
-    out.print(f"exported version {document['dataset_version']} to {output}", highlight=False)
+    _consoles.out.print(
+        f"exported version {document['dataset_version']} to {output}", highlight=False
+    )
 
 
 @cli.command()

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from app.schema import SORT_INDEXES
+from app.schema import SORT_INDEXES, sort_index_sql
 
 revision: str = "0005"
 down_revision: str | Sequence[str] | None = "0004"
@@ -34,8 +34,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("statistic", schema=None) as batch_op:
         batch_op.alter_column("metric_id", existing_type=sa.String(), nullable=False)
-    for name, (table, columns) in SORT_INDEXES.items():
-        op.execute(f"CREATE INDEX {name} ON {table} ({', '.join(columns)})")
+    for name in SORT_INDEXES:
+        op.execute(sort_index_sql(name, op.get_bind().dialect.name))
 
 
 def downgrade() -> None:

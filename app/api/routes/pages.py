@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import Connection
 from starlette.responses import Response
-from starlette.templating import Jinja2Templates
 
 from app.api.deps import get_or_404, reading, slug_or_404
 from app.api.routing import StrictRoute
@@ -20,7 +20,16 @@ from app.queries.milestones import get_milestone
 from app.queries.provisions import get_provision
 
 WEB = Path(__file__).resolve().parent.parent.parent / "web"
-templates = Jinja2Templates(directory=str(WEB / "templates"))
+
+
+@cache
+def _templates() -> Any:
+    """The explorer's templates, loaded on its first page (Jinja2 is not needed to start)."""
+    from starlette.templating import Jinja2Templates
+
+    return Jinja2Templates(directory=str(WEB / "templates"))
+
+
 router = APIRouter(include_in_schema=False, route_class=StrictRoute)
 PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
@@ -40,7 +49,7 @@ def _all(fields: dict[str, Any], default: str) -> Any:
 
 def _render(request: Request, name: str, context: dict[str, Any]) -> Response:
     context["version"] = getattr(request.state, "dataset_version", None)
-    response = templates.TemplateResponse(request, name, context)
+    response = _templates().TemplateResponse(request, name, context)
     response.headers["Content-Security-Policy"] = PAGE_POLICY
     return response
 
