@@ -50,7 +50,8 @@ Lists answer `{"items": [...], "next": ...}` with keyset cursors, `sort`, filter
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    engine = make_engine(settings.database_url)
+    # One connection per route thread (only they touch the database), plus two spare.
+    engine = make_engine(settings.database_url, pool_size=settings.threads, max_overflow=2)
     app.state.engine = engine
     # Routes run in worker threads; a few suffice (each request is short) and fewer threads
     # contend less for the GIL (docs/PERFORMANCE.md has the measurements).
