@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +58,7 @@ _PAGE_STATEMENTS_KEPT = 1024
 
 def run_page(
     conn: Connection,
-    stmt: Select[Any],
+    stmt: Select[Any] | Callable[[], Select[Any]],
     page: PageRequest | None,
     sort: Sort,
     params: dict[str, Any] | None = None,
@@ -67,13 +67,15 @@ def run_page(
     """Order `stmt` by `sort`, resume after the cursor, and fetch one page (all rows if no page).
 
     With `shape` (what makes `stmt` differ, its values being bound `params`), the finished
-    statement is kept and reused: building and hashing a statement costs more than running it."""
+    statement is kept and reused, and `stmt` may be a function that builds it on first use:
+    building and hashing a statement costs more than running it."""
     labels = [f"_sort{i}" for i in range(len(sort.keys))]
     resume = page is not None and page.cursor_values is not None
     key = None if shape is None else (*shape, sort.text, page is None, resume)
     final = _PAGE_STATEMENTS.get(key) if key is not None else None
     if final is None:
-        final = stmt.add_columns(
+        base = stmt() if callable(stmt) else stmt
+        final = base.add_columns(
             *[field.key.label(label) for (field, _), label in zip(sort.keys, labels, strict=True)]
         ).order_by(*sort.order_by())
         if resume:

@@ -74,16 +74,15 @@ def list_statistics(
         params["max_value"] = f.max_value
     if f.q:
         params["q"] = like_pattern(f.q)
-    shape = ("statistics", *sorted(params))
-    stmt = _PAGE_BASES.get(shape)
-    if stmt is None:
-        stmt = _select().where(*[_CONDITIONS[name]() for name in shape[1:] if name in _CONDITIONS])
-        _PAGE_BASES[shape] = stmt
-    result = run_page(conn, stmt, page, sort, params, shape)
+    names = sorted(params)
+
+    def build() -> Any:
+        return _select().where(*[_CONDITIONS[name]() for name in names if name in _CONDITIONS])
+
+    result = run_page(conn, build, page, sort, params, ("statistics", *names))
     return _documents(conn, result.rows), result.next_cursor
 
 
-_PAGE_BASES: dict[tuple[str, ...], Any] = {}
 # Each filter's condition on its bound parameter (year binds year_first and year_last).
 _CONDITIONS: dict[str, Any] = {
     **{
