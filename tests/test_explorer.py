@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from app.api.routes import pages
 from app.config import ROOT
 from tests.helpers import FACT_PATHS, walk
 
@@ -27,6 +28,25 @@ def test_index_links_every_timeline_item_and_source(client: TestClient) -> None:
         assert f'href="/sources/{source["id"]}"' in page.text
     for link in set(re.findall(r'href="(/(?:facts|sources)/[^"#]+)"', page.text)):
         assert client.get(link).status_code == 200, link
+
+
+def test_the_index_lists_a_bounded_number_of_statistics(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large corpus must not make the index page read everything: it shows the first items
+    and points at the API; a small one is listed whole."""
+    whole = unescape(client.get("/").text)
+    assert "Every statistic" in whole and "pages through them all" not in whole
+    monkeypatch.setattr(pages, "INDEX_LIMIT", 3)
+    # another Accept is another cache entry, so this page is computed under the new limit
+    bounded_page = client.get("/", headers={"Accept": "text/html"})
+    assert bounded_page.status_code == 200  # an HTML page answers a client that wants HTML
+    bounded = unescape(bounded_page.text)
+    facts = re.search(r'id="facts-h">(.*?)</section>', bounded, re.S)
+    assert facts is not None
+    assert facts.group(1).count('href="/facts/statistic/') == 3
+    assert "/v1/statistics</a> pages through them all" in facts.group(1)
+    assert "/v1/sources</a> lists them all" in bounded
 
 
 def test_source_pages_mark_every_citation_exactly(client: TestClient) -> None:

@@ -8,13 +8,14 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import Connection
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from app.api.deps import get_or_404, reading, slug_or_404
 from app.api.routing import StrictRoute
 from app.errors import NotFound
 from app.pagination import parse_sort
 from app.queries import analysis, explorer, sources, statistics, timeline
+from app.queries.common import PageRequest
 from app.queries.meetings import get_meeting
 from app.queries.milestones import get_milestone
 from app.queries.provisions import get_provision
@@ -30,7 +31,10 @@ def _templates() -> Any:
     return Jinja2Templates(directory=str(WEB / "templates"))
 
 
-router = APIRouter(include_in_schema=False, route_class=StrictRoute)
+# HTML pages: `Accept: text/html` is what they answer (not JSON, the API routes' default).
+router = APIRouter(
+    include_in_schema=False, route_class=StrictRoute, default_response_class=HTMLResponse
+)
 PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; form-action 'none'"
@@ -41,6 +45,10 @@ _GETTERS = {
     "meeting": get_meeting,
     "milestone": get_milestone,
 }
+
+
+# The index page shows at most this many sources and statistics (the API pages through all).
+INDEX_LIMIT = 500
 
 
 def _all(fields: dict[str, Any], default: str) -> Any:
@@ -78,20 +86,29 @@ def index(request: Request) -> Response:
             None,
             _all(timeline.SORT_FIELDS, timeline.DEFAULT_SORT),
         )
-        source_items, _ = sources.list_sources(
-            conn, sources.SourceFilters(), None, _all(sources.SORT_FIELDS, sources.DEFAULT_SORT)
+        source_sort = _all(sources.SORT_FIELDS, sources.DEFAULT_SORT)
+        source_items, more_sources = sources.list_sources(
+            conn, sources.SourceFilters(), PageRequest(INDEX_LIMIT, None, source_sort), source_sort
         )
-        documents, _ = statistics.list_statistics(
+        statistic_sort = _all(statistics.SORT_FIELDS, statistics.DEFAULT_SORT)
+        documents, more_statistics = statistics.list_statistics(
             conn,
             statistics.StatisticFilters(),
-            None,
-            _all(statistics.SORT_FIELDS, statistics.DEFAULT_SORT),
+            PageRequest(INDEX_LIMIT, None, statistic_sort),
+            statistic_sort,
         )
-        stats = statistics.as_items(documents)
         return _render(
             request,
             "index.html",
-            {"timeline": items, "sources": source_items, "statistics": stats, **_analysis(conn)},
+            {
+                "timeline": items,
+                "sources": source_items,
+                "statistics": statistics.as_items(documents),
+                "more_sources": more_sources is not None,
+                "more_statistics": more_statistics is not None,
+                "index_limit": INDEX_LIMIT,
+                **_analysis(conn),
+            },
         )
 
 
