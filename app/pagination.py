@@ -70,9 +70,6 @@ class Sort:
         """The ORDER BY clauses (built once per sort: parse_sort memoizes its sorts)."""
         return [f.key.desc() if desc else f.key.asc() for f, desc in self.keys]
 
-    def order_by(self) -> list[ColumnElement[Any]]:
-        return self.ordering
-
     @cached_property
     def after(self) -> ColumnElement[bool]:
         """Rows strictly after the row whose sort-key values are bound as `after_params(values)`.

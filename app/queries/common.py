@@ -77,7 +77,7 @@ def run_page(
         base = stmt() if callable(stmt) else stmt
         final = base.add_columns(
             *[field.key.label(label) for (field, _), label in zip(sort.keys, labels, strict=True)]
-        ).order_by(*sort.order_by())
+        ).order_by(*sort.ordering)
         if resume:
             final = final.where(sort.after)
         if page is not None:

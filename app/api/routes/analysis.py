@@ -43,7 +43,7 @@ def list_discrepancies(
     metrics or scopes never form a group, however equal their numbers."""
     with reading(request) as conn:
         items, cursor = queries.list_discrepancies(conn, metric, query.page, query.sort)
-        return query.respond(request, items, cursor, "discrepancies")
+    return query.respond(request, items, cursor, "discrepancies")
 
 
 @router.get(
@@ -59,7 +59,7 @@ def get_discrepancy(
     """One group of disagreeing statistics."""
     with reading(request) as conn:
         found = queries.get_discrepancy(conn, discrepancy_id)
-        return json_response(get_or_404(found, "discrepancy", discrepancy_id))
+    return json_response(get_or_404(found, "discrepancy", discrepancy_id))
 
 
 @router.get(
@@ -79,10 +79,10 @@ def list_checks(
     """Every percent change, share, difference, ratio ("doubled") and sum the sources state,
     recomputed from the statistics it relates; `consistent` when the range the inputs allow at
     their written precision meets the range the stated figure allows."""
+    filters = queries.CheckFilters(status, source_id)
     with reading(request) as conn:
-        filters = queries.CheckFilters(status, source_id)
         items, cursor = queries.list_checks(conn, filters, query.page, query.sort)
-        return query.respond(request, items, cursor, "checks")
+    return query.respond(request, items, cursor, "checks")
 
 
 @router.get(

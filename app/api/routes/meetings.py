@@ -46,16 +46,16 @@ def list_meetings(
     source_id: SourceIdFilter = None,
 ) -> Response:
     """Summits, Joint Committee sessions and negotiation rounds, by date by default."""
+    filters = queries.MeetingFilters(
+        kind,
+        partial_date("from", date_from, end=False),
+        partial_date("to", date_to, end=True),
+        participant,
+        source_id,
+    )
     with reading(request) as conn:
-        filters = queries.MeetingFilters(
-            kind,
-            partial_date("from", date_from, end=False),
-            partial_date("to", date_to, end=True),
-            participant,
-            source_id,
-        )
         items, cursor = queries.list_meetings(conn, filters, query.page, query.sort)
-        return query.respond(request, items, cursor, "meetings")
+    return query.respond(request, items, cursor, "meetings")
 
 
 @router.get(

@@ -41,14 +41,14 @@ def list_milestones(
     source_id: SourceIdFilter = None,
 ) -> Response:
     """Letters, directions, announcements, entry into force, tariff actions; by date by default."""
+    filters = queries.MilestoneFilters(
+        partial_date("from", date_from, end=False),
+        partial_date("to", date_to, end=True),
+        source_id,
+    )
     with reading(request) as conn:
-        filters = queries.MilestoneFilters(
-            partial_date("from", date_from, end=False),
-            partial_date("to", date_to, end=True),
-            source_id,
-        )
         items, cursor = queries.list_milestones(conn, filters, query.page, query.sort)
-        return query.respond(request, items, cursor, "milestones")
+    return query.respond(request, items, cursor, "milestones")
 
 
 @router.get(
@@ -64,4 +64,4 @@ def get_milestone(
     """One milestone, with its citations."""
     with reading(request) as conn:
         found = queries.get_milestone(conn, milestone_id)
-        return json_response(get_or_404(found, "milestone", milestone_id))
+    return json_response(get_or_404(found, "milestone", milestone_id))

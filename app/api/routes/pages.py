@@ -121,15 +121,15 @@ def source_page(
         source = get_or_404(sources.get_source(conn, source_id), "source", source_id)
         text, _ = get_or_404(sources.source_text(conn, source_id), "source", source_id)
         spans = explorer.source_spans(conn, source_id)
-        return _render(
-            request,
-            "source.html",
-            {
-                "source": source,
-                "spans": spans,
-                "segments": explorer.segments(text, spans),
-            },
-        )
+    return _render(
+        request,
+        "source.html",
+        {
+            "source": source,
+            "spans": spans,
+            "segments": explorer.segments(text, spans),
+        },
+    )
 
 
 @router.get("/facts/{fact_type}/{fact_id}")
@@ -138,9 +138,9 @@ def fact_page(
     fact_type: str,
     fact_id: Any = Depends(slug_or_404("fact", "fact_id")),
 ) -> Response:
+    if fact_type not in _GETTERS:
+        raise NotFound(f"No kind of fact '{fact_type[:40]}'")
     with reading(request) as conn:
-        if fact_type not in _GETTERS:
-            raise NotFound(f"No kind of fact '{fact_type[:40]}'")
         fact = get_or_404(_GETTERS[fact_type](conn, fact_id), fact_type, fact_id)
         heading = fact.get("label") or fact.get("title")
         skip = {"id", "url", "citations", "label", "title"}
@@ -159,4 +159,4 @@ def fact_page(
         }
         if fact_type == "statistic":
             context |= _analysis(conn, fact_id)
-        return _render(request, "fact.html", context)
+    return _render(request, "fact.html", context)

@@ -43,10 +43,10 @@ def list_provisions(
     q: TextFilter = None,
 ) -> Response:
     """Provisions of the amended agreement and of the side arrangements, by category by default."""
+    filters = queries.ProvisionFilters(category, instrument, source_id, q)
     with reading(request) as conn:
-        filters = queries.ProvisionFilters(category, instrument, source_id, q)
         items, cursor = queries.list_provisions(conn, filters, query.page, query.sort)
-        return query.respond(request, items, cursor, "provisions")
+    return query.respond(request, items, cursor, "provisions")
 
 
 @router.get(
@@ -62,4 +62,4 @@ def get_provision(
     """One provision, with the statistics it carries and its citations."""
     with reading(request) as conn:
         found = queries.get_provision(conn, provision_id)
-        return json_response(get_or_404(found, "provision", provision_id))
+    return json_response(get_or_404(found, "provision", provision_id))

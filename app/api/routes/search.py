@@ -35,7 +35,7 @@ def search(
     """Ranked by the database's own engine (SQLite FTS5 bm25, PostgreSQL ts_rank); every word
     must match. Tokens such as `eco-credits`, `OCTG`, `U.S.` and `27.6` are found as written.
     Snippets wrap matches in `<mark>…</mark>` and HTML-escape everything else."""
+    types = comma_list("type", type, queries.TYPES)
     with reading(request) as conn:
-        types = comma_list("type", type, queries.TYPES)
         items, cursor = queries.search(conn, q, types, query.page, query.sort)
-        return query.respond(request, items, cursor, "search")
+    return query.respond(request, items, cursor, "search")

@@ -35,7 +35,7 @@ def list_sources(
         items, cursor = queries.list_sources(
             conn, queries.SourceFilters(kind, publisher), query.page, query.sort
         )
-        return query.respond(request, items, cursor, "sources")
+    return query.respond(request, items, cursor, "sources")
 
 
 @router.get(
@@ -64,11 +64,11 @@ def get_source_text(request: Request, source_id: SourceId) -> Response:
     `Digest`-style header `X-Content-SHA256`). Citation offsets count code points in this text."""
     with reading(request) as conn:
         text, sha = get_or_404(queries.source_text(conn, source_id), "source", source_id)
-        return Response(
-            text.encode("utf-8"),
-            media_type="text/plain; charset=utf-8",
-            headers={"X-Content-SHA256": sha},
-        )
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/plain; charset=utf-8",
+        headers={"X-Content-SHA256": sha},
+    )
 
 
 @router.get(
@@ -83,4 +83,4 @@ def get_source_coverage(request: Request, source_id: SourceId) -> Response:
     leaving it out. A loaded seed has no `uncovered` mention: the loader refuses one."""
     with reading(request) as conn:
         found = coverage_queries.source_coverage(conn, source_id)
-        return json_response(get_or_404(found, "source", source_id))
+    return json_response(get_or_404(found, "source", source_id))

@@ -54,12 +54,12 @@ def list_statistics(
     q: TextFilter = None,
 ) -> Response:
     """Every reported figure with its citations, by metric then period by default."""
+    filters = queries.StatisticFilters(
+        metric, reporter, partner, scope, unit, year, source_id, min_value, max_value, q
+    )
     with reading(request) as conn:
-        filters = queries.StatisticFilters(
-            metric, reporter, partner, scope, unit, year, source_id, min_value, max_value, q
-        )
         documents, cursor = queries.list_statistics(conn, filters, query.page, query.sort)
-        return query.respond_documents(request, documents, cursor, "statistics")
+    return query.respond_documents(request, documents, cursor, "statistics")
 
 
 @router.get(
@@ -75,4 +75,4 @@ def get_statistic(
     """One figure, with every citation that states it."""
     with reading(request) as conn:
         document = queries.get_statistic_document(conn, statistic_id)
-        return json_response(orjson.Fragment(get_or_404(document, "statistic", statistic_id)))
+    return json_response(orjson.Fragment(get_or_404(document, "statistic", statistic_id)))

@@ -62,10 +62,10 @@ def list_timeline(
     """Meetings, milestones and provision deadlines in chronological order. A date known to the
     month or year sorts by its first day, before finer dates on that day, and keeps its
     precision: `2017-07` with `date_precision: month`."""
+    filters = _filters(date_from, date_to, type)
     with reading(request) as conn:
-        filters = _filters(date_from, date_to, type)
         items, cursor = queries.list_timeline(conn, filters, query.page, query.sort)
-        return query.respond(request, items, cursor, "timeline")
+    return query.respond(request, items, cursor, "timeline")
 
 
 @router.get(
@@ -86,36 +86,35 @@ def timeline_ics(
     """The same items as an RFC 5545 calendar of all-day events. A date known only to the month
     or year spans that whole month or year, and says so in its description and in
     `X-KORUS-DATE-PRECISION`."""
-    with reading(request) as conn:
-        sort = parse_sort(
-            None, queries.SORT_FIELDS, queries.DEFAULT_SORT, queries.SORT_FIELDS["id"]
-        )
-        rows = queries.timeline_rows(conn, _filters(date_from, date_to, type), sort)
-        loaded = conn.execute(select(Dataset.__table__.c.loaded_at)).scalar()  # type: ignore[attr-defined]
-        stamp = (loaded or datetime(2018, 1, 1)).replace(tzinfo=UTC)
-        from icalendar import Calendar, Event  # only this route needs it (start-up time)
+    from icalendar import Calendar, Event  # only this route needs it (start-up time)
 
-        calendar = Calendar()
-        calendar.add("prodid", "-//korus-facts//timeline//EN")
-        calendar.add("version", "2.0")
-        calendar.add("x-wr-calname", "KORUS renegotiation timeline")
-        base = str(request.base_url).rstrip("/")
-        for row in rows:
-            item = queries.timeline_item(row)
-            event = Event()
-            event.add("uid", f"{item['type']}-{item['id']}@korus-facts")
-            event.add("dtstamp", stamp)
-            event.add("summary", item["title"])
-            event.add("dtstart", row["date"])
-            event.add("dtend", row["date_last"] + timedelta(days=1))
-            precision = item["date_precision"]
-            when = item["date"] + (f" to {item['end_date']}" if item["end_date"] else "")
-            event.add(
-                "description",
-                f"{item['type']}, {when} (known to the {precision}). {base}{item['url']}",
-            )
-            event.add("url", f"{base}{item['url']}")
-            event.add("categories", [item["type"]])
-            event.add("x-korus-date-precision", precision)
-            calendar.add_component(event)
-        return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8")
+    sort = parse_sort(None, queries.SORT_FIELDS, queries.DEFAULT_SORT, queries.SORT_FIELDS["id"])
+    filters = _filters(date_from, date_to, type)
+    with reading(request) as conn:
+        rows = queries.timeline_rows(conn, filters, sort)
+        loaded = conn.execute(select(Dataset.__table__.c.loaded_at)).scalar()  # type: ignore[attr-defined]
+    stamp = (loaded or datetime(2018, 1, 1)).replace(tzinfo=UTC)
+    calendar = Calendar()
+    calendar.add("prodid", "-//korus-facts//timeline//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "KORUS renegotiation timeline")
+    base = str(request.base_url).rstrip("/")
+    for row in rows:
+        item = queries.timeline_item(row)
+        event = Event()
+        event.add("uid", f"{item['type']}-{item['id']}@korus-facts")
+        event.add("dtstamp", stamp)
+        event.add("summary", item["title"])
+        event.add("dtstart", row["date"])
+        event.add("dtend", row["date_last"] + timedelta(days=1))
+        precision = item["date_precision"]
+        when = item["date"] + (f" to {item['end_date']}" if item["end_date"] else "")
+        event.add(
+            "description",
+            f"{item['type']}, {when} (known to the {precision}). {base}{item['url']}",
+        )
+        event.add("url", f"{base}{item['url']}")
+        event.add("categories", [item["type"]])
+        event.add("x-korus-date-precision", precision)
+        calendar.add_component(event)
+    return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8")
