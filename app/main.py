@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Annotated, Any
+import gc
 
-from anyio import to_thread
-from fastapi import FastAPI, Path
-from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.utils import get_openapi
-from sqlalchemy import select
-from starlette.staticfiles import StaticFiles
+# Importing FastAPI, SQLAlchemy and the app makes ~10^6 objects, and the collector walking them
+# again and again while they are made was a quarter of the time to a first response
+# (docs/PERFORMANCE.md). It is off until `app` exists; then what was imported, which lives as long
+# as the process, is frozen out of every later collection and collecting resumes.
+gc.disable()
 
-from app.api.responses import PROBLEMS, problem_schemas, tidy_openapi
-from app.api.routes import (
+import time  # noqa: E402
+from collections.abc import AsyncIterator  # noqa: E402
+from contextlib import asynccontextmanager  # noqa: E402
+from typing import Annotated, Any  # noqa: E402
+
+from anyio import to_thread  # noqa: E402
+from fastapi import FastAPI, Path  # noqa: E402
+from fastapi.middleware.cors import CORSMiddleware  # noqa: E402
+from fastapi.openapi.utils import get_openapi  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+from starlette.staticfiles import StaticFiles  # noqa: E402
+
+from app.api.responses import PROBLEMS, problem_schemas, tidy_openapi  # noqa: E402
+from app.api.routes import (  # noqa: E402
     analysis,
     export,
     health,
@@ -29,13 +37,13 @@ from app.api.routes import (
     statistics,
     timeline,
 )
-from app.config import Settings, get_settings
-from app.db import make_engine
-from app.docs import install_docs
-from app.errors import PROBLEM_TYPES, NotFound, install_error_handlers
-from app.http import HttpConventions, json_response
-from app.limits import RequestLimits
-from app.models import Dataset
+from app.config import Settings, get_settings  # noqa: E402
+from app.db import make_engine  # noqa: E402
+from app.docs import install_docs  # noqa: E402
+from app.errors import PROBLEM_TYPES, NotFound, install_error_handlers  # noqa: E402
+from app.http import HttpConventions, json_response  # noqa: E402
+from app.limits import RequestLimits  # noqa: E402
+from app.models import Dataset  # noqa: E402
 
 DESCRIPTION = """
 Citation-first facts of the 2017-2018 renegotiation of the U.S.-Korea Free Trade Agreement
@@ -175,3 +183,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 app = create_app()
+gc.freeze()
+gc.enable()

@@ -39,3 +39,12 @@ def test_not_ready_until_loaded(empty_url: str) -> None:
         assert response.status_code == 503
         assert response.headers["content-type"] == "application/problem+json"
         assert httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+
+
+def test_importing_the_app_leaves_the_collector_on_and_its_imports_frozen() -> None:
+    # app.main turns the collector off while it imports (start-up time) and must turn it back on.
+    probe = "import gc, app.main; print(gc.isenabled(), gc.get_freeze_count() > 10_000)"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.split() == ["True", "True"]
