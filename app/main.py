@@ -125,7 +125,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         export,
         pages,
     ):
-        app.include_router(module.router)
+        # Each router's routes are complete (prefix, tags, route class, response class), so they
+        # join the app as they are. `include_router` would wrap the router and build every one of
+        # its routes a second time on the first request that passes it (FastAPI 0.163).
+        app.router.routes.extend(module.router.routes)
 
     @app.get(
         "/problems/{problem_type}",
