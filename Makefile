@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run migrate load check test lint format postgres chromium clean bench-env bench
+.PHONY: install bytecode run migrate load check test lint format postgres chromium clean bench-env bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
@@ -19,6 +19,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# pip compiles the libraries; this compiles the app's own modules, which a machine that sets
+# PYTHONDONTWRITEBYTECODE would otherwise compile again on every start (docs/PERFORMANCE.md).
+bytecode: install
+	$(BIN)/python -m compileall -q app
+
 migrate: install
 	$(BIN)/korus-facts migrate
 
@@ -28,7 +33,7 @@ load: migrate
 check: install
 	$(BIN)/korus-facts check
 
-run: load
+run: load bytecode
 	$(BIN)/korus-facts serve --host $(HOST) --port $(PORT)
 
 lint: install
@@ -60,7 +65,7 @@ $(BENCH_VENV)/.installed: bench/requirements.lock
 
 bench-env: install $(BENCH_VENV)/.installed
 
-bench: bench-env
+bench: bench-env bytecode
 	$(BIN)/python bench/compare.py --out docs/perf/results.json
 	$(BENCH_VENV)/bin/python bench/chart.py docs/perf/results.json docs/perf/scaling.png
 
