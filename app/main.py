@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gc
 
-# Importing FastAPI, SQLAlchemy and the app makes ~10^6 objects, and the collector walking them
-# again and again while they are made was a quarter of the time to a first response
+# Importing FastAPI, SQLAlchemy and the app makes ~150,000 tracked objects; the collector walking
+# them again and again while they are made was a quarter of the time to a first response
 # (docs/PERFORMANCE.md). It is off until `app` exists; then what was imported, which lives as long
 # as the process, is frozen out of every later collection and collecting resumes.
 gc.disable()
