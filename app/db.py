@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event, text
 from sqlmodel import create_engine
+
+WRITERS_LOCK = 0x4B4F5255  # "KORU": the PostgreSQL advisory lock that migrations and loads share
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -43,3 +45,17 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "BEGIN")
         connection.exec_driver_sql(mode)
+
+
+def writing(engine: Engine) -> Connection:
+    """A connection for one writing transaction that waits for every other writer: migrations
+    and loads run one at a time, whichever process starts them (compose replicas all migrate and
+    load on start). SQLite: `BEGIN IMMEDIATE` takes the write lock before anything is read.
+    PostgreSQL: `serialise_writers` inside the transaction."""
+    return engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE")
+
+
+def serialise_writers(conn: Connection) -> None:
+    """Inside a writing transaction: wait until no other migration or load is running."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITERS_LOCK})

@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 import app.models  # noqa: F401  (registers every table)
 from app.config import get_settings
-from app.db import make_engine
+from app.db import make_engine, serialise_writers, writing
 from app.models.base import metadata
 from app.schema import include_object
 
@@ -50,9 +50,12 @@ def run_migrations_online() -> None:
         return
     engine = make_engine(_url())
     try:
-        with engine.connect() as conn:
+        # One migration at a time: a second `korus-facts migrate` (another replica starting)
+        # waits, then finds the schema at head and does nothing.
+        with writing(engine) as conn:
             _configure(conn)
             with context.begin_transaction():
+                serialise_writers(conn)
                 context.run_migrations()
     finally:
         engine.dispose()  # also when a migration fails, so no connection is left open

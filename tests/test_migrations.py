@@ -3,6 +3,9 @@ the models, on both databases."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
 
 from alembic.autogenerate import compare_metadata
@@ -61,3 +64,18 @@ def test_upgrade_twice_is_harmless(migrated_url: str) -> None:
             assert schema.current_revision(conn) == schema.head_revision(migrated_url)
     finally:
         engine.dispose()
+
+
+def test_concurrent_migrations_run_one_at_a_time(empty_url: str) -> None:
+    # Compose replicas all run `korus-facts migrate` on start, against one empty database: each
+    # must wait for the one before it, then find the schema at head.
+    env = {**os.environ, "DATABASE_URL": empty_url}
+    command = [sys.executable, "-m", "app.cli", "migrate"]
+    runs = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    assert _tables(empty_url) == set(metadata.tables)
+    assert _diff(empty_url) == []

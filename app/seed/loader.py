@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, sel
 from app.analysis.arithmetic import CheckResult
 from app.analysis.discrepancies import Discrepancy
 from app.dates import PartialDate
+from app.db import serialise_writers, writing
 from app.models import (
     ArithmeticCheck,
     Citation,
@@ -61,7 +62,6 @@ _FACT_TABLE = {
     "meetings": "meeting",
     "milestones": "milestone",
 }
-_LOCK_ID = 0x4B4F5255  # "KORU": serialises concurrent loaders on PostgreSQL
 
 
 @dataclass
@@ -87,10 +87,8 @@ def load_seed(
     version = bundle.version
     report = LoadReport(version=version, changed=False)
     step = progress or (lambda _name: None)
-    connection = engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE")
-    with connection as conn, conn.begin():
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
+    with writing(engine) as conn, conn.begin():
+        serialise_writers(conn)
         _apply(conn, bundle, report, step)
         current = conn.execute(select(_TABLES["dataset"].c.version)).scalar_one_or_none()
         data_changed = any(sum(c.values()) for c in report.counts.values())
