@@ -68,6 +68,7 @@ bench-env: install $(BENCH_VENV)/.installed
 bench: bench-env bytecode
 	$(BIN)/python bench/compare.py --out docs/perf/results.json
 	$(BENCH_VENV)/bin/python bench/chart.py docs/perf/results.json docs/perf/scaling.png
+	$(BIN)/python bench/startup.py --rounds 9
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) var .pytest_cache .mypy_cache .ruff_cache
