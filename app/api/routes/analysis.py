@@ -96,4 +96,5 @@ def get_check(
 ) -> Response:
     """One claim, recomputed."""
     with reading(request) as conn:
-        return json_response(get_or_404(queries.get_check(conn, check_id), "check", check_id))
+        found = queries.get_check(conn, check_id)
+    return json_response(get_or_404(found, "check", check_id))

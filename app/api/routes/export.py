@@ -54,4 +54,5 @@ def export_dataset(request: Request) -> Response:
     """Every resource in one JSON document, the sources' exact texts included, with the dataset
     version: what a fact-checker needs to verify everything offline."""
     with reading(request) as conn:
-        return json_response(export(conn))
+        document = export(conn)
+    return json_response(document)

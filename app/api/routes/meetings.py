@@ -69,6 +69,5 @@ def get_meeting(
 ) -> Response:
     """One meeting, with its participants and citations."""
     with reading(request) as conn:
-        return json_response(
-            get_or_404(queries.get_meeting(conn, meeting_id), "meeting", meeting_id)
-        )
+        found = queries.get_meeting(conn, meeting_id)
+    return json_response(get_or_404(found, "meeting", meeting_id))

@@ -41,4 +41,5 @@ def get_metric(
 ) -> Response:
     """One metric, with how many statistics report it."""
     with reading(request) as conn:
-        return json_response(get_or_404(queries.get_metric(conn, metric_id), "metric", metric_id))
+        found = queries.get_metric(conn, metric_id)
+    return json_response(get_or_404(found, "metric", metric_id))

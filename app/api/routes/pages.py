@@ -97,19 +97,20 @@ def index(request: Request) -> Response:
             PageRequest(INDEX_LIMIT, None, statistic_sort),
             statistic_sort,
         )
-        return _render(
-            request,
-            "index.html",
-            {
-                "timeline": items,
-                "sources": source_items,
-                "statistics": statistics.as_items(documents),
-                "more_sources": more_sources is not None,
-                "more_statistics": more_statistics is not None,
-                "index_limit": INDEX_LIMIT,
-                **_analysis(conn),
-            },
-        )
+        analysed = _analysis(conn)
+    return _render(
+        request,
+        "index.html",
+        {
+            "timeline": items,
+            "sources": source_items,
+            "statistics": statistics.as_items(documents),
+            "more_sources": more_sources is not None,
+            "more_statistics": more_statistics is not None,
+            "index_limit": INDEX_LIMIT,
+            **analysed,
+        },
+    )
 
 
 @router.get("/sources/{source_id}")

@@ -47,7 +47,8 @@ def list_sources(
 def get_source(request: Request, source_id: SourceId) -> Response:
     """One document's metadata."""
     with reading(request) as conn:
-        return json_response(get_or_404(queries.get_source(conn, source_id), "source", source_id))
+        found = queries.get_source(conn, source_id)
+    return json_response(get_or_404(found, "source", source_id))
 
 
 @router.get(
