@@ -55,10 +55,22 @@ class NotFound(AppError):
     title = "Not found"
 
 
+class CursorNotFound(AppError):
+    status = 404
+    type = "cursor-not-found"
+    title = "No page at this cursor"
+
+
 class NotAcceptable(AppError):
     status = 406
     type = "not-acceptable"
     title = "Not acceptable"
+
+
+class MethodNotAllowed(AppError):
+    status = 405
+    type = "method-not-allowed"
+    title = "Method not allowed"
 
 
 class ServiceUnavailable(AppError):
@@ -67,8 +79,8 @@ class ServiceUnavailable(AppError):
     title = "Service unavailable"
 
 
-# Problem types by HTTP status, for errors raised by the framework rather than by this app.
-_HTTP_TYPES = {404: "not-found", 405: "method-not-allowed", 406: "not-acceptable"}
+# The framework's errors by HTTP status, as this app's own: one type and one title each.
+_FRAMEWORK_ERRORS: dict[int, type[AppError]] = {}
 
 
 def problem_response(
@@ -81,18 +93,30 @@ def problem_response(
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
+    instance = str(request.url.path) if request is not None else None
+    body = problem_body(status, problem_type, title, detail, instance, errors)
+    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def problem_body(
+    status: int,
+    problem_type: str,
+    title: str,
+    detail: str,
+    instance: str | None,
+    errors: list[dict[str, str]] | None = None,
+) -> bytes:
+    """The JSON of a problem document."""
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + problem_type,
         "title": title,
         "status": status,
         "detail": detail,
-        "instance": str(request.url.path) if request is not None else None,
+        "instance": instance,
     }
     if errors is not None:
         body["errors"] = errors
-    return Response(
-        orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
-    )
+    return orjson.dumps(body)
 
 
 def _parameter_name(loc: tuple[Any, ...]) -> str:
@@ -135,11 +159,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     elif status == 405:
         detail = f"{request.method} is not allowed here; see the Allow header"
         headers = {**headers, "Allow": "GET, HEAD, OPTIONS"}  # every resource is read-only
+    known = _FRAMEWORK_ERRORS.get(status)
     return problem_response(
         request,
         status,
-        _HTTP_TYPES.get(status, "http-error"),
-        phrase,
+        known.type if known else "http-error",
+        known.title if known else phrase,
         detail,
         headers=headers,
     )
@@ -156,6 +181,9 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
+_FRAMEWORK_ERRORS.update({404: NotFound, 405: MethodNotAllowed, 406: NotAcceptable})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -167,12 +195,16 @@ PROBLEM_TYPES = {
     "invalid-parameter": "A query parameter is unknown, repeated, malformed or out of range.",
     "not-found": "No resource has this id or path.",
     "method-not-allowed": "The resource exists but does not answer this method.",
+    "cursor-not-found": "A `cursor` of the documented form that this API did not issue for the "
+    "request's `sort`: it names no page. Follow the `next` link of a page instead.",
     "not-acceptable": "The endpoint cannot produce any media type the Accept header allows.",
     "unavailable": "The database is not ready: not reachable, not migrated, or not loaded.",
     "internal-error": "An unexpected failure; nothing about it is disclosed.",
     "uri-too-long": "The request target is longer than the API accepts.",
     "headers-too-large": "The request headers are larger than the API accepts.",
     "rate-limited": "Too many requests from this client; retry after the Retry-After seconds.",
+    "cors-refused": "A CORS preflight asked for a method or request header this API does not "
+    "allow from other origins.",
     "http-error": "Another HTTP error.",
     "bad-request": "The request cannot be answered as sent.",
 }

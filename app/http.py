@@ -1,4 +1,4 @@
-"""HTTP conventions in one place: content negotiation, JSON and CSV bodies, ETag/304, caching
+"""HTTP conventions in one place: JSON and CSV bodies, ETag/304, caching
 headers, gzip, the dataset version header, OPTIONS, and the security headers of every response.
 """
 
@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import orjson
 from starlette.datastructures import Headers, MutableHeaders
@@ -23,61 +23,11 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.docs import API_POLICY
-from app.errors import NotAcceptable, problem_response
+from app.errors import NotFound, problem_response
 from app.limits import RequestLimits
+from app.negotiation import JSON, accept_ranges
 
-JSON = "application/json"
-CSV = "text/csv"
-TEXT = "text/plain"
 READ_METHODS = "GET, HEAD, OPTIONS"
-
-
-# -- content negotiation ------------------------------------------------------------------------
-
-
-def _accept_ranges(header: str) -> list[tuple[str, float]]:
-    ranges = []
-    for part in header.split(","):
-        pieces = [p.strip() for p in part.split(";")]
-        media = pieces[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for param in pieces[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        ranges.append((media, q))
-    return ranges
-
-
-def negotiate(request: Request, offers: list[str]) -> str:
-    """The offered media type the Accept header prefers (ties go to the first offer), or 406."""
-    header = request.headers.get("accept")
-    if not header or not header.strip():
-        return offers[0]
-    ranges = _accept_ranges(header)
-    best, best_q = None, 0.0
-    for offer in offers:
-        kind = offer.split("/")[0]
-        q = 0.0
-        specificity = -1
-        for media, weight in ranges:
-            rank = (
-                2 if media == offer else 1 if media == f"{kind}/*" else 0 if media == "*/*" else -1
-            )
-            if rank > specificity:
-                specificity, q = rank, weight
-        if q > best_q:
-            best, best_q = offer, q
-    if best is None:
-        raise NotAcceptable(
-            f"This endpoint can produce {', '.join(offers)}; the request accepts none."
-        )
-    return best
 
 
 # -- bodies -------------------------------------------------------------------------------------
@@ -153,11 +103,12 @@ def csv_text(items: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def csv_response(items: list[dict[str, Any]], filename: str) -> Response:
+def csv_response(items: list[dict[str, Any]], filename: str, link: str | None = None) -> Response:
+    headers = {"Content-Disposition": f'inline; filename="{filename}.csv"'}
+    if link:
+        headers["Link"] = f'<{link}>; rel="next"'
     return Response(
-        csv_text(items).encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'inline; filename="{filename}.csv"'},
+        csv_text(items).encode("utf-8"), media_type="text/csv; charset=utf-8", headers=headers
     )
 
 
@@ -179,7 +130,7 @@ def _etag_matches(header: str, etag: str) -> bool:
 
 
 def _accepts_gzip(header: str | None) -> bool:
-    return any(media in ("gzip", "*") and q > 0 for media, q in _accept_ranges(header or ""))
+    return any(media in ("gzip", "*") and q > 0 for media, q in accept_ranges(header or ""))
 
 
 VersionProvider = Callable[[], Awaitable[str | None]]
@@ -277,6 +228,10 @@ class HttpConventions:
         if scope["method"] == "OPTIONS" and "access-control-request-method" not in request_headers:
             await self._options(scope, send)
             return
+        redirect = self._slash_redirect(scope)
+        if redirect is not None:
+            await self._respond(scope, request_headers, redirect, send, head=head)
+            return
         if head:  # answered as a GET whose body is dropped, so headers and ETag are the GET's
             scope = {**scope, "method": "GET"}
         key = None
@@ -331,16 +286,36 @@ class HttpConventions:
         prepared = await self._prepare(scope, start, bytes(response.body))
         await self._send(prepared, request_headers, send, head=head)
 
-    async def _options(self, scope: Scope, send: Send) -> None:
-        known = self.router is None or any(
+    def _known(self, scope: Scope) -> bool:
+        return self.router is None or any(
             route.matches({**scope, "method": "GET"})[0] == Match.FULL
             for route in self.router.routes
         )
+
+    def _slash_redirect(self, scope: Scope) -> Response | None:
+        """`/v1/statistics/` -> 308 to `/v1/statistics`, with a relative Location: it never
+        takes a host from the request and never changes the scheme the client used."""
+        path: str = scope["path"]
+        if len(path) < 2 or not path.endswith("/") or self._known(scope):
+            return None
+        target = path.rstrip("/") or "/"
+        if not self._known({**scope, "path": target}):
+            return None
+        query = scope.get("query_string", b"").decode("latin-1")
+        location = quote(target) + (f"?{query}" if query else "")
+        return Response(status_code=308, headers={"Location": location})
+
+    async def _options(self, scope: Scope, send: Send) -> None:
+        known = self._known(scope)
         if known:
             response = Response(status_code=204, headers={"Allow": READ_METHODS})
         else:
             response = problem_response(
-                Request(scope), 404, "not-found", "Not Found", f"No resource at {scope['path']}"
+                Request(scope),
+                NotFound.status,
+                NotFound.type,
+                NotFound.title,
+                f"No resource at {scope['path']}",
             )
         await self._respond(scope, Headers(scope=scope), response, send, head=False)
 

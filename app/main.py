@@ -13,16 +13,14 @@ gc.disable()
 import time  # noqa: E402
 from collections.abc import AsyncIterator  # noqa: E402
 from contextlib import asynccontextmanager  # noqa: E402
-from typing import Annotated, Any  # noqa: E402
+from typing import Any  # noqa: E402
 
 from anyio import to_thread  # noqa: E402
-from fastapi import FastAPI, Path  # noqa: E402
-from fastapi.middleware.cors import CORSMiddleware  # noqa: E402
-from fastapi.openapi.utils import get_openapi  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from starlette.staticfiles import StaticFiles  # noqa: E402
 
-from app.api.responses import PROBLEMS, problem_schemas, tidy_openapi  # noqa: E402
+from app.api import openapi  # noqa: E402
 from app.api.routes import (  # noqa: E402
     analysis,
     export,
@@ -31,6 +29,7 @@ from app.api.routes import (  # noqa: E402
     metrics,
     milestones,
     pages,
+    problems,
     provisions,
     search,
     sources,
@@ -38,10 +37,11 @@ from app.api.routes import (  # noqa: E402
     timeline,
 )
 from app.config import Settings, get_settings  # noqa: E402
+from app.cors import Cors  # noqa: E402
 from app.db import make_engine  # noqa: E402
 from app.docs import install_docs  # noqa: E402
-from app.errors import PROBLEM_TYPES, NotFound, install_error_handlers  # noqa: E402
-from app.http import HttpConventions, json_response  # noqa: E402
+from app.errors import install_error_handlers  # noqa: E402
+from app.http import HttpConventions  # noqa: E402
 from app.limits import RequestLimits  # noqa: E402
 from app.models import Dataset  # noqa: E402
 
@@ -102,8 +102,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served by app.api.openapi's route, which negotiates like the rest
+        openapi_tags=openapi.TAGS,
+        servers=openapi.SERVERS,
     )
     app.state.settings = settings or get_settings()
+    # A trailing slash is redirected by the conventions middleware, with a relative Location
+    # (Starlette's own redirect builds an absolute one from the Host header).
+    app.router.redirect_slashes = False
     install_error_handlers(app)
     install_docs(app)
     app.mount(
@@ -123,6 +129,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         timeline,
         search,
         export,
+        problems,
+        openapi,
         pages,
     ):
         # Each router's routes are complete (prefix, tags, route class, response class), so they
@@ -130,38 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # its routes a second time on the first request that passes it (FastAPI 0.163).
         app.router.routes.extend(module.router.routes)
 
-    @app.get(
-        "/problems/{problem_type}",
-        tags=["health"],
-        summary="Describe a problem type",
-        responses={404: PROBLEMS["detail"][404]},
-    )
-    def problem_type(
-        problem_type: Annotated[str, Path(description="The slug of a problem `type`.")],
-    ) -> Any:
-        """What a problem `type` URI of this API means."""
-        if problem_type not in PROBLEM_TYPES:
-            raise NotFound(f"No problem type '{problem_type[:60]}'")
-        return json_response(
-            {"type": f"/problems/{problem_type}", "description": PROBLEM_TYPES[problem_type]}
-        )
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            document = get_openapi(
-                title=app.title,
-                version=app.version,
-                summary=app.summary,
-                description=app.description,
-                routes=app.routes,
-            )
-            document.setdefault("components", {}).setdefault("schemas", {}).update(
-                problem_schemas()
-            )
-            app.openapi_schema = tidy_openapi(document)
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = lambda: openapi.build_openapi(app)  # type: ignore[method-assign]
     # Outermost last: CORS, then the limits, the response cache and the response conventions.
     settings = app.state.settings
     app.add_middleware(
@@ -173,15 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limits=RequestLimits(settings.rate_limit_per_minute),
         cache_bytes=settings.response_cache_mb * 1024 * 1024,
     )
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["Accept", "Accept-Encoding", "If-None-Match", "Content-Type"],
-        expose_headers=["ETag", "Link", "X-Dataset-Version", "X-Content-SHA256"],
-        allow_credentials=False,
-        max_age=600,
-    )
+    app.add_middleware(Cors)
     return app
 
 

@@ -28,7 +28,7 @@ from sqlalchemy import (
     tuple_,
 )
 
-from app.errors import InvalidParameter
+from app.errors import CursorNotFound, InvalidParameter
 
 Kind = Literal["str", "date", "num"]
 # NULLs sort as these values (last when ascending), so that keyset comparisons never meet a NULL.
@@ -147,14 +147,22 @@ def sort_pattern(fields: dict[str, SortField]) -> str:
     return rf"^-?({names})(,-?({names}))*$"
 
 
+# What a cursor looks like (the contract says so, so that clients and generators know): unpadded
+# base64url. A string of this form that this API did not issue for the request's `sort` names no
+# page: 404, not 400, since every value the schema allows is well formed.
+CURSOR_PATTERN = "^[A-Za-z0-9_-]+$"
+CURSOR_MIN_LENGTH = 1
+CURSOR_MAX_LENGTH = 500
+
+
 def encode_cursor(sort: Sort, values: list[Any]) -> str:
     payload = [sort.text, [v.isoformat() if isinstance(v, date) else v for v in values]]
     return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
 
 
 def decode_cursor(raw: str, sort: Sort) -> list[Any]:
-    def bad(why: str) -> InvalidParameter:
-        return InvalidParameter("cursor", why)
+    def bad(why: str) -> CursorNotFound:
+        return CursorNotFound(f"No page at this cursor: {why}")
 
     try:
         padded = raw + "=" * (-len(raw) % 4)

@@ -48,7 +48,11 @@ def walk(client: TestClient, path: str, **params: Any) -> list[dict[str, Any]]:
 def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, in a fixed order: equal dumps mean equal databases."""
     out: dict[str, list[tuple[Any, ...]]] = {}
+    # One snapshot for every table: on PostgreSQL a killed loader's COMMIT may still complete
+    # while we read, and READ COMMITTED would show each table at a different moment.
     with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
         for table in metadata.sorted_tables:
             rows = conn.execute(select(table)).all()
             out[table.name] = sorted((tuple(r) for r in rows), key=repr)

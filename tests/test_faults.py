@@ -27,9 +27,10 @@ KILLS = 20
 
 def _content(engine: Engine) -> dict[str, object]:
     """Every row of every table, the dataset reduced to its version (not when it was loaded)."""
-    rows: dict[str, object] = dict(dump(engine))
-    rows["dataset"] = [row[1] for row in dump(engine)["dataset"]]
-    return rows
+    rows = dump(engine)  # one snapshot, so that rows and version are read at one moment
+    content: dict[str, object] = dict(rows)
+    content["dataset"] = [row[1] for row in rows["dataset"]]
+    return content
 
 
 def _edited_seed(seed_copy: Path) -> Path:

@@ -87,12 +87,9 @@ def test_generated_client_pages_and_fetches_everything(generated: Any, resource:
     package, api = generated
     singular = SINGULAR.get(resource, resource[:-1])
     tag = "analysis" if resource in ("discrepancies", "checks") else resource
-    lister = importlib.import_module(
-        f"{package.__name__}.api.{tag}.list_{resource}_v1_{resource}_get"
-    )
-    getter = importlib.import_module(
-        f"{package.__name__}.api.{tag}.get_{singular}_v1_{resource}_{singular}_id_get"
-    )
+    # operationIds read as method names: listStatistics -> list_statistics
+    lister = importlib.import_module(f"{package.__name__}.api.{tag}.list_{resource}")
+    getter = importlib.import_module(f"{package.__name__}.api.{tag}.get_{singular}")
     seen: list[str] = []
     cursor: Any = package.types.UNSET
     while True:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.analysis.formatting import format_quantity
 from app.analysis.precision import Interval, stated_interval
 from app.dates import format_partial
 
@@ -36,6 +37,7 @@ class Measured:
     period_end: date | None
     period_end_precision: str | None
     member: Member
+    unit: str = ""
 
     @property
     def key(self) -> tuple[object, ...]:
@@ -83,13 +85,13 @@ def find_discrepancies(statistics: Iterable[Measured]) -> list[Discrepancy]:
         ranges = [stated_interval(m.as_reported, m.value) for m in members]
         common = Interval(max(r.low for r in ranges), min(r.high for r in ranges))
         rounding = common.low <= common.high
+        first = group[0]
         explanation = (
-            f"One true value between {common.low:,.6g} and {common.high:,.6g} rounds to every "
-            "figure as written."
+            f"One true value between {format_quantity(common.low, first.unit)} and "
+            f"{format_quantity(common.high, first.unit)} rounds to every figure as written."
             if rounding
             else "No single value rounds to every figure as written: the sources disagree."
         )
-        first = group[0]
         start = format_partial(first.period_start, first.period_start_precision)
         end = format_partial(first.period_end, first.period_end_precision)
         period = start if end in (None, start) else f"{start}-to-{end}"

@@ -19,10 +19,20 @@ from starlette.responses import Response
 
 from app.dates import PartialDate
 from app.errors import InvalidParameter, NotFound
-from app.http import CSV, JSON, csv_response, negotiate, page_response
+from app.http import csv_response, next_link, page_response
 from app.models import Dataset
 from app.models.base import SLUG_PATTERN
-from app.pagination import Sort, SortField, decode_cursor, parse_sort, sort_pattern
+from app.negotiation import CSV
+from app.pagination import (
+    CURSOR_MAX_LENGTH,
+    CURSOR_MIN_LENGTH,
+    CURSOR_PATTERN,
+    Sort,
+    SortField,
+    decode_cursor,
+    parse_sort,
+    sort_pattern,
+)
 from app.queries.common import PageRequest
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -72,7 +82,8 @@ def slug_or_404(kind: str, name: str) -> Callable[..., Any]:
 
 @dataclass(frozen=True)
 class ListQuery:
-    """How a list was asked for: one page as JSON, or everything as CSV."""
+    """How a list was asked for: a page (JSON, or CSV when `limit` or `cursor` is given) or, as
+    CSV without either, every matching item."""
 
     page: PageRequest | None
     sort: Sort
@@ -82,7 +93,7 @@ class ListQuery:
         self, request: Request, items: list[dict[str, Any]], cursor: str | None, name: str
     ) -> Response:
         if self.media_type == CSV:
-            return csv_response(items, name)
+            return csv_response(items, name, next_link(request, cursor))
         return page_response(request, items, cursor)
 
     def respond_documents(
@@ -90,20 +101,37 @@ class ListQuery:
     ) -> Response:
         """The same, for items that are already JSON documents (embedded as they are)."""
         if self.media_type == CSV:
-            return csv_response([orjson.loads(d) for d in documents], name)
+            items = [orjson.loads(d) for d in documents]
+            return csv_response(items, name, next_link(request, cursor))
         return page_response(request, [orjson.Fragment(d) for d in documents], cursor)
 
 
 def list_query(fields: dict[str, SortField], default: str) -> Callable[..., Any]:
-    """A dependency reading limit, cursor, sort and format for a list with these sort fields."""
+    """A dependency reading limit, cursor, sort and format for a list with these sort fields.
+    The representation was negotiated by the route (`request.state.media_type`)."""
     sortable = ", ".join(fields)
 
     async def dependency(
         request: Request,
-        limit: Annotated[int, Query(ge=1, le=500, description="Items per page (1-500).")] = 50,
+        limit: Annotated[
+            int,
+            Query(
+                ge=1,
+                le=500,
+                description="Items per page (1-500). With CSV, given or not, `limit` or `cursor` "
+                "makes the answer one page (next page in the `Link` header); CSV without either "
+                "is every matching item.",
+            ),
+        ] = 50,
         cursor: Annotated[
             str | None,
-            Query(max_length=500, description="Opaque cursor from the previous page's `next`."),
+            Query(
+                min_length=CURSOR_MIN_LENGTH,
+                max_length=CURSOR_MAX_LENGTH,
+                pattern=CURSOR_PATTERN,
+                description="Opaque cursor from the previous page's `next`; only cursors this "
+                "API issued for the same `sort` are valid.",
+            ),
         ] = None,
         sort: Annotated[
             str | None,
@@ -116,21 +144,18 @@ def list_query(fields: dict[str, SortField], default: str) -> Callable[..., Any]
         ] = None,
         format: Annotated[
             Literal["json", "csv"] | None,
-            Query(description="`csv` for every matching item as one CSV document."),
+            Query(
+                description="`json` or `csv`: the representation, whatever the Accept header "
+                "says. CSV flattens nested objects to `a.b` columns."
+            ),
         ] = None,
     ) -> ListQuery:
         parsed = parse_sort(sort, fields, default, fields["id"])
-        media_type = (
-            CSV
-            if format == "csv"
-            else JSON
-            if format == "json"
-            else (negotiate(request, [JSON, CSV]))
-        )
-        if media_type == CSV:
+        media_type: str = request.state.media_type
+        if media_type == CSV and cursor is None and "limit" not in request.query_params:
             return ListQuery(None, parsed, CSV)
         values = decode_cursor(cursor, parsed) if cursor is not None else None
-        return ListQuery(PageRequest(limit, values, parsed), parsed, JSON)
+        return ListQuery(PageRequest(limit, values, parsed), parsed, media_type)
 
     return dependency
 

@@ -1,5 +1,6 @@
 """A route class that refuses what a route does not declare: unknown, repeated or NUL-bearing
-query parameters are 400 problems naming the parameter, for every route at once."""
+query parameters are 400 problems naming the parameter, for every route at once. It is also
+where each request is negotiated, once: the chosen media type is `request.state.media_type`."""
 
 from __future__ import annotations
 
@@ -7,16 +8,32 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
+from fastapi.datastructures import DefaultPlaceholder
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from app.errors import InvalidParameter
-from app.http import JSON, negotiate
+from app.negotiation import CSV, JSON, negotiate
 
 MAX_QUERY_LENGTH = 8192
+# The `format` parameter of lists, which wins over the Accept header.
+FORMATS = {"json": JSON, "csv": CSV}
+
+
+def operation_id(route: APIRoute) -> str:
+    """The operationId: the route function's name in camelCase (`listStatistics`), which is
+    what SDK generators turn into method names."""
+    first, *rest = route.name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
 
 
 class StrictRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        kwargs["generate_unique_id_function"] = operation_id
+        super().__init__(path, endpoint, **kwargs)
+        if self.operation_id is None:
+            self.operation_id = self.unique_id
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         allowed = query_parameter_names(self.dependant)
@@ -24,18 +41,29 @@ class StrictRoute(APIRoute):
 
         async def strict_handler(request: Request) -> Response:
             check_query(request, allowed)
-            negotiate(request, produces)
+            chosen = FORMATS.get(request.query_params.get("format", ""))
+            if chosen not in produces:  # `format=` names the representation outright
+                chosen = negotiate(request.headers.get("accept"), produces)
+            request.state.media_type = chosen
             return await handler(request)
 
         return strict_handler
 
     def media_types(self) -> list[str]:
-        """What the route's 200 response can be, JSON first unless the route says otherwise."""
+        """What the route's 200 response can be, in the order the OpenAPI document lists them:
+        the response class's media type first (a router's default class arrives wrapped in a
+        placeholder), then the other declared contents. A route that declares none cannot be
+        built: an empty offer would answer 406 to every client."""
+        response_class = self.response_class
+        if isinstance(response_class, DefaultPlaceholder):
+            response_class = response_class.value
         declared = list(self.responses.get(200, {}).get("content", {}))
-        default = getattr(self.response_class, "media_type", None)
+        default = getattr(response_class, "media_type", None)
         if isinstance(default, str) and default not in declared:
             declared.insert(0, default)
-        return declared or [JSON]
+        if not declared:
+            raise TypeError(f"route {self.path} declares no media type for its 200 response")
+        return declared
 
 
 def query_parameter_names(dependant: Dependant) -> set[str]:

@@ -504,6 +504,7 @@ def _find_discrepancies(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
             s.period_end.first if s.period_end else None,
             s.period_end.precision if s.period_end else None,
             Member(s.id, float(s.value), s.as_reported, s.citations[0].source),
+            s.unit,
         )
         for s in bundle.models("statistics")
     ]

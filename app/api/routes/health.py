@@ -18,13 +18,13 @@ DATASET = Dataset.__table__  # type: ignore[attr-defined]
 
 
 @router.get("/healthz", summary="Liveness")
-def healthz() -> Response:
+def get_liveness() -> Response:
     """200 while the process runs; it does not touch the database."""
     return json_response({"status": "ok"}, NO_STORE)
 
 
 @router.get("/readyz", summary="Readiness", responses={503: {"description": "Not ready."}})
-def readyz(request: Request) -> Response:
+def get_readiness(request: Request) -> Response:
     """200 only when the database answers, its migrations are at head and the seed is loaded."""
     engine = request.app.state.engine
     head = schema.head_revision(request.app.state.settings.database_url)

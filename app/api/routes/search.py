@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1", tags=["search"], route_class=StrictRoute)
 @router.get(
     "/search", response_model=page_of(SearchHit), responses=PROBLEMS["list"], summary="Search"
 )
-def search(
+def search_facts(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Words to find.")],
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],

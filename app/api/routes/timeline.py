@@ -77,7 +77,7 @@ def list_timeline(
     },
     summary="The timeline as iCalendar",
 )
-def timeline_ics(
+def get_timeline_calendar(
     request: Request,
     date_from: DateFrom = None,
     date_to: DateTo = None,

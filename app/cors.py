@@ -1,0 +1,65 @@
+"""CORS for any origin, read methods only, with refusals as RFC 9457 problems (Starlette's
+middleware answers a refused preflight in plain text)."""
+
+from __future__ import annotations
+
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
+from starlette.types import ASGIApp
+
+from app.errors import PROBLEM_MEDIA_TYPE, problem_body
+
+# What a browser on another origin may send and read. Request headers are the ones fetch,
+# axios, jQuery and caches add; response headers are every one the contract documents.
+ALLOWED_METHODS = ["GET", "HEAD", "OPTIONS"]
+ALLOWED_HEADERS = [
+    "Accept",
+    "Accept-Encoding",
+    "Accept-Language",
+    "Cache-Control",
+    "Content-Type",
+    "If-Modified-Since",
+    "If-None-Match",
+    "Pragma",
+    "X-Requested-With",
+]
+EXPOSED_HEADERS = [
+    "Allow",
+    "Content-Disposition",
+    "ETag",
+    "Link",
+    "Retry-After",
+    "X-Content-SHA256",
+    "X-Dataset-Version",
+]
+
+
+class Cors(CORSMiddleware):
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(
+            app,
+            allow_origins=["*"],
+            allow_methods=ALLOWED_METHODS,
+            allow_headers=ALLOWED_HEADERS,
+            expose_headers=EXPOSED_HEADERS,
+            allow_credentials=False,
+            max_age=600,
+        )
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")
+        body = problem_body(
+            400,
+            "cors-refused",
+            "CORS preflight refused",
+            f"This API allows GET, HEAD and OPTIONS from any origin with the request headers "
+            f"{', '.join(ALLOWED_HEADERS)}; the preflight asked for another {refused}.",
+            None,
+        )
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        headers["Content-Type"] = PROBLEM_MEDIA_TYPE
+        return Response(body, status_code=400, headers=headers)
