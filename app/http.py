@@ -130,7 +130,10 @@ def _etag_matches(header: str, etag: str) -> bool:
 
 
 def _accepts_gzip(header: str | None) -> bool:
-    return any(media in ("gzip", "*") and q > 0 for media, q in accept_ranges(header or ""))
+    """Whether Accept-Encoding admits gzip: its own entry decides, else `*` (RFC 9110 §12.5.3),
+    so `gzip;q=0, *` is a refusal."""
+    ranges = dict(accept_ranges(header or ""))
+    return ranges.get("gzip", ranges.get("*/*", 0.0)) > 0
 
 
 VersionProvider = Callable[[], Awaitable[str | None]]
