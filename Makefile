@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install bytecode run migrate load check test lint format postgres chromium clean bench-env bench
+.PHONY: install bytecode run migrate load check test lint format postgres chromium node clean bench-env bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
@@ -52,7 +52,16 @@ postgres:
 chromium:
 	@bash scripts/ensure-chromium.sh
 
-test: install postgres chromium lint
+# Node packages the client tests use (TypeScript client, Spectral), exactly as locked.
+NODE_STAMP := clients/node_modules/.installed-$(shell cat clients/package-lock.json | sha256sum | cut -c1-12)
+$(NODE_STAMP): clients/package-lock.json clients/package.json
+	@bash scripts/ensure-node.sh
+	cd clients && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+node: $(NODE_STAMP)
+
+test: install postgres chromium node lint
 	$(BIN)/korus-facts check
 	$(BIN)/pytest
 
@@ -71,4 +80,4 @@ bench: bench-env bytecode
 	$(BIN)/python bench/startup.py --rounds 9
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) var .pytest_cache .mypy_cache .ruff_cache clients/node_modules
