@@ -253,6 +253,30 @@ def export_command(
     )
 
 
+@cli.command("openapi-examples")
+def openapi_examples(database_url: DatabaseUrl = None) -> None:
+    """Write the OpenAPI document's examples (app/api/examples.json) from the loaded dataset:
+    run it after `load` whenever the seed or a response's shape changes."""
+    import json
+
+    from starlette.testclient import TestClient
+
+    from app.api.examples import collect
+    from app.api.openapi import EXAMPLES
+    from app.main import create_app
+
+    base = "http://localhost:8000"
+    with TestClient(create_app(_settings(database_url)), base_url=base) as client:
+
+        def get(target: str, accept: str) -> tuple[int, bytes]:
+            response = client.get(target, headers={"Accept": accept})
+            return response.status_code, response.content
+
+        examples = collect(client.get("/openapi.json").json(), get, base)
+    EXAMPLES.write_text(json.dumps(examples, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    _consoles.out.print(f"wrote {len(examples)} operations' examples to {EXAMPLES}")
+
+
 @cli.command()
 def serve(
     host: Annotated[

@@ -73,7 +73,14 @@ def slug_or_404(kind: str, name: str) -> Callable[..., Any]:
         return item_id
 
     # FastAPI reads parameters from the signature: give the dependency the route's own name.
-    annotation = Annotated[str, Path(description=f"Id of the {kind}.")]
+    # The schema states the slug form; an id outside it is a 404 (no such resource), not a 400.
+    annotation = Annotated[
+        str,
+        Path(
+            description=f"Id of the {kind}.",
+            json_schema_extra={"pattern": SLUG_PATTERN, "maxLength": 120},
+        ),
+    ]
     check.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)]
     )
@@ -177,6 +184,7 @@ DateFrom = Annotated[
     Query(
         alias="from",
         pattern=DATE_PATTERN,
+        max_length=10,
         description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its "
         "first day). Items overlapping the range are included.",
     ),
@@ -186,6 +194,7 @@ DateTo = Annotated[
     Query(
         alias="to",
         pattern=DATE_PATTERN,
+        max_length=10,
         description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its last day).",
     ),
 ]

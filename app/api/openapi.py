@@ -37,7 +37,14 @@ TAGS = [
     {"name": "health", "description": "Liveness, readiness and the problem types."},
 ]
 
-SERVERS = [{"url": "/", "description": "The server that serves this document."}]
+SERVERS = [
+    {
+        "url": "/",
+        "description": "Production: the server that serves this document (local in development).",
+        "x-internal": False,
+    }
+]
+CONTACT = {"name": "korus-facts (this server's /docs)"}
 
 _HEADERS: dict[str, dict[str, Any]] = {
     "ETag": {
@@ -61,6 +68,10 @@ _HEADERS: dict[str, dict[str, Any]] = {
         "description": 'With CSV: `inline; filename="<list>.csv"`.',
         "schema": {"type": "string"},
     },
+    "Access-Control-Allow-Origin": {
+        "description": "`*` when the request has an `Origin`: any web page may read the API.",
+        "schema": {"type": "string", "enum": ["*"]},
+    },
     "Retry-After": {
         "description": "Seconds to wait before retrying.",
         "schema": {"type": "integer"},
@@ -72,26 +83,42 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/headers/{name}"}
 
 
+def _integer_formats(node: Any) -> None:
+    """Every integer schema states its width (int32 where its bounds fit, else int64)."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer" and "format" not in node:
+            bounded = abs(node.get("minimum", 2**40)) < 2**31 and node.get("maximum", 2**40) < 2**31
+            node["format"] = "int32" if bounded else "int64"
+        for value in node.values():
+            _integer_formats(value)
+    elif isinstance(node, list):
+        for value in node:
+            _integer_formats(value)
+
+
 def _complete(document: dict[str, Any], examples: dict[str, Any]) -> dict[str, Any]:
     document["tags"] = TAGS
     document["servers"] = SERVERS
+    document["info"]["contact"] = CONTACT
     components = document.setdefault("components", {})
     components.setdefault("schemas", {}).update(problem_schemas())
     components["headers"] = _HEADERS
     for path_item in document.get("paths", {}).values():
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
+            for response in responses.values():
+                response.setdefault("headers", {})["Access-Control-Allow-Origin"] = _ref(
+                    "Access-Control-Allow-Origin"
+                )
             success = responses.get("200")
             if success is None:
                 continue
             content = success.setdefault("content", {})
             headers = {name: _ref(name) for name in ("ETag", "X-Dataset-Version", "Cache-Control")}
-            if "next" in json.dumps(content.get("application/json", {}).get("schema", {})):
-                headers["Link"] = _ref("Link")
-            if "text/csv" in content:
+            if "text/csv" in content:  # a list: pages, as JSON or CSV
                 headers["Content-Disposition"] = _ref("Content-Disposition")
                 headers["Link"] = _ref("Link")
-            success["headers"] = headers
+            success["headers"].update(headers)
             for media in content.values():
                 media.setdefault("schema", {"type": "string"})
             example = examples.get(operation.get("operationId"))
@@ -101,11 +128,15 @@ def _complete(document: dict[str, Any], examples: dict[str, Any]) -> dict[str, A
                         content[media_type]["example"] = value
             responses["304"] = {
                 "description": "Not modified: the `If-None-Match` ETag still matches.",
-                "headers": {name: _ref(name) for name in ("ETag", "X-Dataset-Version")},
+                "headers": {
+                    name: _ref(name)
+                    for name in ("ETag", "X-Dataset-Version", "Access-Control-Allow-Origin")
+                },
             }
             if "429" in responses:
-                responses["429"]["headers"] = {"Retry-After": _ref("Retry-After")}
+                responses["429"]["headers"]["Retry-After"] = _ref("Retry-After")
             operation["responses"] = dict(sorted(responses.items()))
+    _integer_formats(document)
     return document
 
 

@@ -108,6 +108,7 @@ PLAIN_TEXT_PATTERN = "^[^\\u0000-\\u001f\\u007f\\ufffd]*$"
 
 
 _ANY_REQUEST = {
+    "400": _BAD,
     "414": _problem(
         "The request target is too long.",
         {
@@ -138,7 +139,28 @@ _ANY_REQUEST = {
             "instance": "/v1/statistics",
         },
     ),
+    "500": _problem(
+        "An unexpected failure; nothing about it is disclosed, and it is logged.",
+        {
+            "type": "/problems/internal-error",
+            "title": "Internal server error",
+            "status": 500,
+            "detail": "The server failed to answer this request; the failure has been logged.",
+            "instance": "/v1/statistics",
+        },
+    ),
 }
+
+
+def _drop_null(parameter: dict[str, Any]) -> None:
+    """An optional query parameter is absent, never null: `anyOf: [X, null]` becomes X, so that
+    SDKs type it as X and linters see its limits."""
+    schema = parameter.get("schema", {})
+    options = schema.get("anyOf", [])
+    kept = [option for option in options if option.get("type") != "null"]
+    if len(options) == 2 and len(kept) == 1:
+        rest = {k: v for k, v in schema.items() if k != "anyOf"}
+        parameter["schema"] = {**kept[0], **rest}
 
 
 def tidy_openapi(document: dict[str, Any]) -> dict[str, Any]:
@@ -151,6 +173,7 @@ def tidy_openapi(document: dict[str, Any]) -> dict[str, Any]:
             for status, response in _ANY_REQUEST.items():
                 operation.setdefault("responses", {}).setdefault(status, response)
             for parameter in operation.get("parameters", []):
+                _drop_null(parameter)
                 schema = parameter.get("schema", {})
                 for option in schema.get("anyOf", [schema]):
                     if option.get("type") == "string" and not {"pattern", "enum"} & set(option):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from starlette.responses import Response
 
@@ -13,17 +16,34 @@ from app.http import json_response
 from app.models import Dataset
 
 router = APIRouter(tags=["health"], route_class=StrictRoute)
+
+
+class Liveness(BaseModel):
+    status: Literal["ok"] = Field(description="Always `ok` while the process runs.")
+
+
+class Readiness(BaseModel):
+    status: Literal["ready"] = Field(description="`ready`: the API can answer with data.")
+    dataset_version: str = Field(description="Version of the loaded dataset.")
+    schema_revision: str = Field(alias="schema", description="The database's migration revision.")
+
+
 NO_STORE = {"Cache-Control": "no-store"}  # probes must never be answered from a cache
 DATASET = Dataset.__table__  # type: ignore[attr-defined]
 
 
-@router.get("/healthz", summary="Liveness")
+@router.get("/healthz", summary="Liveness", response_model=Liveness)
 def get_liveness() -> Response:
     """200 while the process runs; it does not touch the database."""
     return json_response({"status": "ok"}, NO_STORE)
 
 
-@router.get("/readyz", summary="Readiness", responses={503: {"description": "Not ready."}})
+@router.get(
+    "/readyz",
+    summary="Readiness",
+    response_model=Readiness,
+    responses={503: {"description": "Not ready."}},
+)
 def get_readiness(request: Request) -> Response:
     """200 only when the database answers, its migrations are at head and the seed is loaded."""
     engine = request.app.state.engine
