@@ -1,11 +1,15 @@
 """Contract fuzzing: schemathesis generates requests from the app's own OpenAPI document and
-checks every response (no server errors, documented statuses, conforming bodies and content
-types). Bounded and derandomized, so a run is reproducible; on SQLite."""
+checks every response. Once as its command line runs it against a live server, with its
+default checks (positive data acceptance included) and no hook; once in process, where every
+problem body is also checked for leaked internals. Bounded and deterministic; on SQLite."""
 
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -22,13 +26,24 @@ FORBIDDEN = ("Traceback", "sqlalchemy", "psycopg", "sqlite3", "/work/", 'File "'
 EXAMPLES = 40
 
 
-@schemathesis.hook
-def map_query(ctx: object, query: dict[str, object] | None) -> dict[str, object] | None:
-    """Cursors are opaque tokens only the server issues: a generated one is never valid data.
-    Their handling is tested with real and forged cursors in test_api_conventions."""
-    if query:
-        query.pop("cursor", None)
-    return query
+@pytest.mark.slow
+def test_schemathesis_command_line_finds_nothing_on_a_live_server(served: str) -> None:
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "schemathesis"),
+            "run",
+            f"{served}/openapi.json",
+            "--max-examples",
+            "30",
+            "--generation-deterministic",
+            "--continue-on-failure",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    assert "No issues found" in done.stdout
 
 
 @pytest.fixture(scope="module")

@@ -59,6 +59,17 @@ _NOT_FOUND = _problem(
         "instance": "/v1/statistics/nope",
     },
 )
+_NO_PAGE = _problem(
+    "The cursor has the documented form but this API did not issue it for this `sort`.",
+    {
+        "type": "/problems/cursor-not-found",
+        "title": "No page at this cursor",
+        "status": 404,
+        "detail": "No page at this cursor: not a cursor this API issued; use the 'next' link of "
+        "a page",
+        "instance": "/v1/statistics",
+    },
+)
 _NOT_ACCEPTABLE = _problem(
     "The Accept header allows no media type this endpoint produces.",
     {
@@ -79,6 +90,7 @@ PROBLEMS: dict[str, dict[int | str, dict[str, Any]]] = {
             "content": {"text/csv": {"schema": {"type": "string"}}},
         },
         400: _BAD,
+        404: _NO_PAGE,
         406: _NOT_ACCEPTABLE,
     },
     "detail": {400: _BAD, 404: _NOT_FOUND, 406: _NOT_ACCEPTABLE},

@@ -31,7 +31,7 @@ def get_problem_type(
         str,
         Path(
             description="The slug of a problem `type`.",
-            json_schema_extra={"pattern": "^[a-z-]+$", "maxLength": 60},
+            json_schema_extra={"enum": sorted(PROBLEM_TYPES), "maxLength": 60},
         ),
     ],
 ) -> Any:
