@@ -60,6 +60,6 @@ class Cors(CORSMiddleware):
             f"{', '.join(ALLOWED_HEADERS)}; the preflight asked for another {refused}.",
             None,
         )
-        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-        headers["Content-Type"] = PROBLEM_MEDIA_TYPE
-        return Response(body, status_code=400, headers=headers)
+        kept = {"content-length", "content-type"}
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in kept}
+        return Response(body, status_code=400, headers=headers, media_type=PROBLEM_MEDIA_TYPE)

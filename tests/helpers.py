@@ -72,11 +72,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, log: Path | None = None) -> Iterator[tuple[str, Any]]:
+def running_server(
+    database_url: str, log: Path | None = None, **settings: str
+) -> Iterator[tuple[str, Any]]:
     """`korus-facts serve` as `make run` starts it, on a free loopback port: yields its base URL
-    and its first answer to /readyz, and stops it afterwards."""
+    and its first answer to /readyz, and stops it afterwards. `settings` are extra environment
+    variables (`RATE_LIMIT_PER_MINUTE="30"`)."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "HOST": "127.0.0.1", "PORT": str(port)}
+    env = {
+        **os.environ,
+        **settings,
+        "DATABASE_URL": database_url,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+    }
     with open(log or os.devnull, "wb") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve"],

@@ -228,7 +228,72 @@ def test_cors_for_read_methods_only(client: TestClient) -> None:
         "/v1/metrics",
         headers={"Origin": "https://example.org", "Access-Control-Request-Method": "DELETE"},
     )
-    assert refused.status_code == 400
+    assert assert_problem(refused, 400)["type"] == "/problems/cors-refused"
+
+
+def test_cors_preflight_admits_the_headers_caches_and_libraries_send(client: TestClient) -> None:
+    asked = "cache-control, pragma, if-none-match, if-modified-since, x-requested-with, accept"
+    preflight = client.options(
+        "/v1/metrics",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": asked,
+        },
+    )
+    assert preflight.status_code == 200
+    allowed = {
+        h.strip().lower() for h in preflight.headers["access-control-allow-headers"].split(",")
+    }
+    assert set(asked.replace(" ", "").split(",")) <= allowed
+    refused = client.options(
+        "/v1/metrics",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "x-secret-token",
+        },
+    )
+    assert assert_problem(refused, 400)["type"] == "/problems/cors-refused"
+    exposed = client.get("/v1/metrics", headers={"Origin": "https://example.org"}).headers
+    assert {"etag", "link", "x-dataset-version", "retry-after", "allow", "content-disposition"} <= {
+        h.strip().lower() for h in exposed["access-control-expose-headers"].split(",")
+    }
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Host": "evil.example"},
+        {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"},
+        {"Forwarded": "proto=https;host=evil.example"},
+    ],
+)
+def test_trailing_slash_redirects_to_a_relative_location(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    """Whatever the Host or forwarding headers say, the Location is a path: it cannot point
+    elsewhere, and it cannot downgrade the scheme the client used."""
+    response = client.get("/v1/statistics/?limit=2", headers=headers, follow_redirects=False)
+    assert response.status_code == 308
+    assert response.headers["location"] == "/v1/statistics?limit=2"
+
+
+def test_one_title_per_problem_type(client: TestClient) -> None:
+    """The app's 404 (unknown id) and the framework's (unknown path) are one problem type."""
+    by_app = client.get("/v1/statistics/no-such-thing").json()
+    by_framework = client.get("/v2/nothing").json()
+    by_options = client.options("/v2/nothing").json()
+    assert by_app["type"] == by_framework["type"] == by_options["type"] == "/problems/not-found"
+    assert by_app["title"] == by_framework["title"] == by_options["title"]
+
+
+def test_explanations_write_money_as_money(client: TestClient) -> None:
+    for item in walk(client, "/v1/discrepancies"):
+        assert "e+" not in item["explanation"], item["explanation"]
+        if item["statistics"] and "USD" in str(client.get(f"/v1/metrics/{item['metric']}").json()):
+            assert "US$" in item["explanation"] or "disagree" in item["explanation"]
 
 
 @pytest.mark.parametrize(
