@@ -58,10 +58,10 @@ def install_docs(app: FastAPI) -> None:
     ).body
     swagger_html, redoc_html = bytes(swagger).decode(), bytes(redoc).decode()
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def swagger_ui() -> HTMLResponse:
         return _page(swagger_html)
 
-    @app.get("/redoc", include_in_schema=False)
+    @app.get("/redoc", include_in_schema=False, response_class=HTMLResponse)
     def redoc_page() -> HTMLResponse:
         return _page(redoc_html)

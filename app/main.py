@@ -36,6 +36,7 @@ from app.api.routes import (  # noqa: E402
     statistics,
     timeline,
 )
+from app.api.routing import StrictRoute  # noqa: E402
 from app.config import Settings, get_settings  # noqa: E402
 from app.cors import Cors  # noqa: E402
 from app.db import make_engine  # noqa: E402
@@ -110,6 +111,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # A trailing slash is redirected by the conventions middleware, with a relative Location
     # (Starlette's own redirect builds an absolute one from the Host header).
     app.router.redirect_slashes = False
+    # Routes the app declares itself (the docs pages) negotiate and refuse unknown parameters
+    # like the routers' routes.
+    app.router.route_class = StrictRoute
     install_error_handlers(app)
     install_docs(app)
     app.mount(

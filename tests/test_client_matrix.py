@@ -33,6 +33,11 @@ MEDIA = {
     "X": None,  # 406, as a problem document
 }
 
+CHROME = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+    "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
+)
+
 # profile: (Accept header or None for none sent, expected per endpoint in ENDPOINTS' order)
 #                                                                     list detail search timeline
 #                                                                     text ics export openapi
@@ -41,11 +46,7 @@ PROFILES: dict[str, tuple[str | None, str]] = {
     "*/* (curl, requests, httpx, Go)": ("*/*", "JJJJTIJJ"),
     "bare * (old Java clients)": ("*", "JJJJTIJJ"),
     "browser fetch() default": ("*/*", "JJJJTIJJ"),
-    "Chrome navigation": (
-        "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
-        "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7",
-        "JJJJTIJJ",
-    ),
+    "Chrome navigation": (CHROME, "JJJJTIJJ"),
     "Firefox navigation": (
         "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
         "JJJJTIJJ",
@@ -183,6 +184,21 @@ def test_every_documented_representation_is_served(served: str) -> None:
             if response.status_code != 200 or _media(response) != media:
                 wrong.append(f"{concrete} {media}: {response.status_code} {_media(response)}")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    ("accept", "status"),
+    [(None, 200), ("*/*", 200), (CHROME, 200), ("text/html", 200), ("application/json", 406)],
+)
+@pytest.mark.parametrize("path", ["/docs", "/redoc", "/"])
+def test_html_pages_negotiate_like_the_api(
+    raw: httpx.Client, path: str, accept: str | None, status: int
+) -> None:
+    """The docs pages and the explorer produce `text/html` only, by the same rule."""
+    response = raw.get(path, headers={"Accept": accept} if accept else {})
+    assert response.status_code == status
+    expected = "text/html" if status == 200 else "application/problem+json"
+    assert _media(response) == expected
 
 
 def _id_name(path: str) -> str:
