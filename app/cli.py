@@ -65,7 +65,10 @@ def _read(seed_dir: Path | None):  # type: ignore[no-untyped-def]
             _consoles.err.print(
                 "error", str(issue), style="red", markup=False, highlight=False, soft_wrap=True
             )
-        _consoles.err.print(f"[red]{len(exc.issues)} problem(s); nothing was loaded.[/red]")
+        more = f" and {exc.skipped:,} more not listed" if exc.skipped else ""
+        _consoles.err.print(
+            f"[red]{len(exc.issues)} problem(s){more}; nothing was loaded.[/red]", highlight=False
+        )
         raise typer.Exit(1) from None
 
 
@@ -144,10 +147,20 @@ def migrate(database_url: DatabaseUrl = None) -> None:
 
 
 @cli.command()
-def load(seed_dir: SeedDir = None, database_url: DatabaseUrl = None) -> None:
+def load(
+    seed_dir: SeedDir = None,
+    database_url: DatabaseUrl = None,
+    allow_deletes: Annotated[
+        bool,
+        typer.Option(
+            "--allow-deletes",
+            help="Load even if it deletes more than 20% of a kind's rows (refused otherwise).",
+        ),
+    ] = False,
+) -> None:
     """Validate the seed and load it in one transaction (all or nothing)."""
     from app.db import make_engine
-    from app.seed.loader import load_seed
+    from app.seed.loader import DeletionRefused, load_seed
 
     bundle = _read(seed_dir)
     settings = _settings(database_url)
@@ -180,7 +193,10 @@ def load(seed_dir: SeedDir = None, database_url: DatabaseUrl = None) -> None:
             def advance(name: str) -> None:
                 progress.update(task, description=f"loading {name}", advance=1)
 
-            report = load_seed(engine, bundle, progress=advance)
+            report = load_seed(engine, bundle, progress=advance, allow_deletes=allow_deletes)
+    except DeletionRefused as exc:
+        _consoles.err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(1) from None
     finally:
         engine.dispose()
     changes = {t: c for t, c in report.counts.items() if any(c.values())}

@@ -12,11 +12,25 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from app.seed.strict_yaml import Located, LocatedList, StrictYamlError
+from app.seed.strict_yaml import MAX_DEPTH, Located, LocatedList, StrictYamlError, check_text
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _check_values(entry: Any, line: int) -> None:
+    """The same bounds as YAML's: nesting depth, and every text checked by `check_text`."""
+    pending = [(entry, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            check_text(value, line)
+        elif isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                raise StrictYamlError(f"nested more than {MAX_DEPTH} levels deep", line)
+            children = value.values() if isinstance(value, dict) else value
+            pending.extend((child, depth + 1) for child in children)
 
 
 def load(text: str, kind: str) -> Located:
@@ -43,10 +57,13 @@ def load(text: str, kind: str) -> Located:
             entry = json.loads(line, object_pairs_hook=located, parse_constant=_refuse_constant)
         except StrictYamlError:
             raise
+        except RecursionError:
+            raise StrictYamlError(f"nested more than {MAX_DEPTH} levels deep", number) from None
         except ValueError as exc:
             raise StrictYamlError(f"not a JSON object: {exc}", number) from None
         if not isinstance(entry, Located):
             raise StrictYamlError("each line must be one JSON object (an entry)", number)
+        _check_values(entry, number)
         items.append(entry)
         items.item_lines.append(number)
     document = Located({kind: items})

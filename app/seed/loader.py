@@ -79,16 +79,50 @@ class LoadReport:
 
 ProgressHook = Callable[[str], None]
 
+# A load that would delete more than this share of any kind's rows is refused unless the curator
+# says so (`korus-facts load --allow-deletes`): a missing or emptied file must not pass silently.
+MAX_DELETE_SHARE = 0.2
+# No statement carries more bound parameters than this (PostgreSQL refuses more than 65,535).
+MAX_BOUND_PARAMETERS = 1000
+_KIND_TABLES = {"sources": "source", "metrics": "metric", **_FACT_TABLE}
+
+
+class DeletionRefused(Exception):
+    """The load would delete more of a kind than MAX_DELETE_SHARE; nothing was changed."""
+
+
+def _check_deletions(conn: Connection, bundle: SeedBundle) -> None:
+    refused = []
+    for kind, name in _KIND_TABLES.items():
+        wanted = {model.id for model in bundle.models(kind)}
+        existing = conn.execute(select(_TABLES[name].c.id)).scalars().all()
+        stale = sum(1 for slug in existing if slug not in wanted)
+        if stale and stale > MAX_DELETE_SHARE * len(existing):
+            refused.append(f"{stale} of {len(existing)} {kind}")
+    if refused:
+        raise DeletionRefused(
+            f"this load would delete {', '.join(refused)}: more than "
+            f"{MAX_DELETE_SHARE:.0%} of a kind. Nothing was changed. If the seed is right, load "
+            "again with --allow-deletes."
+        )
+
 
 def load_seed(
-    engine: Engine, bundle: SeedBundle, progress: ProgressHook | None = None
+    engine: Engine,
+    bundle: SeedBundle,
+    progress: ProgressHook | None = None,
+    *,
+    allow_deletes: bool = False,
 ) -> LoadReport:
-    """Apply the bundle in one transaction; on any error nothing is changed."""
+    """Apply the bundle in one transaction; on any error nothing is changed. A load that would
+    delete more than MAX_DELETE_SHARE of a kind raises DeletionRefused unless `allow_deletes`."""
     version = bundle.version
     report = LoadReport(version=version, changed=False)
     step = progress or (lambda _name: None)
     with writing(engine) as conn, conn.begin():
         serialise_writers(conn)
+        if not allow_deletes:
+            _check_deletions(conn, bundle)
         _apply(conn, bundle, report, step)
         current = conn.execute(select(_TABLES["dataset"].c.version)).scalar_one_or_none()
         data_changed = any(sum(c.values()) for c in report.counts.values())
@@ -359,8 +393,10 @@ def _sync_parents(
 def _delete_stale(conn: Connection, name: str, keep: dict[str, int], report: LoadReport) -> None:
     table = _TABLES[name]
     stale = [pk for pk, slug in conn.execute(select(table.c.pk, table.c.id)) if slug not in keep]
+    for start in range(0, len(stale), MAX_BOUND_PARAMETERS):
+        batch = stale[start : start + MAX_BOUND_PARAMETERS]
+        conn.execute(delete(table).where(table.c.pk.in_(batch)))
     if stale:
-        conn.execute(delete(table).where(table.c.pk.in_(stale)))
         report.record(name, 0, 0, len(stale))
 
 

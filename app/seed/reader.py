@@ -32,6 +32,15 @@ from app.models import (
 )
 from app.seed import json_lines, strict_yaml
 from app.seed.citations import CitationError, Span, locate_quote
+from app.seed.files import (
+    MAX_LINE_BYTES,
+    MAX_TEXT_BYTES,
+    SeedFileError,
+    limit_for,
+    long_line,
+    read_bounded,
+    seed_files,
+)
 from app.seed.numbers import FigureSyntaxError, as_decimal, parse_figure
 
 M = TypeVar("M", bound=BaseModel)
@@ -70,11 +79,48 @@ class SeedIssue:
 
 
 class SeedError(Exception):
-    """The seed cannot be loaded; `issues` says every reason found."""
+    """The seed cannot be loaded; `issues` says the reasons found (at most MAX_ISSUES, then how
+    many more there were)."""
 
-    def __init__(self, issues: list[SeedIssue]) -> None:
-        super().__init__("\n".join(str(issue) for issue in issues))
+    def __init__(self, issues: list[SeedIssue], skipped: int = 0) -> None:
+        lines = [str(issue) for issue in issues]
+        if skipped:
+            lines.append(f"... and {skipped:,} more problems not listed: fix these first")
+        super().__init__("\n".join(lines))
         self.issues = issues
+        self.skipped = skipped
+
+
+# A broken file can hold a problem per line: say enough to act on, in bounded time and output.
+MAX_ISSUES_PER_FILE = 50
+MAX_ISSUES = 500
+
+
+class _TooMany(Exception):
+    pass
+
+
+class Issues(list[SeedIssue]):
+    """The problems found so far, at most MAX_ISSUES_PER_FILE per file and MAX_ISSUES in all:
+    past those, further problems are counted, not kept, and reading stops at MAX_ISSUES."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.per_file: dict[str, int] = {}
+        self.skipped = 0
+
+    def append(self, issue: SeedIssue) -> None:
+        count = self.per_file.get(issue.file, 0) + 1
+        self.per_file[issue.file] = count
+        if count > MAX_ISSUES_PER_FILE:
+            self.skipped += 1
+            return
+        super().append(issue)
+        if len(self) >= MAX_ISSUES:
+            raise _TooMany
+
+    def file_is_full(self, name: str) -> bool:
+        return self.per_file.get(name, 0) > MAX_ISSUES_PER_FILE
 
 
 @dataclass
@@ -161,26 +207,30 @@ class SeedBundle:
         return digest.hexdigest()[:16]
 
 
-def seed_files(root: Path, kind: str) -> list[Path]:
-    """`KIND.yaml` and/or every `KIND/*.yaml` and `KIND/*.jsonl`, in a fixed order."""
-    files = []
-    single = root / f"{kind}.yaml"
-    if single.is_file():
-        files.append(single)
-    folder = root / kind
-    if folder.is_dir():
-        files.extend(sorted([*folder.glob("*.yaml"), *folder.glob("*.jsonl")]))
-    return files
-
-
 def read_seed(root: Path) -> SeedBundle:
-    """Read and check the whole seed under `root`; raise SeedError listing every problem."""
-    issues: list[SeedIssue] = []
+    """Read and check the whole seed under `root`; raise SeedError listing the problems."""
+    issues = Issues()
+    try:
+        bundle = _read_and_check(root, issues)
+    except _TooMany:
+        raise SeedError(list(issues), issues.skipped + 1) from None
+    if issues:
+        raise SeedError(list(issues), issues.skipped)
+    return bundle
+
+
+def _read_and_check(root: Path, issues: Issues) -> SeedBundle:
     entries: dict[str, list[Entry]] = {}
     for kind, model in KINDS.items():
+        if not seed_files(root, kind):
+            issues.append(
+                SeedIssue(
+                    _rel(root / f"{kind}.yaml", root),
+                    f"missing: every kind's file must exist ({kind}.yaml, or files in {kind}/); "
+                    f"write '{kind}: []' for a kind with no entries",
+                )
+            )
         entries[kind] = list(_read_kind(root, kind, model, issues))
-    if not any(seed_files(root, "sources")):
-        issues.append(SeedIssue(_rel(root / "sources.yaml", root), "no sources file found"))
     _check_unique_ids(entries, issues)
     texts = _read_texts(root, entries["sources"], issues)
     bundle = SeedBundle(root, entries, texts)
@@ -190,8 +240,6 @@ def read_seed(root: Path) -> SeedBundle:
     _check_coverage(bundle, issues)
     _run_checks(bundle, issues)
     _find_discrepancies(bundle, issues)
-    if issues:
-        raise SeedError(issues)
     return bundle
 
 
@@ -202,17 +250,24 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _read_kind(
-    root: Path, kind: str, model: type[BaseModel], issues: list[SeedIssue]
-) -> Iterator[Entry]:
+def _read_kind(root: Path, kind: str, model: type[BaseModel], issues: Issues) -> Iterator[Entry]:
     for path in seed_files(root, kind):
         name = _rel(path, root)
         try:
-            text = path.read_text(encoding="utf-8")
+            data = read_bounded(root, path, limit_for(path))
+            if path.suffix == ".jsonl" and (number := long_line(data)) is not None:
+                raise strict_yaml.StrictYamlError(
+                    f"an entry longer than {MAX_LINE_BYTES:,} bytes", number
+                )
+            text = data.decode("utf-8")
+            del data
             if path.suffix == ".jsonl":
                 document = json_lines.load(text, kind)
             else:
                 document = strict_yaml.load(text)
+        except SeedFileError as exc:
+            issues.append(SeedIssue(name, exc.message))
+            continue
         except UnicodeDecodeError as exc:
             issues.append(SeedIssue(name, f"not valid UTF-8: {exc}"))
             continue
@@ -229,6 +284,8 @@ def _read_kind(
             issues.append(SeedIssue(name, f"'{kind}' must be a list", line=1))
             continue
         for index, raw in enumerate(items):
+            if issues.file_is_full(name):
+                break
             entry_id = raw.get("id") if isinstance(raw, dict) else None
             label = f"{kind}[{index}]" + (f" (id={entry_id})" if entry_id else "")
             try:
@@ -277,11 +334,15 @@ def _read_texts(root: Path, sources: list[Entry], issues: list[SeedIssue]) -> di
     texts: dict[str, SourceText] = {}
     for entry in sources:
         seed: SourceSeed = entry.model
-        path = (root / seed.file).resolve()
-        if root.resolve() not in path.parents or not path.is_file():
+        path = root / seed.file
+        if not (path.exists() or path.is_symlink()):
             issues.append(entry.issue(f"no file {seed.file!r} in the seed directory", "file"))
             continue
-        data = path.read_bytes()
+        try:
+            data = read_bounded(root, path, MAX_TEXT_BYTES)
+        except SeedFileError as exc:
+            issues.append(entry.issue(f"{seed.file} {exc.message}", "file"))
+            continue
         sha = hashlib.sha256(data).hexdigest()
         if sha != seed.sha256:
             issues.append(

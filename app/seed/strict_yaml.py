@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode
+from yaml.nodes import ScalarNode
 
 _BOOL = {"true": True, "false": False}
 _NULL = {"null", "~", ""}
@@ -45,86 +45,134 @@ class LocatedList(list[Any]):
 # libyaml's parser when PyYAML was built with it (its wheels are): the same events, ~10x faster.
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# Bounds on what a seed file may make the reader do (docs/RELIABILITY.md, "Seed input").
+MAX_DEPTH = 32  # nesting of mappings and lists; the seed needs 4
+MAX_FIELD_CHARS = 20_000  # one scalar; the longest in the KORUS seed has 425
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-class _StrictLoader(_BaseLoader):
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        # Every untagged scalar composes as a string; construct_scalar_value decides.
-        if kind is ScalarNode:
-            return _STR_TAG
-        return super().resolve(kind, value, implicit)
 
-    def construct_scalar_value(self, node: ScalarNode) -> Any:
-        value = node.value
-        if node.tag != _STR_TAG:
-            raise StrictYamlError(
-                f"explicit tag {node.tag} is not allowed", node.start_mark.line + 1
-            )
-        if node.style:  # quoted or block scalar: always a string (plain is None or "")
-            return value
-        if value in _BOOL:
-            return _BOOL[value]
-        if value in _NULL:
-            return None
-        if _INT.match(value):
-            return int(value)
-        if _FLOAT.match(value):
-            return float(value)
-        if _DATE.match(value):
-            return value
-        implied = yaml.resolver.Resolver.resolve(self, ScalarNode, value, (True, False))
-        if implied != _STR_TAG:
-            kind = implied.rsplit(":", 1)[-1]
-            raise StrictYamlError(
-                f"the unquoted value {value!r} would be read as {kind} by YAML 1.1; "
-                "quote it, or write it as true/false, null or a plain decimal number",
-                node.start_mark.line + 1,
-            )
+def check_text(value: str, line: int | None) -> str:
+    """A text field as the seed may hold it: no control characters but tab and line breaks
+    (NUL is refused by PostgreSQL and invisible everywhere), at most MAX_FIELD_CHARS."""
+    found = _CONTROL.search(value)
+    if found:
+        raise StrictYamlError(
+            f"control character U+{ord(found.group()):04X} at position {found.start()} of a "
+            "text; the seed holds printable text only",
+            line,
+        )
+    if len(value) > MAX_FIELD_CHARS:
+        raise StrictYamlError(
+            f"a value of {len(value):,} characters; at most {MAX_FIELD_CHARS:,} are allowed",
+            line,
+        )
+    return value
+
+
+class _Resolver(yaml.resolver.Resolver):
+    pass
+
+
+_RESOLVER = _Resolver()
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    """A scalar's value: strings unless plainly true/false, null or a decimal number."""
+    value, line = event.value, (event.start_mark.line + 1 if event.start_mark else None)
+    if event.tag not in (None, "!", _STR_TAG):
+        raise StrictYamlError(f"explicit tag {event.tag} is not allowed", line)
+    if event.style or event.tag is not None:  # quoted, block or tagged !!str: always a string
+        return check_text(value, line)
+    if value in _BOOL:
+        return _BOOL[value]
+    if value in _NULL:
+        return None
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    if _DATE.match(value):
         return value
+    implied = _RESOLVER.resolve(ScalarNode, value, (True, False))
+    if implied != _STR_TAG:
+        kind = implied.rsplit(":", 1)[-1]
+        raise StrictYamlError(
+            f"the unquoted value {value!r} would be read as {kind} by YAML 1.1; "
+            "quote it, or write it as true/false, null or a plain decimal number",
+            line,
+        )
+    return check_text(value, line)
 
 
-def _construct(loader: _StrictLoader, node: yaml.Node) -> Any:
-    if isinstance(node, ScalarNode):
-        return loader.construct_scalar_value(node)
-    if isinstance(node, MappingNode):
-        result = Located()
-        result.line = node.start_mark.line + 1
-        result.key_lines = {}
-        loader.flatten_mapping(node)
-        for key_node, value_node in node.value:
-            key = _construct(loader, key_node)
-            if not isinstance(key, str):
+def _build(events: Any) -> Any:
+    """The document the parser's events describe, built without recursion: a nesting deeper
+    than MAX_DEPTH, an anchor or an alias (the seed needs none, and aliases let a few hundred
+    bytes stand for gigabytes) is refused at the line where it appears."""
+    root: Any = None
+    seen_root = False
+    stack: list[Any] = []
+    keys: list[str | None] = []
+
+    def add(value: Any, line: int) -> None:
+        nonlocal root, seen_root
+        if not stack:
+            if seen_root:
+                raise StrictYamlError("a seed file holds one YAML document", line)
+            root, seen_root = value, True
+            return
+        top = stack[-1]
+        if isinstance(top, LocatedList):
+            top.append(value)
+            top.item_lines.append(line)
+        elif keys[-1] is None:
+            if not isinstance(value, str):
+                raise StrictYamlError(f"mapping key {value!r} must be a string", line)
+            if value in top:
                 raise StrictYamlError(
-                    f"mapping key {key!r} must be a string", key_node.start_mark.line + 1
+                    f"duplicate key {value!r} (first at line {top.key_lines[value]})", line
                 )
-            if key in result:
-                raise StrictYamlError(
-                    f"duplicate key {key!r} (first at line {result.key_lines[key]})",
-                    key_node.start_mark.line + 1,
-                )
-            result[key] = _construct(loader, value_node)
-            result.key_lines[key] = key_node.start_mark.line + 1
-        return result
-    items = LocatedList(_construct(loader, child) for child in node.value)
-    items.line = node.start_mark.line + 1
-    items.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return items
+            keys[-1] = value
+            top.key_lines[value] = line
+        else:
+            top[keys[-1]] = value
+            keys[-1] = None
+
+    for event in events:
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.AliasEvent):
+            raise StrictYamlError("aliases (*name) are not allowed in the seed", line)
+        if getattr(event, "anchor", None):
+            raise StrictYamlError("anchors (&name) are not allowed in the seed", line)
+        if isinstance(event, yaml.ScalarEvent):
+            add(_scalar(event), line or 0)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise StrictYamlError(f"nested more than {MAX_DEPTH} levels deep", line)
+            container: Any = Located() if isinstance(event, yaml.MappingStartEvent) else None
+            if container is None:
+                container = LocatedList()
+                container.item_lines = []
+            else:
+                container.key_lines = {}
+            container.line = line
+            stack.append(container)
+            keys.append(None)
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            done = stack.pop()
+            keys.pop()
+            add(done, done.line)
+    return root
 
 
 def load(text: str) -> Any:
     """Parse one YAML document strictly; raise StrictYamlError with a line on any surprise."""
-    loader = _StrictLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        return _construct(loader, node)
+        return _build(yaml.parse(text, Loader=_BaseLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise StrictYamlError(f"{exc.problem or exc}", mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise StrictYamlError(str(exc), None) from None
-    finally:
-        loader.dispose()
 
 
 def line_of(document: Any, path: tuple[int | str, ...]) -> int | None:

@@ -1,0 +1,78 @@
+"""Which files make up a seed, and reading one within bounds.
+
+Every kind has its file (`KIND.yaml`, or files in `KIND/`): a kind with no entries says so with
+`KIND: []`, so that a missing file is an error, never "no entries". A seed file, like a source
+text, must be a regular file inside the seed directory (a link that leads outside it, to a
+device or to a pipe is refused before it is opened for reading) and at most MAX_FILE_BYTES.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a JSON Lines file; 20,000 statistics take ~15 MB
+MAX_YAML_BYTES = 8 * 1024 * 1024  # a YAML file (written by people; the largest KORUS one: 40 KB)
+MAX_TEXT_BYTES = 16 * 1024 * 1024  # a source text
+MAX_LINE_BYTES = 1024 * 1024  # one JSON Lines entry; a KORUS statistic takes ~1 KB
+
+
+def limit_for(path: Path) -> int:
+    return MAX_FILE_BYTES if path.suffix == ".jsonl" else MAX_YAML_BYTES
+
+
+class SeedFileError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def seed_files(root: Path, kind: str) -> list[Path]:
+    """`KIND.yaml` and/or every `KIND/*.yaml` and `KIND/*.jsonl`, in a fixed order. Whatever
+    stands at those names is listed (a pipe or a dangling link too): reading refuses it."""
+    files = []
+    single = root / f"{kind}.yaml"
+    if single.exists() or single.is_symlink():
+        files.append(single)
+    folder = root / kind
+    if folder.is_dir():
+        files.extend(sorted([*folder.glob("*.yaml"), *folder.glob("*.jsonl")]))
+    return files
+
+
+def read_bounded(root: Path, path: Path, limit: int) -> bytes:
+    """The bytes of a seed file, if it is a regular file inside `root` of at most `limit`."""
+    resolved = path.resolve()
+    if root.resolve() not in resolved.parents:
+        raise SeedFileError(f"leads outside the seed directory (to {resolved})")
+    try:
+        # Non-blocking, so that opening a pipe cannot hang; its type is checked before reading.
+        fd = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise SeedFileError(f"cannot be opened: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise SeedFileError("is not a regular file (a device, a pipe or a folder)")
+        if info.st_size > limit:
+            raise SeedFileError(
+                f"has {info.st_size:,} bytes; such a file may have at most {limit:,} "
+                "(more entries go in JSON Lines parts: KIND/*.jsonl)"
+            )
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise SeedFileError(f"grew past {limit:,} bytes while it was read")
+    return data
+
+
+def long_line(data: bytes, limit: int = MAX_LINE_BYTES) -> int | None:
+    """The number of the first line longer than `limit` bytes, found without copying."""
+    start, number = 0, 1
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if end - start > limit:
+            return number
+        start, number = end + 1, number + 1
+    return None
