@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +54,18 @@ class PageResult:
 
 _PAGE_STATEMENTS: dict[tuple[Any, ...], Select[Any]] = {}
 _PAGE_STATEMENTS_KEPT = 1024
+
+
+# No statement carries more bound parameters than this: PostgreSQL refuses more than 65,535 and
+# SQLite 32,766, and a CSV of everything can name every row. `IN` lists are sent in batches.
+IN_BATCH = 1000
+
+
+def batches(values: Iterable[Any]) -> Iterator[list[Any]]:
+    """`values` in lists of at most IN_BATCH, for `column.in_(batch)`."""
+    items = list(values)
+    for start in range(0, len(items), IN_BATCH):
+        yield items[start : start + IN_BATCH]
 
 
 def run_page(
@@ -120,11 +132,12 @@ def citations_for(
             CITATION.c.suffix,
         )
         .join(SOURCE, SOURCE.c.pk == CITATION.c.source_pk)
-        .where(column.in_(list(pks)))
+        .where(column.in_(bindparam("pks", expanding=True)))
         .order_by(column, CITATION.c.position)
     )
-    for row in conn.execute(stmt).mappings():
-        grouped[row["fact_pk"]].append(citation_public(row))
+    for batch in batches(pks):
+        for row in conn.execute(stmt, {"pks": batch}).mappings():
+            grouped[row["fact_pk"]].append(citation_public(row))
     return grouped
 
 

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, exists, select
+from sqlalchemy import Connection, bindparam, exists, select
 
 from app.models import Meeting, Participant
 from app.pagination import Sort, SortField
 from app.queries.common import (
     PageRequest,
+    batches,
     citations_for,
     cited_by,
     contains_text,
@@ -76,10 +77,11 @@ def _participants(conn: Connection, pks: list[int]) -> dict[int, list[dict[str, 
     if pks:
         stmt = (
             select(*PARTICIPANT.c)
-            .where(PARTICIPANT.c.meeting_pk.in_(pks))
+            .where(PARTICIPANT.c.meeting_pk.in_(bindparam("pks", expanding=True)))
             .order_by(PARTICIPANT.c.meeting_pk, PARTICIPANT.c.position)
         )
-        for p in conn.execute(stmt).mappings():
+        rows = (r for batch in batches(pks) for r in conn.execute(stmt, {"pks": batch}).mappings())
+        for p in rows:
             grouped[p["meeting_pk"]].append(
                 {k: p[k] for k in ("name", "role", "organization", "country", "lead")}
             )

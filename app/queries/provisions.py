@@ -6,12 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from app.models import Provision, ProvisionStatistic, Statistic
 from app.pagination import Sort, SortField
 from app.queries.common import (
     PageRequest,
+    batches,
     citations_for,
     cited_by,
     contains_text,
@@ -77,10 +78,11 @@ def _statistic_ids(conn: Connection, pks: list[int]) -> dict[int, list[str]]:
         stmt = (
             select(LINK.c.provision_pk, STATISTIC.c.id)
             .join(STATISTIC, STATISTIC.c.pk == LINK.c.statistic_pk)
-            .where(LINK.c.provision_pk.in_(pks))
+            .where(LINK.c.provision_pk.in_(bindparam("pks", expanding=True)))
             .order_by(LINK.c.provision_pk, STATISTIC.c.id)
         )
-        for provision_pk, statistic_id in conn.execute(stmt):
+        rows = (r for batch in batches(pks) for r in conn.execute(stmt, {"pks": batch}))
+        for provision_pk, statistic_id in rows:
             grouped[provision_pk].append(statistic_id)
     return grouped
 

@@ -21,7 +21,7 @@ from sqlalchemy import (
 
 from app.models import SearchDocument
 from app.pagination import Sort, SortField
-from app.queries.common import PageRequest, run_page
+from app.queries.common import PageRequest, batches, run_page
 
 DOCUMENT = SearchDocument.__table__  # type: ignore[attr-defined]
 TYPES = ("source", "statistic", "provision", "meeting", "milestone")
@@ -86,11 +86,11 @@ def _snippets(conn: Connection, terms: list[str], pks: list[int]) -> dict[int, s
     if not pks:
         return {}
     if conn.dialect.name == "sqlite":
-        stmt = text(
+        fts = text(
             "SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', 24) FROM search_fts "
             "WHERE search_fts MATCH :match AND rowid IN :pks"
-        ).bindparams(bindparam("pks", expanding=True), match=_match(terms), pks=pks)
-        return {pk: raw for pk, raw in conn.execute(stmt)}
+        ).bindparams(bindparam("pks", expanding=True), match=_match(terms))
+        return {pk: raw for batch in batches(pks) for pk, raw in conn.execute(fts, {"pks": batch})}
     options = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=12, MaxFragments=2"
     headline = func.ts_headline(
         literal_column("'english'"),
@@ -98,8 +98,10 @@ def _snippets(conn: Connection, terms: list[str], pks: list[int]) -> dict[int, s
         _tsquery(terms),
         options,
     )
-    rows = conn.execute(select(DOCUMENT.c.pk, headline).where(DOCUMENT.c.pk.in_(pks)))
-    return {pk: raw for pk, raw in rows}
+    stmt = select(DOCUMENT.c.pk, headline).where(
+        DOCUMENT.c.pk.in_(bindparam("pks", expanding=True))
+    )
+    return {pk: raw for batch in batches(pks) for pk, raw in conn.execute(stmt, {"pks": batch})}
 
 
 def snippet_html(raw: str | None) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from app.pagination import SortField
-from app.queries.common import CITATION, SOURCE, PageRequest, PageResult, partial, run_page
+from app.queries.common import CITATION, SOURCE, PageRequest, PageResult, batches, partial, run_page
 
 SORT_FIELDS = {
     "published_on": SortField("published_on", SOURCE.c.published_on, "date", nullable=True),
@@ -62,10 +62,11 @@ def _counts(conn: Connection, pks: list[int]) -> dict[int, dict[str, int]]:
             CITATION.c.source_pk,
             *[func.count(CITATION.c[f"{fact}_pk"].distinct()).label(f"{fact}s") for fact in _FACTS],
         )
-        .where(CITATION.c.source_pk.in_(pks))
+        .where(CITATION.c.source_pk.in_(bindparam("pks", expanding=True)))
         .group_by(CITATION.c.source_pk)
     )
-    for row in conn.execute(stmt).mappings():
+    rows = (r for batch in batches(pks) for r in conn.execute(stmt, {"pks": batch}).mappings())
+    for row in rows:
         counts[row["source_pk"]] = {f"{fact}s": row[f"{fact}s"] for fact in _FACTS}
     return counts
 

@@ -13,6 +13,7 @@ from app.models import Statistic
 from app.pagination import Sort, SortField
 from app.queries.common import (
     PageRequest,
+    batches,
     citations_for,
     cited_by,
     contains_pattern,
@@ -126,7 +127,8 @@ def statistic_documents(conn: Connection, pks: list[int]) -> dict[int, str]:
     statistics is one index-ordered read of ready JSON: no join, no per-row shaping."""
     if not pks:
         return {}
-    rows = list(conn.execute(select(*STATISTIC.c).where(STATISTIC.c.pk.in_(pks))).mappings())
+    stmt = select(*STATISTIC.c).where(STATISTIC.c.pk.in_(bindparam("pks", expanding=True)))
+    rows = [r for batch in batches(pks) for r in conn.execute(stmt, {"pks": batch}).mappings()]
     items = _public(conn, rows)
     return {row["pk"]: orjson.dumps(item).decode() for row, item in zip(rows, items, strict=True)}
 
