@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +12,9 @@ from sqlalchemy import Connection, Engine, event, text
 from sqlmodel import create_engine
 
 WRITERS_LOCK = 0x4B4F5255  # "KORU": the PostgreSQL advisory lock that migrations and loads share
+WRITE_BEGIN = "BEGIN IMMEDIATE"
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite statement waits for a lock
+WAIT_POLL_MS = 1_000  # how long a waiting writer waits between two tries (and before it says so)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -37,25 +43,64 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "BEGIN")
-        connection.exec_driver_sql(mode)
+        options = connection.get_execution_options()
+        mode = options.get("sqlite_begin", "BEGIN")
+        if mode != WRITE_BEGIN:
+            connection.exec_driver_sql(mode)
+            return
+        # A writer waits for the running one as long as it takes, saying so once, instead of
+        # giving up after the busy timeout with a "database is locked" traceback.
+        raw = connection.connection.dbapi_connection
+        raw.execute(f"PRAGMA busy_timeout={WAIT_POLL_MS}")
+        try:
+            _retry_while_locked(lambda: raw.execute(WRITE_BEGIN), options.get("on_wait"))
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
-def writing(engine: Engine) -> Connection:
+def _retry_while_locked(begin: Callable[[], Any], on_wait: Callable[[], None] | None) -> None:
+    said = False
+    while True:
+        try:
+            begin()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if not said and on_wait is not None:
+                on_wait()
+                said = True
+
+
+def say_waiting() -> None:
+    print(
+        "waiting for another writer (a load or a migration) to finish...",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def writing(engine: Engine, on_wait: Callable[[], None] | None = say_waiting) -> Connection:
     """A connection for one writing transaction that waits for every other writer: migrations
     and loads run one at a time, whichever process starts them (compose replicas all migrate and
     load on start). SQLite: `BEGIN IMMEDIATE` takes the write lock before anything is read.
-    PostgreSQL: `serialise_writers` inside the transaction."""
-    return engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE")
+    PostgreSQL: `serialise_writers` inside the transaction. Either way a writer that has to
+    wait calls `on_wait` once and waits as long as the running writer needs."""
+    return engine.connect().execution_options(sqlite_begin=WRITE_BEGIN, on_wait=on_wait)
 
 
 def serialise_writers(conn: Connection) -> None:
     """Inside a writing transaction: wait until no other migration or load is running."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITERS_LOCK})
+        lock = {"id": WRITERS_LOCK}
+        if not conn.execute(text("SELECT pg_try_advisory_xact_lock(:id)"), lock).scalar():
+            on_wait = conn.get_execution_options().get("on_wait")
+            if on_wait is not None:
+                on_wait()
+            conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), lock)
