@@ -305,17 +305,26 @@ def serve(
         typer.Option(help="Log every request (default: $ACCESS_LOG, else off)."),
     ] = None,
 ) -> None:
-    """Serve the API with uvicorn (uvloop and httptools, chosen by measurement)."""
+    """Serve the API with uvicorn (uvloop and httptools, chosen by measurement), behind the
+    limits of app.serving."""
+    import os
+
     import uvicorn
 
+    from app.serving import WORKER_ENV, prepare_process
+
     settings = get_settings()
+    prepare_process()
+    if workers > 1:
+        os.environ[WORKER_ENV] = "1"  # each worker dies with this process (app.serving)
     uvicorn.run(
         "app.main:app",
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
         loop="uvloop",
-        http="httptools",
+        # httptools, guarded: limits on heads, bodies, time and connections (app.serving)
+        http="app.serving:GuardedHttpToolsProtocol",
         access_log=settings.access_log if access_log is None else access_log,
         proxy_headers=False,
         server_header=False,

@@ -29,6 +29,7 @@ class Settings:
     gzip_minimum_size: int = 1024
     rate_limit_per_minute: int = 0  # per client address; 0 turns rate limiting off
     threads: int = 8  # worker threads per process for routes (database work)
+    heavy_requests: int = 2  # per process: exports and whole-list CSVs at once (more: 503)
     response_cache_mb: int = 64  # serialised responses kept per process; 0 turns the cache off
     version_check_seconds: float = 1.0  # how long a read of the dataset version is trusted
     access_log: bool = False  # uvicorn's line per request (costs ~40% of a cached answer)
@@ -50,6 +51,7 @@ class Settings:
             host=env.get("HOST") or "127.0.0.1",
             port=int(env.get("PORT") or 8000),
             rate_limit_per_minute=int(env.get("RATE_LIMIT_PER_MINUTE") or 0),
+            heavy_requests=int(env.get("HEAVY_REQUESTS") or 2),
             threads=int(env.get("THREADS") or 8),
             response_cache_mb=int(env.get("RESPONSE_CACHE_MB") or 64),
             version_check_seconds=float(env.get("VERSION_CHECK_SECONDS") or 1.0),

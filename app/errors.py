@@ -73,6 +73,12 @@ class MethodNotAllowed(AppError):
     title = "Method not allowed"
 
 
+class Overloaded(AppError):
+    status = 503
+    type = "overloaded"
+    title = "Service unavailable"
+
+
 class ServiceUnavailable(AppError):
     status = 503
     type = "unavailable"
@@ -205,6 +211,11 @@ PROBLEM_TYPES = {
     "rate-limited": "Too many requests from this client; retry after the Retry-After seconds.",
     "cors-refused": "A CORS preflight asked for a method or request header this API does not "
     "allow from other origins.",
+    "request-timeout": "The request's head and body did not arrive in time; the connection "
+    "was closed.",
+    "content-too-large": "The request has a body larger than the API reads (it reads none).",
+    "overloaded": "The server has as many connections or heavy requests as it takes; retry "
+    "after the Retry-After seconds.",
     "http-error": "Another HTTP error.",
     "bad-request": "The request cannot be answered as sent.",
 }

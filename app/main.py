@@ -10,12 +10,13 @@ import gc
 # as the process, is frozen out of every later collection and collecting resumes.
 gc.disable()
 
+import asyncio  # noqa: E402
 import time  # noqa: E402
 from collections.abc import AsyncIterator  # noqa: E402
 from contextlib import asynccontextmanager  # noqa: E402
 from typing import Any  # noqa: E402
 
-from anyio import to_thread  # noqa: E402
+from anyio import CapacityLimiter, to_thread  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from starlette.staticfiles import StaticFiles  # noqa: E402
@@ -45,6 +46,7 @@ from app.errors import install_error_handlers  # noqa: E402
 from app.http import HttpConventions  # noqa: E402
 from app.limits import RequestLimits  # noqa: E402
 from app.models import Dataset  # noqa: E402
+from app.serving import die_with_master  # noqa: E402
 
 DESCRIPTION = """
 Citation-first facts of the 2017-2018 renegotiation of the U.S.-Korea Free Trade Agreement
@@ -66,6 +68,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # contend less for the GIL (docs/PERFORMANCE.md has the measurements).
     to_thread.current_default_thread_limiter().total_tokens = settings.threads
     app.state.version_cache = (None, 0.0)
+    app.state.heavy_slots = asyncio.Semaphore(settings.heavy_requests)
+    # Probes get threads of their own: a busy server still answers /readyz.
+    app.state.probe_threads = CapacityLimiter(2)
     try:
         yield
     finally:
@@ -159,5 +164,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 app = create_app()
+die_with_master()
 gc.freeze()
 gc.enable()

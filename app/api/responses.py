@@ -92,6 +92,18 @@ PROBLEMS: dict[str, dict[int | str, dict[str, Any]]] = {
         400: _BAD,
         404: _NO_PAGE,
         406: _NOT_ACCEPTABLE,
+        503: _problem(
+            "A whole-list CSV (or the export) while as many as the server runs at once are "
+            "running; see Retry-After.",
+            {
+                "type": "/problems/overloaded",
+                "title": "Service unavailable",
+                "status": 503,
+                "detail": "As many exports and whole-list CSVs as this server runs at once are "
+                "running; retry shortly, or ask for a page (limit, cursor).",
+                "instance": "/v1/statistics",
+            },
+        ),
     },
     "detail": {400: _BAD, 404: _NOT_FOUND, 406: _NOT_ACCEPTABLE},
     "plain": {400: _BAD},

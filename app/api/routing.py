@@ -4,7 +4,8 @@ where each request is negotiated, once: the chosen media type is `request.state.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
@@ -12,12 +13,27 @@ from fastapi.datastructures import DefaultPlaceholder
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from app.errors import InvalidParameter
+from app.errors import InvalidParameter, Overloaded
 from app.negotiation import CSV, JSON, negotiate
 
 MAX_QUERY_LENGTH = 8192
 # The `format` parameter of lists, which wins over the Accept header.
 FORMATS = {"json": JSON, "csv": CSV}
+PAGING = frozenset({"limit", "cursor"})
+
+
+async def heavy(request: Request, handler: Callable[[Request], Awaitable[Response]]) -> Response:
+    """Run a heavy request if fewer than HEAVY_REQUESTS are running in this process, else 503:
+    a few exports must not take every route thread and the memory they need from the rest."""
+    slots: asyncio.Semaphore = request.app.state.heavy_slots
+    if slots.locked():
+        raise Overloaded(
+            "As many exports and whole-list CSVs as this server runs at once are running; "
+            "retry shortly, or ask for a page (limit, cursor).",
+            headers={"Retry-After": "2"},
+        )
+    async with slots:
+        return await handler(request)
 
 
 def operation_id(route: APIRoute) -> str:
@@ -31,6 +47,8 @@ class StrictRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         kwargs["generate_unique_id_function"] = operation_id
         super().__init__(path, endpoint, **kwargs)
+        # Heavy: reads everything (the export); a list asked for as CSV without paging is too.
+        self.heavy = bool((self.openapi_extra or {}).get("x-heavy"))
         if self.operation_id is None:
             self.operation_id = self.unique_id
 
@@ -45,6 +63,8 @@ class StrictRoute(APIRoute):
             if chosen not in produces:  # `format=` names the representation outright
                 chosen = negotiate(request.headers.get("accept"), produces)
             request.state.media_type = chosen
+            if self.heavy or (chosen == CSV and PAGING.isdisjoint(request.query_params)):
+                return await heavy(request, handler)
             return await handler(request)
 
         return strict_handler

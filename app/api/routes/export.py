@@ -47,8 +47,9 @@ class Export(BaseModel):
 @router.get(
     "/export",
     response_model=Export,
-    responses=PROBLEMS["plain"],
+    responses={**PROBLEMS["plain"], 503: PROBLEMS["list"][503]},
     summary="Export the whole dataset",
+    openapi_extra={"x-heavy": True},
 )
 def export_dataset(request: Request) -> Response:
     """Every resource in one JSON document, the sources' exact texts included, with the dataset

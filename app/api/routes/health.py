@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from anyio import to_thread
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -33,8 +34,8 @@ DATASET = Dataset.__table__  # type: ignore[attr-defined]
 
 
 @router.get("/healthz", summary="Liveness", response_model=Liveness)
-def get_liveness() -> Response:
-    """200 while the process runs; it does not touch the database."""
+async def get_liveness() -> Response:
+    """200 while the process runs; it does not touch the database (nor take a route thread)."""
     return json_response({"status": "ok"}, NO_STORE)
 
 
@@ -44,8 +45,23 @@ def get_liveness() -> Response:
     response_model=Readiness,
     responses={503: {"description": "Not ready."}},
 )
-def get_readiness(request: Request) -> Response:
-    """200 only when the database answers, its migrations are at head and the seed is loaded."""
+async def get_readiness(request: Request) -> Response:
+    """200 only when the database answers, its migrations are at head and the seed is loaded.
+    It runs on the probes' own threads, so a server whose route threads are busy still says."""
+    revision, head, version = await to_thread.run_sync(
+        _read_state, request, limiter=request.app.state.probe_threads
+    )
+    if revision != head:
+        raise ServiceUnavailable(f"The database schema is at {revision}, not at head {head}.")
+    if version is None:
+        raise ServiceUnavailable("No dataset is loaded; run `korus-facts load`.")
+    request.state.dataset_version = version  # the header says what the body says
+    return json_response(
+        {"status": "ready", "dataset_version": version, "schema": revision}, NO_STORE
+    )
+
+
+def _read_state(request: Request) -> tuple[str | None, str | None, str | None]:
     engine = request.app.state.engine
     head = schema.head_revision(request.app.state.settings.database_url)
     try:
@@ -58,10 +74,4 @@ def get_readiness(request: Request) -> Response:
             )
     except Exception:
         raise ServiceUnavailable("The database does not answer.") from None
-    if revision != head:
-        raise ServiceUnavailable(f"The database schema is at {revision}, not at head {head}.")
-    if version is None:
-        raise ServiceUnavailable("No dataset is loaded; run `korus-facts load`.")
-    return json_response(
-        {"status": "ready", "dataset_version": version, "schema": revision}, NO_STORE
-    )
+    return revision, head, version
