@@ -2,9 +2,9 @@
 must not be able to break, enforced before a request reaches the app (docs/RELIABILITY.md,
 "Serving limits").
 
-- A request head (request line and headers) over MAX_HEAD_BYTES is refused as soon as that many
-  bytes arrived (httptools would buffer it without limit): 414 while the request line is being
-  read, 431 after.
+- A request line over MAX_LINE_BYTES (414) or a head (request line and headers) over
+  MAX_HEAD_BYTES (431) is refused as soon as that many bytes arrived (httptools would buffer it
+  without limit).
 - A body over MAX_BODY_BYTES (the API reads none): 413.
 - A request whose head and body take longer than REQUEST_SECONDS to arrive (slowloris): 408.
 - A connection that sends nothing for IDLE_SECONDS after it opens is closed; between requests
@@ -34,6 +34,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from app.errors import problem_body
 
 MAX_HEAD_BYTES = 64 * 1024  # the app refuses URLs over 16 KiB (414) and headers over 32 KiB (431)
+MAX_LINE_BYTES = 32 * 1024
 MAX_BODY_BYTES = 64 * 1024
 REQUEST_SECONDS = 10.0
 IDLE_SECONDS = 10.0
@@ -113,7 +114,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_bytes: int | None = 0  # bytes of the head being read; None once it is read
-        self._line_read = False  # whether the request line of the head being read has ended
+        self._line_bytes: int | None = 0  # bytes of its request line; None once it ended
         self._body_bytes = 0
         self._deadline: asyncio.TimerHandle | None = None
 
@@ -158,13 +159,18 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if self.transport.is_closing():
             return
         if self._head_bytes is not None:
-            self._head_bytes += len(data)
-            self._line_read = self._line_read or b"\n" in data
+            blank = data.find(b"\r\n\r\n")  # the head ends here: what follows is a body
+            self._head_bytes += len(data) if blank < 0 else blank + 4
+            if self._line_bytes is not None:
+                end = data.find(b"\n")
+                self._line_bytes += len(data) if end < 0 else end
+                if self._line_bytes > MAX_LINE_BYTES:
+                    self._refuse(414, f"The request line is longer than {MAX_LINE_BYTES} bytes.")
+                    return
+                if end >= 0:
+                    self._line_bytes = None
             if self._head_bytes > MAX_HEAD_BYTES:
-                if self._line_read:
-                    self._refuse(431, f"The request head is larger than {MAX_HEAD_BYTES} bytes.")
-                else:
-                    self._refuse(414, f"The request line is longer than {MAX_HEAD_BYTES} bytes.")
+                self._refuse(431, f"The request head is larger than {MAX_HEAD_BYTES} bytes.")
                 return
         super().data_received(data)
 
@@ -179,7 +185,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._head_bytes = None
-        self._line_read = False
+        self._line_bytes = 0
         super().on_headers_complete()
 
     def on_body(self, body: bytes) -> None:
