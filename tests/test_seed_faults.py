@@ -60,8 +60,20 @@ def _deep_json_lines(seed: Path) -> str:
 
 
 def _many_errors(seed: Path) -> str:
-    (seed / "exclusions.yaml").write_text("exclusions:\n" + "- {}\n" * 200_000, encoding="utf-8")
+    (seed / "exclusions.yaml").write_text("exclusions:\n" + "- {}\n" * 1_600_000, encoding="utf-8")
+    return "exclusions.yaml:99999: more than 100,000 values in one YAML file"
+
+
+def _many_invalid_entries(seed: Path) -> str:
+    (seed / "exclusions.yaml").write_text("exclusions:\n" + "- {}\n" * 20_000, encoding="utf-8")
     return "more not listed"
+
+
+def _many_json_lines(seed: Path) -> str:
+    (seed / "exclusions.yaml").unlink()
+    (seed / "exclusions").mkdir()
+    (seed / "exclusions" / "part.jsonl").write_text("{}\n" * 10_000_000, encoding="utf-8")
+    return "exclusions/part.jsonl:50001: more than 50,000 entries in one file"
 
 
 def _link_to_device(seed: Path) -> str:
@@ -139,7 +151,9 @@ FAULTS: dict[str, Callable[[Path], str]] = {
     "YAML alias bomb": _alias_bomb,
     "YAML nested 50,000 deep": _deep_yaml,
     "JSON Lines nested 50,000 deep": _deep_json_lines,
-    "200,000 invalid entries": _many_errors,
+    "8 MB of empty YAML entries": _many_errors,
+    "20,000 invalid entries": _many_invalid_entries,
+    "30 MB of empty JSON Lines entries": _many_json_lines,
     "a seed file linked to /dev/zero": _link_to_device,
     "a seed file that is a pipe": _fifo,
     "a seed file linked outside the seed": _link_outside,

@@ -15,7 +15,6 @@ from pathlib import Path
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a JSON Lines file; 20,000 statistics take ~15 MB
 MAX_YAML_BYTES = 8 * 1024 * 1024  # a YAML file (written by people; the largest KORUS one: 40 KB)
 MAX_TEXT_BYTES = 16 * 1024 * 1024  # a source text
-MAX_LINE_BYTES = 1024 * 1024  # one JSON Lines entry; a KORUS statistic takes ~1 KB
 
 
 def limit_for(path: Path) -> int:
@@ -64,15 +63,3 @@ def read_bounded(root: Path, path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise SeedFileError(f"grew past {limit:,} bytes while it was read")
     return data
-
-
-def long_line(data: bytes, limit: int = MAX_LINE_BYTES) -> int | None:
-    """The number of the first line longer than `limit` bytes, found without copying."""
-    start, number = 0, 1
-    while start < len(data):
-        end = data.find(b"\n", start)
-        end = len(data) if end < 0 else end
-        if end - start > limit:
-            return number
-        start, number = end + 1, number + 1
-    return None

@@ -10,9 +10,13 @@ non-standard constants NaN and Infinity.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from app.seed.strict_yaml import MAX_DEPTH, Located, LocatedList, StrictYamlError, check_text
+
+MAX_ENTRIES = 50_000  # in one JSON Lines file; bench/corpus.py writes 20,000
+MAX_LINE_BYTES = 1024 * 1024  # one entry; a KORUS statistic takes ~1 KB
 
 
 def _refuse_constant(name: str) -> Any:
@@ -33,14 +37,33 @@ def _check_values(entry: Any, line: int) -> None:
             pending.extend((child, depth + 1) for child in children)
 
 
-def load(text: str, kind: str) -> Located:
-    """The entries of a JSON Lines text as the located document `{kind: [...]}`."""
+def _lines(data: bytes) -> Iterator[tuple[int, str]]:
+    """Each line of `data`, numbered, decoded one at a time (the file is never copied whole)."""
+    start, number = 0, 1
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if end - start > MAX_LINE_BYTES:
+            raise StrictYamlError(f"an entry longer than {MAX_LINE_BYTES:,} bytes", number)
+        try:
+            yield number, data[start:end].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StrictYamlError(f"not valid UTF-8: {exc}", number) from None
+        start, number = end + 1, number + 1
+
+
+def load(data: bytes, kind: str) -> Located:
+    """The entries of a JSON Lines file as the located document `{kind: [...]}`."""
     items = LocatedList()
     items.line = 1
     items.item_lines = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in _lines(data):
         if not line.strip():
             continue
+        if len(items) >= MAX_ENTRIES:
+            raise StrictYamlError(
+                f"more than {MAX_ENTRIES:,} entries in one file; split it into parts", number
+            )
 
         def located(pairs: list[tuple[str, Any]], number: int = number) -> Located:
             mapping = Located()

@@ -32,15 +32,7 @@ from app.models import (
 )
 from app.seed import json_lines, strict_yaml
 from app.seed.citations import CitationError, Span, locate_quote
-from app.seed.files import (
-    MAX_LINE_BYTES,
-    MAX_TEXT_BYTES,
-    SeedFileError,
-    limit_for,
-    long_line,
-    read_bounded,
-    seed_files,
-)
+from app.seed.files import MAX_TEXT_BYTES, SeedFileError, limit_for, read_bounded, seed_files
 from app.seed.numbers import FigureSyntaxError, as_decimal, parse_figure
 
 M = TypeVar("M", bound=BaseModel)
@@ -255,16 +247,10 @@ def _read_kind(root: Path, kind: str, model: type[BaseModel], issues: Issues) ->
         name = _rel(path, root)
         try:
             data = read_bounded(root, path, limit_for(path))
-            if path.suffix == ".jsonl" and (number := long_line(data)) is not None:
-                raise strict_yaml.StrictYamlError(
-                    f"an entry longer than {MAX_LINE_BYTES:,} bytes", number
-                )
-            text = data.decode("utf-8")
-            del data
             if path.suffix == ".jsonl":
-                document = json_lines.load(text, kind)
+                document = json_lines.load(data, kind)
             else:
-                document = strict_yaml.load(text)
+                document = strict_yaml.load(data.decode("utf-8"))
         except SeedFileError as exc:
             issues.append(SeedIssue(name, exc.message))
             continue

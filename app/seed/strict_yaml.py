@@ -48,6 +48,9 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Bounds on what a seed file may make the reader do (docs/RELIABILITY.md, "Seed input").
 MAX_DEPTH = 32  # nesting of mappings and lists; the seed needs 4
 MAX_FIELD_CHARS = 20_000  # one scalar; the longest in the KORUS seed has 425
+MAX_VALUES = (
+    100_000  # scalars, mappings and lists in one YAML file; the KORUS seed's largest: ~1,500
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -137,8 +140,17 @@ def _build(events: Any) -> Any:
             top[keys[-1]] = value
             keys[-1] = None
 
+    values = 0
     for event in events:
         line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.ScalarEvent | yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            values += 1
+            if values > MAX_VALUES:
+                raise StrictYamlError(
+                    f"more than {MAX_VALUES:,} values in one YAML file; larger seeds go in "
+                    "JSON Lines parts (KIND/*.jsonl)",
+                    line,
+                )
         if isinstance(event, yaml.AliasEvent):
             raise StrictYamlError("aliases (*name) are not allowed in the seed", line)
         if getattr(event, "anchor", None):
