@@ -8,6 +8,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
+from app.docs import SECURITY_HEADERS
 from app.errors import PROBLEM_MEDIA_TYPE, problem_body
 
 # What a browser on another origin may send and read. Request headers are the ones fetch,
@@ -48,7 +49,11 @@ class Cors(CORSMiddleware):
         )
 
     def preflight_response(self, request_headers: Headers) -> Response:
-        response = super().preflight_response(request_headers)
+        response = self._refusal_as_problem(super().preflight_response(request_headers))
+        response.headers.update(SECURITY_HEADERS)  # it leaves before the conventions middleware
+        return response
+
+    def _refusal_as_problem(self, response: Response) -> Response:
         if response.status_code < 400:
             return response
         refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")

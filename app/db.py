@@ -17,8 +17,14 @@ BUSY_TIMEOUT_MS = 30_000  # how long a SQLite statement waits for a lock
 WAIT_POLL_MS = 1_000  # how long a waiting writer waits between two tries (and before it says so)
 
 
+# Rows per multi-row INSERT: a statistic has ~25 columns, so a statement carries at most ~5,000
+# bound parameters (PostgreSQL refuses more than 65,535; SQLAlchemy's default page is 1,000 rows).
+INSERT_PAGE_ROWS = 200
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the settings each backend needs to serve readers during a reload."""
+    kwargs.setdefault("insertmanyvalues_page_size", INSERT_PAGE_ROWS)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

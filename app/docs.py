@@ -20,6 +20,14 @@ from starlette.staticfiles import StaticFiles
 
 ASSETS = "/docs-assets"
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+# Every response carries these (a page may set its own policy): the conventions middleware adds
+# them, and what leaves before it (the server's own refusals, CORS preflights) sets them itself.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": API_POLICY,
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 

@@ -22,7 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.docs import API_POLICY
+from app.docs import SECURITY_HEADERS
 from app.errors import NotFound, problem_response
 from app.limits import RequestLimits
 from app.negotiation import JSON, accept_ranges
@@ -329,10 +329,8 @@ class HttpConventions:
         version = state.get("dataset_version") or await self.version()
         if version:
             headers["X-Dataset-Version"] = version
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers.setdefault("Content-Security-Policy", API_POLICY)
-        headers.setdefault("Referrer-Policy", "no-referrer")
-        headers.setdefault("X-Frame-Options", "DENY")
+        for name, value in SECURITY_HEADERS.items():
+            headers.setdefault(name, value)
         if "server" in headers:
             del headers["server"]
         if "content-length" in headers:

