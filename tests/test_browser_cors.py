@@ -11,14 +11,12 @@ import functools
 import http.server
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.helpers import free_port, running_server
+from tests.helpers import free_port, launch_chromium, running_server
 
-CHROMIUM = "/usr/bin/chromium"
 RATE_LIMIT = 40  # per minute, for this test's own server: enough for the checks, then a 429
 
 PAGE_SCRIPT = """
@@ -105,20 +103,8 @@ def page_origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_a_page_on_another_origin_uses_the_api(limited_api: str, page_origin: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), "run `make test` (it installs Debian's chromium)"
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(p)
         page = browser.new_page()
         page.goto(f"{page_origin}/index.html")
         out: dict[str, Any] = page.evaluate(PAGE_SCRIPT, limited_api)

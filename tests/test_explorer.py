@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
 from app.api.routes import pages
 from app.config import ROOT
-from tests.helpers import FACT_PATHS, walk
+from tests.helpers import FACT_PATHS, launch_chromium, walk
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -80,21 +78,9 @@ def test_fact_pages_link_citations_and_analysis(client: TestClient) -> None:
 def test_a_citation_followed_in_chromium_lands_on_its_quote(served: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), "run `make test` (it installs Debian's chromium)"
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(p)
         page = browser.new_page()
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
