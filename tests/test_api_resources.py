@@ -239,3 +239,24 @@ def test_export_holds_every_resource_and_the_texts(client: TestClient) -> None:
         assert text == client.get(source["text_url"]).text
         assert hashlib.sha256(text.encode()).hexdigest() == source["sha256"]
     assert document["sources"] == walk(client, "/v1/sources")
+
+
+@pytest.mark.parametrize(
+    ("statistic_id", "qualifier", "low", "high"),
+    [
+        # from the grammar's rules (app/analysis/precision.py), not from the code's output:
+        ("as-goods-deficit-2016", "exact", 27.55e9, 27.65e9),  # "$27.6 billion": ± half a unit
+        ("as-imports-change-2011-2016", "at_most", 15e9, 20e9),  # "nearly $20 billion"
+        ("as-goods-deficit-multiple-2011-2016", "at_least", 2, None),  # "more than doubled"
+        ("as-autos-deficit-share-2016", "about", 85, 95),  # "about 90 percent"
+    ],
+)
+def test_statistics_carry_the_interval_their_wording_allows(
+    client: TestClient, statistic_id: str, qualifier: str, low: float, high: float | None
+) -> None:
+    item = client.get(f"/v1/statistics/{statistic_id}").json()
+    assert item["qualifier"] == qualifier
+    assert item["value_low"] == pytest.approx(low)
+    assert item["value_high"] == (None if high is None else pytest.approx(high))
+    listed = {i["id"]: i for i in walk(client, "/v1/statistics", limit=500)}
+    assert listed[statistic_id] == item

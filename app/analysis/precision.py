@@ -89,5 +89,35 @@ def stated_interval(as_reported: str, value: float) -> Interval:
     return interval.negated() if value < 0 else interval
 
 
+Qualifier = str  # "exact", "about", "at_most" or "at_least"
+QUALIFIERS = ("exact", "about", "at_most", "at_least")
+
+
+def qualifier(as_reported: str) -> Qualifier:
+    """Which way the wording hedges the figure: `about` both ways, `at_most` ("nearly",
+    "less than"), `at_least` ("more than"), else `exact` (exact to the precision written)."""
+    hedge, _ = _hedge(as_reported.strip())
+    if hedge in _AROUND:
+        return "about"
+    if hedge in _ABOVE:
+        return "at_most"
+    if hedge in _BELOW:
+        return "at_least"
+    return "exact"
+
+
+def bounds(as_reported: str, value: float) -> tuple[float | None, float | None]:
+    """`stated_interval` as the API writes it: an unbounded side is None."""
+    interval = stated_interval(as_reported, value)
+    low = None if math.isinf(interval.low) else _tidy(interval.low)
+    high = None if math.isinf(interval.high) else _tidy(interval.high)
+    return low, high
+
+
+def _tidy(value: float) -> float:
+    """2.7 - 0.05 as 2.65, not 2.6500000000000004: twelve significant digits are plenty."""
+    return float(f"{value:.12g}")
+
+
 def digits_of(as_reported: str) -> str:
     return re.sub(r"[^0-9.]", "", as_reported)

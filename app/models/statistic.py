@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PField
@@ -89,6 +90,19 @@ class Statistic(StatisticBase, table=True):
 
 class StatisticPublic(StatisticBase):
     id: str = Field(description="Stable slug of the statistic.")
+    value_low: float | None = Field(
+        description="The lowest value the wording allows (null: no lower bound): 'nearly $20 "
+        "billion' allows 15-20 billion, '$13.2 billion' 13.15-13.25 billion."
+    )
+    value_high: float | None = Field(
+        description="The highest value the wording allows (null: no upper bound, as for "
+        "'more than doubled')."
+    )
+    qualifier: Literal["exact", "about", "at_most", "at_least"] = Field(
+        description="Which way the wording hedges the figure: `about` (both ways), `at_most` "
+        "('nearly', 'almost', 'less than'), `at_least` ('more than', 'over'), or `exact` (exact "
+        "to the precision written)."
+    )
     url: str = Field(description="This resource's own relative path.")
     metric: str = Field(description="Id of the metric the figure reports.")
     period_start: str | None = Field(

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Date, bindparam, select
 
+from app.analysis.precision import bounds, qualifier
 from app.models import Statistic
 from app.pagination import Sort, SortField
 from app.queries.common import (
@@ -139,6 +140,16 @@ def _documents(conn: Connection, rows: list[Any]) -> list[str]:
     return [row["document"] or built[row["pk"]] for row in rows]
 
 
+def _bounds(row: Any) -> dict[str, Any]:
+    """The interval and hedge the wording allows, by the one figure grammar."""
+    low, high = bounds(row["as_reported"], float(row["value"]))
+    return {
+        "value_low": None if low is None else number(low),
+        "value_high": None if high is None else number(high),
+        "qualifier": qualifier(row["as_reported"]),
+    }
+
+
 def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
     citations = citations_for(conn, "statistic", [r["pk"] for r in rows])
     return [
@@ -151,6 +162,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
             "partner": r["partner"],
             "scope": r["scope"],
             "value": number(r["value"]),
+            **_bounds(r),
             "unit": r["unit"],
             "as_reported": r["as_reported"],
             "approximate": r["approximate"],
