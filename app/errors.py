@@ -79,6 +79,36 @@ class Overloaded(AppError):
     title = "Service unavailable"
 
 
+class RequestTimeout(AppError):
+    status = 408
+    type = "request-timeout"
+    title = "Request Timeout"
+
+
+class ContentTooLarge(AppError):
+    status = 413
+    type = "content-too-large"
+    title = "Content Too Large"
+
+
+class UriTooLong(AppError):
+    status = 414
+    type = "uri-too-long"
+    title = "URI Too Long"
+
+
+class HeadersTooLarge(AppError):
+    status = 431
+    type = "headers-too-large"
+    title = "Request Header Fields Too Large"
+
+
+class RateLimited(AppError):
+    status = 429
+    type = "rate-limited"
+    title = "Too Many Requests"
+
+
 class ServiceUnavailable(AppError):
     status = 503
     type = "unavailable"
@@ -86,7 +116,20 @@ class ServiceUnavailable(AppError):
 
 
 # The framework's errors by HTTP status, as this app's own: one type and one title each.
-_FRAMEWORK_ERRORS: dict[int, type[AppError]] = {}
+_FRAMEWORK_ERRORS: dict[int, type[AppError]] = {
+    404: NotFound,
+    405: MethodNotAllowed,
+    406: NotAcceptable,
+}
+
+
+def error_response(
+    request: Request | None, error: type[AppError], detail: str, **headers: str
+) -> Response:
+    """The problem document of one of this app's error types, raised outside a route."""
+    return problem_response(
+        request, error.status, error.type, error.title, detail, headers=headers or None
+    )
 
 
 def problem_response(
@@ -185,9 +228,6 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
         "Internal server error",
         "The server failed to answer this request; the failure has been logged.",
     )
-
-
-_FRAMEWORK_ERRORS.update({404: NotFound, 405: MethodNotAllowed, 406: NotAcceptable})
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Scope
 
-from app.errors import problem_response
+from app.errors import HeadersTooLarge, RateLimited, UriTooLong, error_response
 
 MAX_URL_BYTES = 16384
 MAX_HEADER_BYTES = 32768
@@ -48,32 +48,26 @@ class RequestLimits:
         """The problem response refusing this request, or None if it may go ahead."""
         url_bytes = len(scope.get("raw_path", b"")) + len(scope.get("query_string", b""))
         if url_bytes > MAX_URL_BYTES:
-            return problem_response(
+            return error_response(
                 Request(scope),
-                414,
-                "uri-too-long",
-                "URI Too Long",
+                UriTooLong,
                 f"The request target is longer than {MAX_URL_BYTES} bytes.",
             )
         header_bytes = sum(len(k) + len(v) for k, v in scope.get("headers", []))
         if header_bytes > MAX_HEADER_BYTES:
-            return problem_response(
+            return error_response(
                 Request(scope),
-                431,
-                "headers-too-large",
-                "Request Header Fields Too Large",
+                HeadersTooLarge,
                 f"The request headers are larger than {MAX_HEADER_BYTES} bytes.",
             )
         if self.buckets is not None:
             client = scope.get("client") or ("unknown", 0)
             wait = self.buckets.take(client[0], time.monotonic())
             if wait > 0:
-                return problem_response(
+                return error_response(
                     Request(scope),
-                    429,
-                    "rate-limited",
-                    "Too Many Requests",
+                    RateLimited,
                     f"More than {int(self.buckets.capacity)} requests a minute from this client.",
-                    headers={"Retry-After": str(math.ceil(wait))},
+                    **{"Retry-After": str(math.ceil(wait))},
                 )
         return None

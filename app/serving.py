@@ -27,12 +27,21 @@ import ctypes
 import os
 import resource
 import signal
+from http import HTTPStatus
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from app.docs import SECURITY_HEADERS
-from app.errors import problem_body
+from app.errors import (
+    AppError,
+    ContentTooLarge,
+    HeadersTooLarge,
+    Overloaded,
+    RequestTimeout,
+    UriTooLong,
+    problem_body,
+)
 
 MAX_HEAD_BYTES = 64 * 1024  # the app refuses URLs over 16 KiB (414) and headers over 32 KiB (431)
 MAX_LINE_BYTES = 32 * 1024
@@ -41,21 +50,17 @@ REQUEST_SECONDS = 10.0
 IDLE_SECONDS = 10.0
 MAX_CONNECTIONS = 512
 
-_REASONS = {
-    400: ("bad-request", "Bad request"),
-    408: ("request-timeout", "Request Timeout"),
-    413: ("content-too-large", "Content Too Large"),
-    414: ("uri-too-long", "URI Too Long"),
-    431: ("headers-too-large", "Request Header Fields Too Large"),
-    503: ("overloaded", "Service unavailable"),
-}
-_PHRASES = {
-    400: b"Bad Request",
-    408: b"Request Timeout",
-    413: b"Content Too Large",
-    414: b"URI Too Long",
-    431: b"Request Header Fields Too Large",
-    503: b"Service Unavailable",
+# The refusals the server writes itself, each one of the app's problem types.
+_ERRORS: dict[int, type[AppError]] = {
+    error.status: error
+    for error in (
+        AppError,
+        RequestTimeout,
+        ContentTooLarge,
+        UriTooLong,
+        HeadersTooLarge,
+        Overloaded,
+    )
 }
 
 
@@ -87,8 +92,8 @@ def die_with_master() -> None:
 def refusal(status: int, detail: str) -> bytes:
     """A complete HTTP/1.1 response: the problem document, the security headers, and
     `Connection: close`."""
-    problem_type, title = _REASONS[status]
-    body = problem_body(status, problem_type, title, detail, None)
+    error = _ERRORS[status]
+    body = problem_body(status, error.type, error.title, detail, None)
     headers = {
         **SECURITY_HEADERS,
         "Content-Type": "application/problem+json",
@@ -98,7 +103,7 @@ def refusal(status: int, detail: str) -> bytes:
     }
     if status == 503:
         headers["Retry-After"] = "1"
-    head = b"HTTP/1.1 %d %s\r\n" % (status, _PHRASES[status])
+    head = f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n".encode("latin-1")
     head += b"".join(f"{k}: {v}\r\n".encode("latin-1") for k, v in headers.items())
     return head + b"\r\n" + body
 
