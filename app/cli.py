@@ -66,6 +66,7 @@ def _read(seed_dir: Path | None):  # type: ignore[no-untyped-def]
                 "error", str(issue), style="red", markup=False, highlight=False, soft_wrap=True
             )
         more = f" and {exc.skipped:,} more not listed" if exc.skipped else ""
+        more += " (reading stopped there)" if exc.stopped else ""
         _consoles.err.print(
             f"[red]{len(exc.issues)} problem(s){more}; nothing was loaded.[/red]", highlight=False
         )

@@ -71,16 +71,19 @@ class SeedIssue:
 
 
 class SeedError(Exception):
-    """The seed cannot be loaded; `issues` says the reasons found (at most MAX_ISSUES, then how
-    many more there were)."""
+    """The seed cannot be loaded; `issues` says the reasons found (at most MAX_ISSUES_PER_FILE a
+    file: `skipped` counts the rest; reading stops at MAX_ISSUES, and `stopped` says so)."""
 
-    def __init__(self, issues: list[SeedIssue], skipped: int = 0) -> None:
+    def __init__(self, issues: list[SeedIssue], skipped: int = 0, stopped: bool = False) -> None:
         lines = [str(issue) for issue in issues]
         if skipped:
             lines.append(f"... and {skipped:,} more problems not listed: fix these first")
+        if stopped:
+            lines.append(f"... reading stopped after {len(issues):,} problems: fix these first")
         super().__init__("\n".join(lines))
         self.issues = issues
         self.skipped = skipped
+        self.stopped = stopped
 
 
 # A broken file can hold a problem per line: say enough to act on, in bounded time and output.
@@ -205,7 +208,7 @@ def read_seed(root: Path) -> SeedBundle:
     try:
         bundle = _read_and_check(root, issues)
     except _TooMany:
-        raise SeedError(list(issues), issues.skipped + 1) from None
+        raise SeedError(list(issues), issues.skipped, stopped=True) from None
     if issues:
         raise SeedError(list(issues), issues.skipped)
     return bundle
