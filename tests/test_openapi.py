@@ -17,20 +17,10 @@ import pytest
 from app.api.examples import collect
 from app.api.openapi import load_examples
 from app.config import ROOT
+from tests.helpers import LIST_PATHS
 
 SPECTRAL = ROOT / "clients" / "node_modules" / ".bin" / "spectral"
-LISTS = {
-    "/v1/sources",
-    "/v1/metrics",
-    "/v1/statistics",
-    "/v1/provisions",
-    "/v1/meetings",
-    "/v1/milestones",
-    "/v1/discrepancies",
-    "/v1/checks",
-    "/v1/timeline",
-    "/v1/search",
-}
+LISTS = {*LIST_PATHS, "/v1/discrepancies", "/v1/checks", "/v1/timeline", "/v1/search"}
 CAMEL = re.compile(r"^[a-z]+([A-Z][a-z]+)*$")
 
 

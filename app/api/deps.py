@@ -125,9 +125,8 @@ def list_query(fields: dict[str, SortField], default: str) -> Callable[..., Any]
             Query(
                 ge=1,
                 le=500,
-                description="Items per page (1-500). With CSV, given or not, `limit` or `cursor` "
-                "makes the answer one page (next page in the `Link` header); CSV without either "
-                "is every matching item.",
+                description="Items per page (1-500). CSV with `limit` or `cursor` is one page "
+                "(the next in the `Link` header); CSV with neither is every matching item.",
             ),
         ] = 50,
         cursor: Annotated[

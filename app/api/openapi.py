@@ -142,7 +142,7 @@ def _complete(document: dict[str, Any], examples: dict[str, Any]) -> dict[str, A
 
 @cache
 def load_examples() -> dict[str, Any]:
-    """Each operation's example, taken from the shipped seed by `korus-facts examples`."""
+    """Each operation's example, taken from the shipped seed by `korus-facts openapi-examples`."""
     if not EXAMPLES.exists():
         return {}
     return dict(json.loads(EXAMPLES.read_text(encoding="utf-8")))
