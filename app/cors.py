@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from app.docs import SECURITY_HEADERS
-from app.errors import PROBLEM_MEDIA_TYPE, problem_body
+from app.errors import PROBLEM_MEDIA_TYPE, CorsRefused, problem_body
 
 # What a browser on another origin may send and read. Request headers are the ones fetch,
 # axios, jQuery and caches add; response headers are every one the contract documents.
@@ -58,13 +58,15 @@ class Cors(CORSMiddleware):
             return response
         refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")
         body = problem_body(
-            400,
-            "cors-refused",
-            "CORS preflight refused",
+            CorsRefused.status,
+            CorsRefused.type,
+            CorsRefused.title,
             f"This API allows GET, HEAD and OPTIONS from any origin with the request headers "
             f"{', '.join(ALLOWED_HEADERS)}; the preflight asked for another {refused}.",
             None,
         )
         kept = {"content-length", "content-type"}
         headers = {k: v for k, v in response.headers.items() if k.lower() not in kept}
-        return Response(body, status_code=400, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+        return Response(
+            body, status_code=CorsRefused.status, headers=headers, media_type=PROBLEM_MEDIA_TYPE
+        )

@@ -79,6 +79,12 @@ class Overloaded(AppError):
     title = "Service unavailable"
 
 
+class CorsRefused(AppError):
+    status = 400
+    type = "cors-refused"
+    title = "CORS preflight refused"
+
+
 class RequestTimeout(AppError):
     status = 408
     type = "request-timeout"
