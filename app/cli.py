@@ -116,9 +116,11 @@ def check(
     if not quiet:
         _consoles.out.print("arithmetic checks:", highlight=False)
         for check_id, result in bundle.checks.items():
-            style = "green" if result.status == "consistent" else "bold red"
+            style = {"consistent": "green", "inconsistent": "bold red"}.get(
+                result.status, "bold yellow"
+            )
             _consoles.out.print(
-                f"  [{style}]{result.status:<12}[/{style}] {check_id}", highlight=False
+                f"  [{style}]{result.status:<18}[/{style}] {check_id}", highlight=False
             )
             _consoles.out.print(
                 f"      {result.explanation}", markup=False, highlight=False, soft_wrap=True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import os
 import signal
 import socket
@@ -55,8 +57,13 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         for table in metadata.sorted_tables:
             rows = conn.execute(select(table)).all()
-            out[table.name] = sorted((tuple(r) for r in rows), key=repr)
+            out[table.name] = sorted((tuple(_hashable(v) for v in r) for r in rows), key=repr)
     return out
+
+
+def _hashable(value: Any) -> Any:
+    """A JSON column's value as canonical text, so that rows can be compared as sets."""
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else value
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

@@ -5,8 +5,9 @@ The rules, in one place:
 - a plain figure is exact to half a unit of its last written digit ("2.7" is 2.65-2.75);
 - a hedged figure ("about", "around", "roughly", "approximately", "some") is exact to half a
   unit of its last non-zero digit ("about 90" is 85-95, "nearly $20 billion" reads below 20);
-- "nearly", "almost", "up to", "less than" bound the figure from above, "more than", "over",
-  "at least" from below;
+- "nearly", "almost" bound the figure from above and stay near it ("nearly $20 billion" is
+  15-20 billion); "less than", "up to", "under" bound it from above only (0 to the figure);
+  "more than", "over", "at least" bound it from below (the figure and up, unbounded);
 - a multiple in words ("double", "doubled", "twice") is 2 ± 0.25; other number words are
   exact integers.
 """
@@ -20,7 +21,9 @@ from decimal import Decimal
 
 from app.seed.numbers import FIGURE, SCALES, WORD_NUMBERS, parse_figure
 
-_ABOVE = ("nearly", "almost", "up to", "less than")
+_NEAR_BELOW = ("nearly", "almost")
+_CEILING = ("up to", "less than", "under")
+_ABOVE = (*_NEAR_BELOW, *_CEILING)
 _BELOW = ("more than", "over", "at least")
 _AROUND = ("about", "around", "roughly", "approximately", "some")
 _MULTIPLES = {"double", "doubled", "doubling", "twice", "triple", "tripled"}
@@ -82,8 +85,10 @@ def stated_interval(as_reported: str, value: float) -> Interval:
         scale = SCALES[match.group("scale").lower()] if match.group("scale") else Decimal(1)
         half = _step(match.group("number"), scale, hedge in _AROUND or hedge in _ABOVE) / 2
         interval = Interval(magnitude - half, magnitude + half)
-    if hedge in _ABOVE:
+    if hedge in _NEAR_BELOW:
         interval = Interval(interval.low, magnitude)
+    elif hedge in _CEILING:
+        interval = Interval(0.0, magnitude)
     elif hedge in _BELOW:
         interval = Interval(magnitude, math.inf)
     return interval.negated() if value < 0 else interval
@@ -116,7 +121,7 @@ def bounds(as_reported: str, value: float) -> tuple[float | None, float | None]:
 
 def _tidy(value: float) -> float:
     """2.7 - 0.05 as 2.65, not 2.6500000000000004: twelve significant digits are plenty."""
-    return float(f"{value:.12g}")
+    return float(f"{value:.12g}") + 0.0  # + 0.0: a bound of -0.0 is written 0.0
 
 
 def digits_of(as_reported: str) -> str:

@@ -19,7 +19,7 @@ from app.models.meeting import (
     Participant,
     ParticipantPublic,
 )
-from app.models.metric import Metric, MetricPublic, MetricSeed
+from app.models.metric import METRIC_RULE_FIELDS, Metric, MetricPublic, MetricSeed
 from app.models.milestone import Milestone, MilestonePublic, MilestoneSeed
 from app.models.provision import Provision, ProvisionPublic, ProvisionSeed, ProvisionStatistic
 from app.models.search import SearchDocument, SearchHit, TimelineItem
@@ -27,6 +27,7 @@ from app.models.source import Source, SourcePublic, SourceSeed
 from app.models.statistic import Statistic, StatisticPublic, StatisticSeed
 
 __all__ = [
+    "METRIC_RULE_FIELDS",
     "ArithmeticCheck",
     "CheckPublic",
     "CheckSeed",

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PField
 from sqlalchemy import Column, Text
 from sqlmodel import Field, SQLModel
 
 from app.models.types import NonEmpty, Slug
+
+
+METRIC_RULE_FIELDS = {"positive_direction", "terms"}
 
 
 class MetricSeed(BaseModel):
@@ -18,6 +24,10 @@ class MetricSeed(BaseModel):
     unit: NonEmpty
     sign_convention: str | None = None
     scope: str | None = None
+    # For the loader's rules only (not stored): which direction of change is positive, for a
+    # metric of changes; the words one of a statistic's quotes must use to name what it measures.
+    positive_direction: Literal["rise", "fall"] | None = None
+    terms: list[NonEmpty] = PField(default_factory=list)
 
 
 class MetricBase(SQLModel):

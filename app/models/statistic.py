@@ -7,11 +7,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PField
-from sqlalchemy import Column, String, Text
+from sqlalchemy import JSON, Column, String, Text
 from sqlmodel import Field, SQLModel
 
 from app.dates import Precision
 from app.models.citation import CitationPublic, CitationSeed
+from app.models.curation import ExemptionPublic, RuleName, SourceErrorPublic, SourceErrorSeed
 from app.models.types import Iso3, NonEmpty, SeedDate, Slug
 
 
@@ -32,6 +33,8 @@ class StatisticSeed(BaseModel):
     period_end: SeedDate | None = None
     attributed_to: str | None = None
     notes: str | None = None
+    source_error: SourceErrorSeed | None = None
+    exemptions: dict[RuleName, NonEmpty] = PField(default_factory=dict)
     citations: list[CitationSeed] = PField(min_length=1)
 
 
@@ -61,7 +64,8 @@ class StatisticBase(SQLModel):
         description="The figure verbatim as the source writes it; it stands inside a citation."
     )
     approximate: bool = Field(
-        description="True when the source hedges the figure ('nearly', 'about')."
+        description="True when the wording hedges the figure ('nearly', 'about', 'less than', "
+        "'more than'); `qualifier` says which way."
     )
     period_start_precision: Precision | None = Field(sa_type=String(8), default=None)
     period_end_precision: Precision | None = Field(sa_type=String(8), default=None)
@@ -81,6 +85,8 @@ class Statistic(StatisticBase, table=True):
         sa_column=Column(Text),
         description="The public JSON of the statistic, kept by the loader (internal).",
     )
+    source_error: dict[str, str] | None = Field(default=None, sa_column=Column(JSON))
+    exemptions: dict[str, str] | None = Field(default=None, sa_column=Column(JSON))
     period_start: date | None = None
     period_end: date | None = None
     period_last: date | None = Field(
@@ -110,5 +116,15 @@ class StatisticPublic(StatisticBase):
     )
     period_end: str | None = Field(
         default=None, description="End of the period, ISO 8601 at its precision."
+    )
+    source_error: SourceErrorPublic | None = Field(
+        default=None,
+        description="Set when the curator judges the sentence the figure rests on garbled: what "
+        "it literally says, what it likely meant, and why. Whatever is built on such a figure "
+        "carries the same mark.",
+    )
+    exemptions: list[ExemptionPublic] = Field(
+        description="Curation rules set aside for this statistic, each with the curator's reason "
+        "(empty for almost every statistic)."
     )
     citations: list[CitationPublic] = Field(description="Where the figure is stated.")

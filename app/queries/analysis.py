@@ -105,6 +105,24 @@ def _bound(value: float) -> float | None:
     return None if abs(value) >= 1e308 else value
 
 
+_CITE_URLS = {"statistic": "/v1/statistics/", "milestone": "/v1/milestones/", "source": "/v1/sources/"}
+
+
+def _with_urls(figure: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **figure,
+        "cites": [{**c, "url": _CITE_URLS[c["type"]] + c["id"]} for c in figure["cites"]],
+    }
+
+
+def _reading(reading: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **reading,
+        "claim": _with_urls(reading["claim"]),
+        "inputs": [_with_urls(f) for f in reading["inputs"]],
+    }
+
+
 def _check(r: Any) -> dict[str, Any]:
     return {
         "id": r["id"],
@@ -117,6 +135,8 @@ def _check(r: Any) -> dict[str, Any]:
         "computed_range": [_bound(r["computed_low"]), _bound(r["computed_high"])],
         "tolerance": float(f"{r['tolerance']:.12g}"),
         "status": r["status"],
+        "readings": [_reading(x) for x in r["readings"] or []],
+        "source_errors": r["source_errors"] or [],
         "explanation": r["explanation"],
         "note": r["note"],
     }

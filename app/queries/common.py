@@ -200,6 +200,7 @@ class SourceCitation:
     position: int
     title: str
     as_reported: str | None  # statistics only
+    source_error: dict[str, str] | None = None  # statistics only: the sentence is judged garbled
 
 
 def source_citations(conn: Connection, source_pk: int) -> list[SourceCitation]:
@@ -215,11 +216,13 @@ def source_citations(conn: Connection, source_pk: int) -> list[SourceCitation]:
                 CITATION.c.position,
                 table.c.label if is_statistic else table.c.title,
                 table.c.as_reported if is_statistic else literal(None),
+                table.c.source_error if is_statistic else literal(None),
             )
             .join(table, table.c.pk == CITATION.c[f"{fact}_pk"])
             .where(CITATION.c.source_pk == source_pk)
         )
         found.extend(
-            SourceCitation(r[0], r[1], fact, r[2], r[3], r[4], r[5]) for r in conn.execute(stmt)
+            SourceCitation(r[0], r[1], fact, r[2], r[3], r[4], r[5], r[6])
+            for r in conn.execute(stmt)
         )
     return sorted(found, key=lambda c: (c.start, c.end, c.fact_type, c.fact_id, c.position))

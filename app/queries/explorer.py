@@ -18,6 +18,7 @@ class CitedSpan:
     fact_id: str
     position: int
     title: str
+    source_error: dict[str, str] | None = None
 
     @property
     def key(self) -> str:
@@ -34,7 +35,7 @@ def source_spans(conn: Connection, source_id: str) -> list[CitedSpan]:
     if source_pk is None:
         return []
     return [
-        CitedSpan(c.start, c.end, c.fact_type, c.fact_id, c.position, c.title)
+        CitedSpan(c.start, c.end, c.fact_type, c.fact_id, c.position, c.title, c.source_error)
         for c in source_citations(conn, source_pk)
     ]
 
@@ -44,6 +45,7 @@ class Segment:
     text: str
     spans: list[CitedSpan]
     anchors: list[str]  # the citations that start here
+    garbled: list[CitedSpan]  # citations judged to rest on a garbled sentence that end here
 
 
 def segments(text: str, spans: list[CitedSpan]) -> list[Segment]:
@@ -53,5 +55,6 @@ def segments(text: str, spans: list[CitedSpan]) -> list[Segment]:
     for left, right in itertools.pairwise(cuts):
         covering = [s for s in spans if s.start <= left and right <= s.end]
         starting = [s.key for s in covering if s.start == left]
-        out.append(Segment(text[left:right], covering, starting))
+        ending = [s for s in covering if s.end == right and s.source_error]
+        out.append(Segment(text[left:right], covering, starting, ending))
     return out

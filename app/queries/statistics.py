@@ -170,6 +170,11 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
             **partial(r, "period_end"),
             "attributed_to": r["attributed_to"],
             "notes": r["notes"],
+            "source_error": r["source_error"],
+            "exemptions": [
+                {"rule": rule, "reason": reason}
+                for rule, reason in sorted((r["exemptions"] or {}).items())
+            ],
             "citations": citations[r["pk"]],
         }
         for r in rows

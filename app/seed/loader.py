@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, text, update
 
-from app.analysis.arithmetic import CheckResult
+from app.analysis.arithmetic import CheckResult, reading_document
 from app.analysis.discrepancies import Discrepancy
 from app.dates import PartialDate
 from app.db import serialise_writers, writing
 from app.models import (
+    METRIC_RULE_FIELDS,
     ArithmeticCheck,
     Citation,
     Dataset,
@@ -143,7 +144,10 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
     )
     step("metrics")
     metrics = _sync_parents(
-        conn, "metric", [m.model_dump() for m in bundle.models("metrics")], report
+        conn,
+        "metric",
+        [m.model_dump(exclude=METRIC_RULE_FIELDS) for m in bundle.models("metrics")],
+        report,
     )
     fact_pks: dict[str, dict[str, int]] = {}
     for kind in FACT_KINDS:
@@ -152,12 +156,17 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
         fact_pks[kind] = _sync_parents(conn, _FACT_TABLE[kind], rows, report)
     step("analysis")
     notes = {check.id: check.note for check in bundle.models("checks")}
+    garbled = {
+        s.id: s.source_error.model_dump()
+        for s in bundle.models("statistics")
+        if s.source_error is not None
+    }
     _sync_children(
         conn,
         "arithmetic_check",
         ("id",),
         [
-            _check_row(check_id, result, notes[check_id], fact_pks["statistics"])
+            _check_row(check_id, result, notes[check_id], fact_pks["statistics"], garbled)
             for check_id, result in bundle.checks.items()
         ],
         report,
@@ -223,8 +232,13 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
 
 
 def _check_row(
-    check_id: str, result: CheckResult, note: str | None, statistics: dict[str, int]
+    check_id: str,
+    result: CheckResult,
+    note: str | None,
+    statistics: dict[str, int],
+    garbled: dict[str, dict[str, str]],
 ) -> dict[str, Any]:
+    rests_on = [result.claim_id, *result.input_ids]
     return {
         "id": check_id,
         "kind": result.kind,
@@ -238,6 +252,13 @@ def _check_row(
         "status": result.status,
         "explanation": result.explanation,
         "note": note,
+        "readings": [reading_document(r) for r in result.readings],
+        # whatever rests on a sentence judged garbled carries the mark
+        "source_errors": [
+            {"statistic_id": sid, **garbled[sid]}
+            for sid in dict.fromkeys(rests_on)
+            if sid in garbled
+        ],
     }
 
 
@@ -298,6 +319,7 @@ def _fact_row(kind: str, model: Any, metrics: dict[str, int]) -> dict[str, Any]:
     if kind == "statistics":
         row = model.model_dump(exclude={"citations", "metric", "period_start", "period_end"})
         row["value"] = float(model.value)
+        row["exemptions"] = row["exemptions"] or None
         row["metric_pk"] = metrics[model.metric]
         row["metric_id"] = model.metric
         row |= _dates("period_start", model.period_start) | _dates("period_end", model.period_end)

@@ -62,6 +62,7 @@ HEDGES = (
     "more than",
     "less than",
     "up to",
+    "under",
     "at least",
 )
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from app.analysis.arithmetic import ROLES, CheckResult, Figure, recompute
+from app.analysis.arithmetic import CheckResult
 from app.analysis.coverage import CitedSpan, CoverageReport, Exclusion, cover
 from app.analysis.discrepancies import Discrepancy, Measured, Member, find_discrepancies
 from app.models import (
@@ -30,10 +30,12 @@ from app.models import (
     SourceSeed,
     StatisticSeed,
 )
-from app.seed import json_lines, strict_yaml
+from app.seed import json_lines, rules, strict_yaml
 from app.seed.citations import CitationError, Span, locate_quote
+from app.seed.claims import ClaimError, Facts, judge_check
 from app.seed.files import MAX_TEXT_BYTES, SeedFileError, limit_for, read_bounded, seed_files
 from app.seed.numbers import FigureSyntaxError, as_decimal, parse_figure
+from app.seed.scanner import scan
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -232,6 +234,7 @@ def _read_and_check(root: Path, issues: Issues) -> SeedBundle:
     _check_references(bundle, issues)
     _place_citations(bundle, issues)
     _check_figures(bundle, issues)
+    _check_rules(bundle, issues)
     _check_coverage(bundle, issues)
     _run_checks(bundle, issues)
     _find_discrepancies(bundle, issues)
@@ -449,12 +452,35 @@ def _check_figures(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
                     "unit",
                 )
             )
-        if figure.approximate and not stat.approximate:
-            issues.append(
-                entry.issue(
-                    f"as_reported {reported!r} is hedged; set approximate: true", "approximate"
+
+
+def _check_rules(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
+    """The curation rules (app/seed/rules.py), with the exemptions curators stated."""
+    ctx = rules.Context(
+        texts={source_id: t.text for source_id, t in bundle.texts.items()},
+        spans={key: span.start for key, span in bundle.spans.items()},
+        metrics={m.id: m for m in bundle.models("metrics")},
+        sources={s.id: s for s in bundle.models("sources")},
+    )
+    for entry in bundle.entries["statistics"]:
+        stat: StatisticSeed = entry.model
+        broken = set()
+        for breach in rules.statistic_breaches(stat, ctx):
+            broken.add(breach.rule)
+            if breach.rule not in stat.exemptions:
+                issues.append(entry.issue(breach.message, *breach.path))
+        for rule in stat.exemptions:
+            if rule not in broken:
+                issues.append(
+                    entry.issue(
+                        f"the statistic keeps rule {rule!r}: the exemption is stale",
+                        "exemptions",
+                        rule,
+                    )
                 )
-            )
+    for entry in bundle.entries["provisions"]:
+        for breach in rules.provision_breaches(entry.model):
+            issues.append(entry.issue(breach.message, *breach.path))
 
 
 def cited_spans(bundle: SeedBundle, source_id: str) -> list[CitedSpan]:
@@ -503,41 +529,16 @@ def _check_coverage(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
 def _run_checks(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
     if issues:
         return  # arithmetic over figures that failed their own checks would mislead
-    statistics = {s.id: s for s in bundle.models("statistics")}
-
-    def figure(stat_id: str) -> Figure:
-        stat = statistics[stat_id]
-        return Figure(stat.id, float(stat.value), stat.as_reported)
-
+    facts = Facts(
+        {s.id: s for s in bundle.models("statistics")},
+        {m.id: m for m in bundle.models("milestones")},
+        {s.id: s for s in bundle.models("sources")},
+    )
     for entry in bundle.entries["checks"]:
-        check: CheckSeed = entry.model
-        given = {
-            r
-            for r in ("start", "end", "change", "part", "whole", "parts")
-            if getattr(check, r) is not None
-        }
-        allowed = [set(combo) for combo in ROLES[check.kind]]
-        if given not in allowed:
-            options = " or ".join("+".join(c) for c in ROLES[check.kind])
-            issues.append(entry.issue(f"a {check.kind} check takes {options}", "kind"))
-            continue
-        referenced = [(check.claim, "claim")] + [
-            (ref, role)
-            for role in sorted(given)
-            for ref in (getattr(check, role) if role == "parts" else [getattr(check, role)])
-        ]
-        missing = [(ref, role) for ref, role in referenced if ref not in statistics]
-        for ref, role in missing:
-            issues.append(entry.issue(f"no statistic with id {ref!r}", role))
-        if missing:
-            continue
-        roles: dict[str, Figure | list[Figure]] = {
-            role: [figure(i) for i in check.parts]
-            if role == "parts" and check.parts
-            else figure(getattr(check, role))
-            for role in given
-        }
-        bundle.checks[check.id] = recompute(check.kind, figure(check.claim), roles)
+        try:
+            bundle.checks[entry.model.id] = judge_check(entry.model, facts)
+        except ClaimError as exc:
+            issues.append(entry.issue(exc.message, *exc.path))
 
 
 def _find_discrepancies(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
@@ -561,8 +562,9 @@ def _find_discrepancies(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
     bundle.discrepancies = find_discrepancies(measured)
     for entry in bundle.entries["discrepancy_notes"]:
         wanted = set(entry.model.statistics)
-        group = next((d for d in bundle.discrepancies if wanted <= {m.id for m in d.members}), None)
-        if group is None:
+        group = next((d for d in bundle.discrepancies if wanted & {m.id for m in d.members}), None)
+        members = {m.id for m in group.members} if group else set()
+        if group is None or not wanted <= members:
             issues.append(
                 entry.issue(
                     "these statistics do not form one discrepancy (same metric, parties, scope and "
@@ -570,5 +572,27 @@ def _find_discrepancies(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
                     "statistics",
                 )
             )
-        else:
-            group.note = entry.model.note
+            continue
+        if wanted != members:
+            issues.append(
+                entry.issue(
+                    f"the note's group also holds {', '.join(sorted(members - wanted))}: list "
+                    "every statistic of the group",
+                    "statistics",
+                )
+            )
+        stated = {abs(as_decimal(m.value)) for m in group.members}
+        for mention in scan(entry.model.note):
+            try:
+                value = parse_figure(mention.text).value
+            except FigureSyntaxError:
+                continue
+            if mention.kind in ("money", "percent") and value not in stated:
+                issues.append(
+                    entry.issue(
+                        f"the note gives {mention.text!r}, which no statistic of the group "
+                        "states: a note presents only the sources' figures",
+                        "note",
+                    )
+                )
+        group.note = entry.model.note

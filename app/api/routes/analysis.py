@@ -72,13 +72,17 @@ def list_checks(
     request: Request,
     query: Annotated[ListQuery, Depends(list_query(queries.CHECK_SORT, queries.CHECK_DEFAULT))],
     status: Annotated[
-        Literal["consistent", "inconsistent"] | None, Query(description="Only this outcome.")
+        Literal["consistent", "inconsistent", "depends_on_reading"] | None,
+        Query(description="Only this outcome."),
     ] = None,
     source_id: SourceIdFilter = None,
 ) -> Response:
     """Every percent change, share, difference, ratio ("doubled") and sum the sources state,
-    recomputed from the statistics it relates; `consistent` when the range the inputs allow at
-    their written precision meets the range the stated figure allows."""
+    recomputed from the statistics it relates under every reading of the claim. A reading is
+    `consistent` when the range its inputs allow (given each figure's wording) meets the range
+    the claim allows; a check is `consistent` or `inconsistent` only when every reading agrees,
+    else `depends_on_reading`. `source_errors` marks a check that rests on a sentence the
+    curators judge garbled."""
     filters = queries.CheckFilters(status, source_id)
     with reading(request) as conn:
         items, cursor = queries.list_checks(conn, filters, query.page, query.sort)

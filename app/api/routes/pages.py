@@ -144,7 +144,7 @@ def fact_page(
     with reading(request) as conn:
         fact = get_or_404(_GETTERS[fact_type](conn, fact_id), fact_type, fact_id)
         heading = fact.get("label") or fact.get("title")
-        skip = {"id", "url", "citations", "label", "title"}
+        skip = {"id", "url", "citations", "label", "title", "source_error", "exemptions"}
         fields = [
             (k.replace("_", " "), v)
             for k, v in fact.items()
