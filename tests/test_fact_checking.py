@@ -75,7 +75,10 @@ def test_a_claim_consistent_under_one_reading_only_depends_on_the_reading() -> N
     goods = recompute(
         "difference",
         claim,
-        {"start": Figure("a", 13.2e9, "$13.2 billion"), "end": Figure("b", 27.7e9, "$27.7 billion")},
+        {
+            "start": Figure("a", 13.2e9, "$13.2 billion"),
+            "end": Figure("b", 27.7e9, "$27.7 billion"),
+        },
         "goods",
     )
     overall = recompute(
@@ -163,9 +166,7 @@ def test_the_garbled_exports_sentence_is_marked_not_attributed(client: TestClien
     check = client.get("/v1/checks/as-exports-decline-2-7-percent").json()
     assert check["status"] == "depends_on_reading"
     assert [e["statistic_id"] for e in check["source_errors"]] == ["as-exports-change-2011-2016"]
-    conjectured = [
-        i for r in check["readings"] for i in r["inputs"] if i["basis"] == "conjecture"
-    ]
+    conjectured = [i for r in check["readings"] for i in r["inputs"] if i["basis"] == "conjecture"]
     assert [i["as_reported"] for i in conjectured] == ["$43.5 billion"]
 
 
@@ -253,7 +254,11 @@ def test_a_dropped_hedge_with_a_reason_is_accepted_and_a_stale_reason_refused(
         "    as_reported: $20 billion\n    exemptions: {hedge_kept: a made-up reason}",
     )
     read_seed(seed_copy)
-    edit(seed_copy / "statistics.yaml", "as_reported: $20 billion\n", "as_reported: nearly $20 billion\n    approximate: true\n")
+    edit(
+        seed_copy / "statistics.yaml",
+        "as_reported: $20 billion\n",
+        "as_reported: nearly $20 billion\n    approximate: true\n",
+    )
     _refused(seed_copy, "as-imports-change-2011-2016", "exemption is stale")
 
 
@@ -272,7 +277,11 @@ def test_a_flipped_sign_is_refused(seed_copy: Path) -> None:
 
 
 def test_an_invented_start_month_is_refused(seed_copy: Path) -> None:
-    edit(seed_copy / "statistics.yaml", "    period_start: 2017\n    period_end: 2017-05", "    period_start: 2017-01\n    period_end: 2017-05")
+    edit(
+        seed_copy / "statistics.yaml",
+        "    period_start: 2017\n    period_end: 2017-05",
+        "    period_start: 2017-01\n    period_end: 2017-05",
+    )
     _refused(seed_copy, "sj-textile-imports-2017-ytd", "period_start", "month")
 
 
@@ -307,9 +316,9 @@ def test_a_discrepancy_note_missing_a_member_is_refused(seed_copy: Path) -> None
 def test_an_arrangement_outside_korus_without_its_sentence_is_refused(seed_copy: Path) -> None:
     edit(
         seed_copy / "provisions.yaml",
-        "      - source: whitehouse-fact-sheet-2018-03-28\n        quote: \"Outside the context "
+        '      - source: whitehouse-fact-sheet-2018-03-28\n        quote: "Outside the context '
         "of KORUS, the Trump Administration has reached a deal with South Korea to protect "
-        "American steel manufacturers and national security.\"\n",
+        'American steel manufacturers and national security."\n',
         "",
     )
     _refused(seed_copy, "steel-section-232-quota", "outside KORUS")

@@ -61,7 +61,11 @@ class Figure:
 
     @property
     def interval(self) -> Interval:
-        return self.bounds if self.bounds is not None else stated_interval(self.as_reported, self.value)
+        return (
+            self.bounds
+            if self.bounds is not None
+            else stated_interval(self.as_reported, self.value)
+        )
 
     @property
     def statistic_ids(self) -> list[str]:
@@ -165,8 +169,16 @@ def _formula(
     if kind in ("difference", "ratio"):
         s, e = named("start"), named("end")
         if kind == "difference":
-            return lambda start, end: end - start, [("start", s), ("end", e)], f"{e.as_reported} − {s.as_reported}"
-        return lambda start, end: end / start, [("start", s), ("end", e)], f"{e.as_reported} / {s.as_reported}"
+            return (
+                lambda start, end: end - start,
+                [("start", s), ("end", e)],
+                f"{e.as_reported} − {s.as_reported}",
+            )
+        return (
+            lambda start, end: end / start,
+            [("start", s), ("end", e)],
+            f"{e.as_reported} / {s.as_reported}",
+        )
     if kind in ("implied_start", "implied_change"):
         e, p = named("end"), named("percent")
         if kind == "implied_start":
@@ -216,9 +228,7 @@ def _fmt(value: float) -> str:
     return f"{value:,.2f}"
 
 
-def derive(
-    kind: str, roles: dict[str, Figure | list[Figure]], note: str | None = None
-) -> Figure:
+def derive(kind: str, roles: dict[str, Figure | list[Figure]], note: str | None = None) -> Figure:
     """A figure computed from others, with the range their wording allows and their citations."""
     func, inputs, formula = _formula(kind, roles)
     value = func(*[f.value for _, f in inputs])
@@ -280,9 +290,7 @@ def judge(claim: Figure, readings: list[Reading]) -> CheckResult:
     stated = claim.interval
     tolerance = stated.half_width if math.isfinite(stated.half_width) else abs(claim.value)
     input_ids = list(
-        dict.fromkeys(
-            sid for r in readings for _, f in r.inputs for sid in f.statistic_ids
-        )
+        dict.fromkeys(sid for r in readings for _, f in r.inputs for sid in f.statistic_ids)
     )
     if len(readings) == 1:
         explanation = first.explanation
@@ -294,8 +302,9 @@ def judge(claim: Figure, readings: list[Reading]) -> CheckResult:
             "depends_on_reading": f"consistent under {agree} of {len(readings)} readings, "
             "so the verdict depends on the reading",
         }[status]
-        explanation = f"The claim '{claim.as_reported}' can be read {len(readings)} ways; it is {verdict}. " + " ".join(
-            f"[{r.id}] {r.explanation}" for r in readings
+        explanation = (
+            f"The claim '{claim.as_reported}' can be read {len(readings)} ways; it is {verdict}. "
+            + " ".join(f"[{r.id}] {r.explanation}" for r in readings)
         )
     return CheckResult(
         kind=first.kind,

@@ -14,7 +14,6 @@ from app.dates import Precision
 from app.models.curation import CheckSourceErrorPublic
 from app.models.types import Slug
 
-
 CheckKind = Literal["percent_change", "share", "difference", "ratio", "sum"]
 Derivation = Literal["difference", "sum", "ratio", "implied_start", "implied_change"]
 
@@ -178,9 +177,7 @@ class CheckInput(SQLModel):
     )
     value: float = Field(description="Its value.")
     value_low: float | None = Field(description="Lowest value its wording allows (null: none).")
-    value_high: float | None = Field(
-        description="Highest value its wording allows (null: none)."
-    )
+    value_high: float | None = Field(description="Highest value its wording allows (null: none).")
     basis: Literal["stated", "read_as", "derived", "conjecture", "date"] = Field(
         description="`stated`: as its source states it; `read_as`: the same words read another "
         "way; `derived`: computed from the figures it cites; `conjecture`: the curator's reading "

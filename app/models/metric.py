@@ -11,7 +11,6 @@ from sqlmodel import Field, SQLModel
 
 from app.models.types import NonEmpty, Slug
 
-
 METRIC_RULE_FIELDS = {"positive_direction", "terms"}
 
 

@@ -105,7 +105,11 @@ def _bound(value: float) -> float | None:
     return None if abs(value) >= 1e308 else value
 
 
-_CITE_URLS = {"statistic": "/v1/statistics/", "milestone": "/v1/milestones/", "source": "/v1/sources/"}
+_CITE_URLS = {
+    "statistic": "/v1/statistics/",
+    "milestone": "/v1/milestones/",
+    "source": "/v1/sources/",
+}
 
 
 def _with_urls(figure: dict[str, Any]) -> dict[str, Any]:

@@ -60,7 +60,9 @@ def judge_check(check: CheckSeed, facts: Facts) -> CheckResult:
             if reading.id in seen:
                 raise ClaimError(f"duplicate reading id {reading.id!r}", (*path, "id"))
             seen.add(reading.id)
-            own_claim = claim if reading.claim is None else _input(reading.claim, facts, (*path, "claim"))
+            own_claim = (
+                claim if reading.claim is None else _input(reading.claim, facts, (*path, "claim"))
+            )
             roles = _roles(reading, check.kind, facts, path)
             readings.append(recompute(check.kind, own_claim, roles, reading.id, reading.label))
     return judge(claim, readings)
@@ -72,7 +74,7 @@ def _roles(
     given = {r for r in _ROLE_FIELDS if getattr(spec, r, None) is not None}
     if given not in [set(combo) for combo in ROLES[kind]]:
         options = " or ".join("+".join(c) for c in ROLES[kind])
-        raise ClaimError(f"a {kind} takes {options}", (*path, "kind") if not path else path)
+        raise ClaimError(f"a {kind} takes {options}", path or ("kind",))
     roles: dict[str, Figure | list[Figure]] = {}
     for role in given:
         value = getattr(spec, role)
@@ -168,7 +170,8 @@ def _conjecture(spec: InputSeed, facts: Facts, path: Path) -> Figure:
         raise ClaimError(str(exc), (*path, "conjecture")) from None
     if spec.value is None or figure.value != abs(as_decimal(spec.value)):
         raise ClaimError(
-            f"conjecture {spec.conjecture!r} reads as {figure.value.normalize():f}; give it as value",
+            f"conjecture {spec.conjecture!r} reads as {figure.value.normalize():f}; "
+            "give that as value",
             (*path, "value"),
         )
     if spec.note is None:
@@ -194,7 +197,9 @@ def _date(spec: InputSeed, facts: Facts, path: Path) -> Figure:
         assert spec.source_published is not None
         source = facts.sources.get(spec.source_published)
         if source is None:
-            raise ClaimError(f"no source with id {spec.source_published!r}", (*path, "source_published"))
+            raise ClaimError(
+                f"no source with id {spec.source_published!r}", (*path, "source_published")
+            )
         if source.published_on is None:
             raise ClaimError(f"{source.id} has no publication date", (*path, "source_published"))
         when = source.published_on
