@@ -353,3 +353,17 @@ def test_a_reading_must_read_words_the_quote_holds(seed_copy: Path) -> None:
         "read_as: $4.5 billion\n          note:",
     )
     _refused(seed_copy, "as-exports-decline-2-7-percent", "read_as", "$4.5 billion")
+
+
+def test_the_level_a_stated_percentage_implies_is_checked(client: TestClient) -> None:
+    # $42.3 billion after a 2.7 percent decline implies about $43.5 billion in 2011: a fall of
+    # about $1.2 billion, which is "less than $3.5 billion" but not "$3.5 billion"
+    check = client.get("/v1/checks/as-exports-fall-implied-by-2-7-percent").json()
+    assert check["status"] == "depends_on_reading"
+    by_id = {r["id"]: r for r in check["readings"]}
+    assert by_id["less-than-3-5-billion"]["status"] == "consistent"
+    assert by_id["exactly-3-5-billion"]["status"] == "inconsistent"
+    assert by_id["exactly-3-5-billion"]["claim"]["basis"] == "read_as"
+    implied = by_id["less-than-3-5-billion"]["inputs"][0]
+    assert implied["basis"] == "derived"
+    assert implied["value"] == pytest.approx(42.3e9 / 0.973)

@@ -221,6 +221,7 @@ def _number(value: float) -> str:
 
 
 def _fmt(value: float) -> str:
+    value += 0.0  # −0.0 is written 0.00
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
     if abs(value) >= 1e6:

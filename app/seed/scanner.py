@@ -14,7 +14,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Literal
 
-from app.seed.numbers import FIGURE, HEDGES
+from app.analysis.wording import hedge_before
+from app.seed.numbers import FIGURE
 
 Kind = Literal["money", "percent", "count", "rank", "multiple"]
 
@@ -31,9 +32,6 @@ _WORDS = re.compile(
     r"(?=[ \u00a0-]largest)|(?P<multiple>doubled?|doubling|tripled?|twice)|"
     r"(?P<count>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty))\b",
     re.IGNORECASE,
-)
-_HEDGE = re.compile(
-    r"(?:" + "|".join(h.replace(" ", r"[ \u00a0]") for h in HEDGES) + r")[ \u00a0]$", re.IGNORECASE
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 # A full stop after these ends an abbreviation, not a sentence.
@@ -124,7 +122,7 @@ def scan(text: str) -> list[Mention]:
         kind: Kind = (
             "money" if match.group("currency") else "percent" if match.group("percent") else "count"
         )
-        hedged = bool(_HEDGE.search(text[max(0, start - 16) : start]))
+        hedged = hedge_before(text, start) is not None
         found.append(
             Mention(start, end, text[start:end], kind, hedged, _bound_year(text, start, end, ends))
         )
@@ -139,7 +137,7 @@ def scan(text: str) -> list[Mention]:
         ):
             continue  # "the two countries" means both; "two-way trade" is a kind of trade
         kind = "rank" if match.group("rank") else "multiple" if match.group("multiple") else "count"
-        hedged = bool(_HEDGE.search(text[max(0, start - 16) : start]))
+        hedged = hedge_before(text, start) is not None
         found.append(
             Mention(start, end, text[start:end], kind, hedged, _bound_year(text, start, end, ends))
         )
