@@ -84,7 +84,7 @@ def check(
     left out; fails on any problem, an uncovered mention included."""
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    from app.seed.reader import coverage
+    from app.seed.bundle import coverage
 
     with Progress(
         SpinnerColumn(),
@@ -163,23 +163,11 @@ def load(
 ) -> None:
     """Validate the seed and load it in one transaction (all or nothing)."""
     from app.db import make_engine
-    from app.seed.loader import DeletionRefused, load_seed
+    from app.seed.loader import LOAD_STEPS, DeletionRefused, load_seed
 
     bundle = _read(seed_dir)
     settings = _settings(database_url)
     engine = make_engine(settings.database_url)
-    steps = [
-        "sources",
-        "metrics",
-        "statistics",
-        "provisions",
-        "meetings",
-        "milestones",
-        "analysis",
-        "citations",
-        "documents",
-        "search index",
-    ]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     try:
@@ -191,7 +179,7 @@ def load(
             transient=True,
             disable=not _consoles.err.is_terminal,
         ) as progress:
-            task = progress.add_task("loading", total=len(steps))
+            task = progress.add_task("loading", total=len(LOAD_STEPS))
 
             def advance(name: str) -> None:
                 progress.update(task, description=f"loading {name}", advance=1)

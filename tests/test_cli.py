@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from app.analysis.scanner import scan
 from app.seed import strict_yaml
 from app.seed.citations import locate_quote
-from app.seed.scanner import scan
 from tests.conftest import SEED_DIR
 
 CLI = [sys.executable, "-m", "app.cli"]

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from app.seed.reader import SeedError, coverage, read_seed
-from app.seed.scanner import scan
+from app.analysis.scanner import scan
+from app.seed.bundle import coverage
+from app.seed.reader import SeedError, read_seed
 from tests.conftest import SEED_DIR
 from tests.helpers import edit, walk
 

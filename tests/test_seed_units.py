@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from app.analysis.numbers import FigureSyntaxError, as_decimal, parse_figure
 from app.dates import PartialDate
 from app.seed import strict_yaml
 from app.seed.citations import CitationError, locate_quote, span_holds
-from app.seed.numbers import FigureSyntaxError, as_decimal, parse_figure
 
 
 @pytest.mark.parametrize(

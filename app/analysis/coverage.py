@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.seed.scanner import Mention, scan
+from app.analysis.scanner import Mention, scan
 
 STRICT_KINDS = ("money", "percent")
 

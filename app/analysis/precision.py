@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.seed.numbers import FIGURE, SCALES, WORD_NUMBERS, parse_figure
+from app.analysis.numbers import FIGURE, SCALES, WORD_NUMBERS, parse_figure
 
 _NEAR_BELOW = ("nearly", "almost")
 _CEILING = ("up to", "less than", "under")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from app.seed.numbers import HEDGES
+from app.analysis.numbers import HEDGES
 
 Direction = Literal["rise", "fall"]
 

@@ -190,9 +190,7 @@ class CheckInput(SQLModel):
 class CheckReading(SQLModel):
     id: str = Field(description="Stable id of the reading within the check.")
     label: str = Field(description="The reading, in words.")
-    kind: Literal["percent_change", "share", "difference", "ratio", "sum"] = Field(
-        description="The arithmetic of this reading."
-    )
+    kind: CheckKind = Field(description="The arithmetic of this reading.")
     claim: CheckInput = Field(description="The claim as this reading takes it.")
     inputs: list[CheckInput] = Field(description="The inputs, in formula order.")
     computed: float = Field(description="The value recomputed from the inputs as stated.")
@@ -208,9 +206,7 @@ class CheckReading(SQLModel):
 class CheckPublic(SQLModel):
     id: str = Field(description="Stable id of the check.")
     url: str = Field(description="This resource's own relative path.")
-    kind: Literal["percent_change", "share", "difference", "ratio", "sum"] = Field(
-        description="The arithmetic the claim states (its first reading's)."
-    )
+    kind: CheckKind = Field(description="The arithmetic the claim states (its first reading's).")
     claim_id: str = Field(description="The statistic that states the claim.")
     input_ids: list[str] = Field(
         description="Every statistic the readings relate, in order of first use."

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Date, bindparam, select
+from sqlalchemy import Connection, Date, bindparam, select, update
 
 from app.analysis.precision import bounds, qualifier
 from app.models import Statistic
@@ -132,6 +132,34 @@ def statistic_documents(conn: Connection, pks: list[int]) -> dict[int, str]:
     rows = [r for batch in batches(pks) for r in conn.execute(stmt, {"pks": batch}).mappings()]
     items = _public(conn, rows)
     return {row["pk"]: orjson.dumps(item).decode() for row, item in zip(rows, items, strict=True)}
+
+
+_REFRESH_BATCH = 2000
+
+
+def refresh_documents(conn: Connection, pks: list[int]) -> int:
+    """Store the public JSON of these statistics where it differs from what is stored (built by
+    `statistic_documents`, as the API would build it, so that the two cannot differ); return how
+    many changed. The loader calls it after every load."""
+    changed = []
+    for start in range(0, len(pks), _REFRESH_BATCH):
+        batch = pks[start : start + _REFRESH_BATCH]
+        stored: dict[int, str | None] = dict(
+            conn.execute(
+                select(STATISTIC.c.pk, STATISTIC.c.document).where(STATISTIC.c.pk.in_(batch))
+            ).all()
+        )
+        for pk, document in statistic_documents(conn, batch).items():
+            if stored.get(pk) != document:
+                changed.append({"row_pk": pk, "document": document})
+    if changed:
+        conn.execute(
+            update(STATISTIC)
+            .where(STATISTIC.c.pk == bindparam("row_pk"))
+            .values(document=bindparam("document")),
+            changed,
+        )
+    return len(changed)
 
 
 def _documents(conn: Connection, rows: list[Any]) -> list[str]:

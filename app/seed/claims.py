@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from app.analysis.arithmetic import ROLES, CheckResult, Cite, Figure, derive, judge, recompute
+from app.analysis.numbers import FigureSyntaxError, as_decimal, parse_figure
 from app.analysis.precision import Interval
 from app.dates import PartialDate, format_partial
 from app.models import CheckSeed, MilestoneSeed, SourceSeed, StatisticSeed
 from app.models.analysis import InputRef, InputSeed, ReadingSeed
-from app.seed.numbers import FigureSyntaxError, as_decimal, parse_figure
 
 _ROLE_FIELDS = ("start", "end", "change", "part", "whole", "percent", "parts")
 Path = tuple[int | str, ...]

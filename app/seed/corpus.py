@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from app.seed.reader import FACT_KINDS, SeedBundle
+from app.seed.bundle import FACT_KINDS, SeedBundle
 
 
 def _join(*parts: Any) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, text, update
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, text, update
 
 from app.analysis.arithmetic import CheckResult, reading_document
 from app.analysis.discrepancies import Discrepancy
@@ -34,9 +34,9 @@ from app.models import (
     Statistic,
 )
 from app.models import Discrepancy as DiscrepancyTable
-from app.queries.statistics import statistic_documents
+from app.queries.statistics import refresh_documents
+from app.seed.bundle import FACT_KINDS, SeedBundle
 from app.seed.corpus import search_documents
-from app.seed.reader import FACT_KINDS, SeedBundle
 
 _TABLES: dict[str, Table] = {
     name: model.__table__  # type: ignore[attr-defined]
@@ -79,6 +79,16 @@ class LoadReport:
 
 
 ProgressHook = Callable[[str], None]
+# The steps a load reports to its progress hook, in order.
+LOAD_STEPS = (
+    "sources",
+    "metrics",
+    *FACT_KINDS,
+    "analysis",
+    "citations",
+    "documents",
+    "search index",
+)
 
 # A load that would delete more than this share of any kind's rows is refused unless the curator
 # says so (`korus-facts load --allow-deletes`): a missing or emptied file must not pass silently.
@@ -152,7 +162,7 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
     fact_pks: dict[str, dict[str, int]] = {}
     for kind in FACT_KINDS:
         step(kind)
-        rows = [_fact_row(kind, model, metrics) for model in bundle.models(kind)]
+        rows = [_fact_row(kind, model, metrics, bundle) for model in bundle.models(kind)]
         fact_pks[kind] = _sync_parents(conn, _FACT_TABLE[kind], rows, report)
     step("analysis")
     notes = {check.id: check.note for check in bundle.models("checks")}
@@ -189,7 +199,8 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
         report,
     )
     step("documents")
-    _sync_documents(conn, sorted(fact_pks["statistics"].values()), report)
+    refreshed = refresh_documents(conn, sorted(fact_pks["statistics"].values()))
+    report.record("statistic_document", 0, refreshed, 0)
     _sync_children(
         conn,
         "participant",
@@ -315,9 +326,10 @@ def _dates(prefix: str, value: PartialDate | None) -> dict[str, Any]:
     }
 
 
-def _fact_row(kind: str, model: Any, metrics: dict[str, int]) -> dict[str, Any]:
+def _fact_row(kind: str, model: Any, metrics: dict[str, int], bundle: SeedBundle) -> dict[str, Any]:
     if kind == "statistics":
         row = model.model_dump(exclude={"citations", "metric", "period_start", "period_end"})
+        row["scope"] = bundle.scope_of(model)
         row["value"] = float(model.value)
         row["exemptions"] = row["exemptions"] or None
         row["metric_pk"] = metrics[model.metric]
@@ -374,32 +386,6 @@ def _participant_rows(bundle: SeedBundle, meetings: dict[str, int]) -> Any:
                 "position": position,
                 **participant.model_dump(),
             }
-
-
-_DOCUMENT_BATCH = 2000
-
-
-def _sync_documents(conn: Connection, pks: list[int], report: LoadReport) -> None:
-    """Store each statistic's public JSON where it differs from what is stored (built by the
-    same function the API would use, so the stored and the computed document cannot differ)."""
-    table = _TABLES["statistic"]
-    changed = []
-    for start in range(0, len(pks), _DOCUMENT_BATCH):
-        batch = pks[start : start + _DOCUMENT_BATCH]
-        stored = dict(
-            conn.execute(select(table.c.pk, table.c.document).where(table.c.pk.in_(batch))).all()
-        )
-        for pk, document in statistic_documents(conn, batch).items():
-            if stored.get(pk) != document:
-                changed.append({"row_pk": pk, "document": document})
-    if changed:
-        conn.execute(
-            update(table)
-            .where(table.c.pk == bindparam("row_pk"))
-            .values(document=bindparam("document")),
-            changed,
-        )
-    report.record("statistic_document", 0, len(changed), 0)
 
 
 def _sync_parents(

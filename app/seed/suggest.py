@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
+from app.analysis.numbers import FigureSyntaxError, parse_figure
+from app.analysis.scanner import scan, sentence_ends, sentence_span
 from app.seed.citations import occurrences
-from app.seed.numbers import FigureSyntaxError, parse_figure
-from app.seed.scanner import scan, sentence_ends, sentence_span
 
 TODO = "TODO"
 

@@ -14,8 +14,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Literal
 
+from app.analysis.numbers import FIGURE
 from app.analysis.wording import hedge_before
-from app.seed.numbers import FIGURE
 
 Kind = Literal["money", "percent", "count", "rank", "multiple"]
 
