@@ -83,13 +83,17 @@ def _version_provider(app: FastAPI) -> Any:
     def read() -> str | None:
         try:
             with app.state.engine.connect() as conn:
-                return conn.execute(select(Dataset.__table__.c.version)).scalar_one_or_none()  # type: ignore[attr-defined]
+                version: str | None = conn.execute(
+                    select(Dataset.__table__.c.version)  # type: ignore[attr-defined]
+                ).scalar_one_or_none()
+                return version
         except Exception:
             return None
 
     async def provide() -> str | None:
         if not hasattr(app.state, "engine"):
             return None
+        value: str | None
         value, at = app.state.version_cache
         if time.monotonic() - at > app.state.settings.version_check_seconds:
             value = await to_thread.run_sync(read)

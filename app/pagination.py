@@ -94,7 +94,7 @@ class Sort:
 
 def _after(keys: list[tuple[SortField, bool]], values: list[Any]) -> ColumnElement[bool]:
     (field, desc), value = keys[0], values[0]
-    beyond = field.key < value if desc else field.key > value
+    beyond: ColumnElement[bool] = field.key < value if desc else field.key > value
     if len(keys) == 1:
         return beyond
     return or_(beyond, and_(field.key == value, _after(keys[1:], values[1:])))

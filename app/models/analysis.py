@@ -141,13 +141,17 @@ class DiscrepancyPublic(SQLModel):
     id: str = Field(description="Stable id of the group (metric, parties, scope, period).")
     url: str = Field(description="This resource's own relative path.")
     metric: str = Field(description="The metric the statistics report.")
-    reporter: str
-    partner: str | None = None
-    scope: str | None = None
+    reporter: str = Field(description="ISO 3166-1 alpha-3 code of the economy reported on.")
+    partner: str | None = Field(default=None, description="The counterpart economy, if any.")
+    scope: str | None = Field(default=None, description="What the statistics cover.")
     period_start: str | None = Field(default=None, description="ISO 8601 at its precision.")
-    period_start_precision: Precision | None = None
+    period_start_precision: Precision | None = Field(
+        default=None, description="How precisely the date is known: `year`, `month` or `day`."
+    )
     period_end: str | None = Field(default=None, description="ISO 8601 at its precision.")
-    period_end_precision: Precision | None = None
+    period_end_precision: Precision | None = Field(
+        default=None, description="How precisely the date is known: `year`, `month` or `day`."
+    )
     statistics: list[DiscrepancyMember] = Field(description="The disagreeing statistics.")
     relative_spread: float = Field(description="(max − min) / largest absolute value.")
     assessment: Literal["rounding", "genuine"] = Field(

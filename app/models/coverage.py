@@ -32,10 +32,10 @@ class MentionPublic(SQLModel):
 
 
 class CoverageSummary(SQLModel):
-    mentions: int
-    cited: int
-    excluded: int
-    uncovered: int
+    mentions: int = Field(description="Figure mentions the scanner finds in the text.")
+    cited: int = Field(description="Mentions cited by at least one fact.")
+    excluded: int = Field(description="Mentions left out on purpose, each with a reason.")
+    uncovered: int = Field(description="Mentions neither cited nor excluded (0 in a loaded seed).")
 
 
 class CoveragePublic(SQLModel):

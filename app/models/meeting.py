@@ -56,7 +56,11 @@ class MeetingBase(SQLModel):
     start_date_precision: Precision = Field(
         sa_type=String(8), description="How precisely `start_date` is known."
     )
-    end_date_precision: Precision | None = Field(sa_type=String(8), default=None)
+    end_date_precision: Precision | None = Field(
+        sa_type=String(8),
+        default=None,
+        description="How precisely the date is known: `year`, `month` or `day`.",
+    )
     summary: str | None = Field(
         default=None, sa_column=Column(Text), description="What happened, in brief."
     )

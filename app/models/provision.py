@@ -50,7 +50,11 @@ class ProvisionBase(SQLModel):
     after: str | None = Field(
         default=None, sa_column=Column(Text), description="The state after the change."
     )
-    deadline_precision: Precision | None = Field(sa_type=String(8), default=None)
+    deadline_precision: Precision | None = Field(
+        sa_type=String(8),
+        default=None,
+        description="How precisely the date is known: `year`, `month` or `day`.",
+    )
 
 
 class Provision(ProvisionBase, table=True):

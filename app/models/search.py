@@ -40,12 +40,16 @@ class SearchHit(SQLModel):
 
 class TimelineItem(SQLModel):
     date: str = Field(description="When it starts, ISO 8601 at its precision.")
-    date_precision: Literal["day", "month", "year"]
+    date_precision: Literal["day", "month", "year"] = Field(
+        description="How precisely the date is known: `year`, `month` or `day`."
+    )
     end_date: str | None = Field(default=None, description="When it ends, if it spans days.")
-    end_date_precision: Literal["day", "month", "year"] | None = None
+    end_date_precision: Literal["day", "month", "year"] | None = Field(
+        default=None, description="How precisely the date is known: `year`, `month` or `day`."
+    )
     type: Literal["meeting", "milestone", "provision"] = Field(
         description="`provision` items are deadlines."
     )
-    id: str
-    title: str
+    id: str = Field(description="The item's id among its type's resources.")
+    title: str = Field(description="What happened, in a phrase.")
     url: str = Field(description="The item's relative path.")

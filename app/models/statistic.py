@@ -67,8 +67,16 @@ class StatisticBase(SQLModel):
         description="True when the wording hedges the figure ('nearly', 'about', 'less than', "
         "'more than'); `qualifier` says which way."
     )
-    period_start_precision: Precision | None = Field(sa_type=String(8), default=None)
-    period_end_precision: Precision | None = Field(sa_type=String(8), default=None)
+    period_start_precision: Precision | None = Field(
+        sa_type=String(8),
+        default=None,
+        description="How precisely the date is known: `year`, `month` or `day`.",
+    )
+    period_end_precision: Precision | None = Field(
+        sa_type=String(8),
+        default=None,
+        description="How precisely the date is known: `year`, `month` or `day`.",
+    )
     attributed_to: str | None = Field(
         default=None, description="Who stated the figure, when the source reports a claim."
     )

@@ -328,7 +328,9 @@ def _dates(prefix: str, value: PartialDate | None) -> dict[str, Any]:
 
 def _fact_row(kind: str, model: Any, metrics: dict[str, int], bundle: SeedBundle) -> dict[str, Any]:
     if kind == "statistics":
-        row = model.model_dump(exclude={"citations", "metric", "period_start", "period_end"})
+        row: dict[str, Any] = model.model_dump(
+            exclude={"citations", "metric", "period_start", "period_end"}
+        )
         row["scope"] = bundle.scope_of(model)
         row["value"] = float(model.value)
         row["exemptions"] = row["exemptions"] or None

@@ -96,7 +96,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         return float(value)
     if _DATE.match(value):
         return value
-    implied = _RESOLVER.resolve(ScalarNode, value, (True, False))
+    implied: str = _RESOLVER.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
     if implied != _STR_TAG:
         kind = implied.rsplit(":", 1)[-1]
         raise StrictYamlError(

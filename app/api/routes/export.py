@@ -34,14 +34,14 @@ class SourceWithText(SourcePublic):
 class Export(BaseModel):
     dataset_version: str | None = Field(description="The version of everything loaded.")
     loaded_at: str | None = Field(description="When it was loaded (ISO 8601, UTC).")
-    sources: list[SourceWithText]
-    metrics: list[MetricPublic]
-    statistics: list[StatisticPublic]
-    provisions: list[ProvisionPublic]
-    meetings: list[MeetingPublic]
-    milestones: list[MilestonePublic]
-    discrepancies: list[DiscrepancyPublic]
-    checks: list[CheckPublic]
+    sources: list[SourceWithText] = Field(description="Every source, with its exact text.")
+    metrics: list[MetricPublic] = Field(description="Every metric.")
+    statistics: list[StatisticPublic] = Field(description="Every statistic.")
+    provisions: list[ProvisionPublic] = Field(description="Every provision.")
+    meetings: list[MeetingPublic] = Field(description="Every meeting.")
+    milestones: list[MilestonePublic] = Field(description="Every milestone.")
+    discrepancies: list[DiscrepancyPublic] = Field(description="Every discrepancy.")
+    checks: list[CheckPublic] = Field(description="Every arithmetic check.")
 
 
 @router.get(

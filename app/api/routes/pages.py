@@ -57,7 +57,7 @@ def _all(fields: dict[str, Any], default: str) -> Any:
 
 def _render(request: Request, name: str, context: dict[str, Any]) -> Response:
     context["version"] = getattr(request.state, "dataset_version", None)
-    response = _templates().TemplateResponse(request, name, context)
+    response: Response = _templates().TemplateResponse(request, name, context)
     response.headers["Content-Security-Policy"] = PAGE_POLICY
     return response
 
