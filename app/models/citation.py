@@ -9,8 +9,6 @@ from sqlmodel import Field, SQLModel
 
 from app.models.types import NonEmpty, Slug
 
-FACT_TYPES = ("statistic", "provision", "meeting", "milestone")
-
 
 class CitationSeed(BaseModel):
     """A curator's citation: the quote as it stands in the text; the loader finds its offsets."""

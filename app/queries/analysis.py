@@ -10,6 +10,7 @@ from sqlalchemy import Connection, select
 from app.models import ArithmeticCheck, Discrepancy, Metric, Statistic
 from app.pagination import Sort, SortField
 from app.queries.common import PageRequest, cited_by, number, partial, run_page
+from app.vocabulary import resource_url
 
 CHECK = ArithmeticCheck.__table__  # type: ignore[attr-defined]
 DISCREPANCY = Discrepancy.__table__  # type: ignore[attr-defined]
@@ -63,7 +64,7 @@ def get_discrepancy(conn: Connection, discrepancy_id: str) -> dict[str, Any] | N
 def _discrepancy(r: Any) -> dict[str, Any]:
     return {
         "id": r["id"],
-        "url": f"/v1/discrepancies/{r['id']}",
+        "url": resource_url("discrepancy", r["id"]),
         "metric": r["metric_id"],
         "reporter": r["reporter"],
         "partner": r["partner"],
@@ -105,17 +106,10 @@ def _bound(value: float) -> float | None:
     return None if abs(value) >= 1e308 else value
 
 
-_CITE_URLS = {
-    "statistic": "/v1/statistics/",
-    "milestone": "/v1/milestones/",
-    "source": "/v1/sources/",
-}
-
-
 def _with_urls(figure: dict[str, Any]) -> dict[str, Any]:
     return {
         **figure,
-        "cites": [{**c, "url": _CITE_URLS[c["type"]] + c["id"]} for c in figure["cites"]],
+        "cites": [{**c, "url": resource_url(c["type"], c["id"])} for c in figure["cites"]],
     }
 
 
@@ -130,7 +124,7 @@ def _reading(reading: dict[str, Any]) -> dict[str, Any]:
 def _check(r: Any) -> dict[str, Any]:
     return {
         "id": r["id"],
-        "url": f"/v1/checks/{r['id']}",
+        "url": resource_url("check", r["id"]),
         "kind": r["kind"],
         "claim_id": r["claim_id"],
         "input_ids": r["input_ids"],

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from app.dates import format_partial
 from app.models import Citation, Meeting, Milestone, Provision, Source, Statistic
 from app.pagination import Sort, encode_cursor
+from app.vocabulary import source_text_url
 
 CITATION = Citation.__table__  # type: ignore[attr-defined]
 SOURCE = Source.__table__  # type: ignore[attr-defined]
@@ -30,12 +31,6 @@ FACT_TABLES: dict[str, Any] = {
     "provision": Provision.__table__,  # type: ignore[attr-defined]
     "meeting": Meeting.__table__,  # type: ignore[attr-defined]
     "milestone": Milestone.__table__,  # type: ignore[attr-defined]
-}
-FACT_PATHS = {
-    "statistic": "statistics",
-    "provision": "provisions",
-    "meeting": "meetings",
-    "milestone": "milestones",
 }
 
 
@@ -150,7 +145,7 @@ def citation_public(row: Any) -> dict[str, Any]:
         "end": end,
         "prefix": row["prefix"],
         "suffix": row["suffix"],
-        "url": f"/v1/sources/{row['source_id']}/text#char={start},{end}",
+        "url": f"{source_text_url(row['source_id'])}#char={start},{end}",
     }
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import Connection, select
 
 from app.analysis.coverage import CitedSpan, Exclusion, cover
 from app.models import Exclusion as ExclusionRow
-from app.queries.common import FACT_PATHS, SOURCE, source_citations
+from app.queries.common import SOURCE, source_citations
+from app.vocabulary import coverage_url, resource_url
 
 EXCLUSION = ExclusionRow.__table__  # type: ignore[attr-defined]
 
@@ -39,7 +40,7 @@ def source_coverage(conn: Connection, source_id: str) -> dict[str, Any] | None:
             "approximate": c.mention.approximate,
             "year": c.mention.year,
             "status": c.status,
-            "facts": [{"type": t, "id": i, "url": f"/v1/{FACT_PATHS[t]}/{i}"} for t, i in c.facts],
+            "facts": [{"type": t, "id": i, "url": resource_url(t, i)} for t, i in c.facts],
             "reason": c.reason,
         }
         for c in report.mentions
@@ -50,7 +51,7 @@ def source_coverage(conn: Connection, source_id: str) -> dict[str, Any] | None:
     }
     return {
         "source_id": source_id,
-        "url": f"/v1/sources/{source_id}/coverage",
+        "url": coverage_url(source_id),
         "summary": summary,
         "mentions": mentions,
     }

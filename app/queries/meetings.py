@@ -20,6 +20,7 @@ from app.queries.common import (
     partial,
     run_page,
 )
+from app.vocabulary import resource_url
 
 MEETING = Meeting.__table__  # type: ignore[attr-defined]
 PARTICIPANT = Participant.__table__  # type: ignore[attr-defined]
@@ -98,7 +99,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
         out.append(
             {
                 "id": r["id"],
-                "url": f"/v1/meetings/{r['id']}",
+                "url": resource_url("meeting", r["id"]),
                 "title": r["title"],
                 "kind": r["kind"],
                 **partial(r, "start_date"),

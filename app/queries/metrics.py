@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select
 from app.models import Metric, Statistic
 from app.pagination import Sort, SortField
 from app.queries.common import PageRequest, run_page
+from app.vocabulary import resource_url
 
 METRIC = Metric.__table__  # type: ignore[attr-defined]
 STATISTIC = Statistic.__table__  # type: ignore[attr-defined]
@@ -40,7 +41,7 @@ def get_metric(conn: Connection, metric_id: str) -> dict[str, Any] | None:
 def _public(r: Any) -> dict[str, Any]:
     return {
         "id": r["id"],
-        "url": f"/v1/metrics/{r['id']}",
+        "url": resource_url("metric", r["id"]),
         "label": r["label"],
         "description": r["description"],
         "unit": r["unit"],

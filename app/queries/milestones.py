@@ -11,6 +11,7 @@ from sqlalchemy import Connection, select
 from app.models import Milestone
 from app.pagination import Sort, SortField
 from app.queries.common import PageRequest, citations_for, cited_by, partial, run_page
+from app.vocabulary import resource_url
 
 MILESTONE = Milestone.__table__  # type: ignore[attr-defined]
 SORT_FIELDS = {
@@ -54,7 +55,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
     return [
         {
             "id": r["id"],
-            "url": f"/v1/milestones/{r['id']}",
+            "url": resource_url("milestone", r["id"]),
             "title": r["title"],
             **partial(r, "date"),
             "summary": r["summary"],

@@ -19,6 +19,7 @@ from app.queries.common import (
     partial,
     run_page,
 )
+from app.vocabulary import resource_url
 
 PROVISION = Provision.__table__  # type: ignore[attr-defined]
 LINK = ProvisionStatistic.__table__  # type: ignore[attr-defined]
@@ -94,7 +95,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
     return [
         {
             "id": r["id"],
-            "url": f"/v1/provisions/{r['id']}",
+            "url": resource_url("provision", r["id"]),
             "title": r["title"],
             "summary": r["summary"],
             "category": r["category"],

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, bindparam, func, select
 
 from app.pagination import SortField
 from app.queries.common import CITATION, SOURCE, PageRequest, PageResult, batches, partial, run_page
+from app.vocabulary import resource_url, source_text_url
 
 SORT_FIELDS = {
     "published_on": SortField("published_on", SOURCE.c.published_on, "date", nullable=True),
@@ -76,7 +77,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
     return [
         {
             "id": r["id"],
-            "url": f"/v1/sources/{r['id']}",
+            "url": resource_url("source", r["id"]),
             "title": r["title"],
             "publisher": r["publisher"],
             "author": r["author"],
@@ -87,7 +88,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
             "language": r["language"],
             "sha256": r["sha256"],
             "length": r["length"],
-            "text_url": f"/v1/sources/{r['id']}/text",
+            "text_url": source_text_url(r["id"]),
             "fact_counts": counts[r["pk"]],
         }
         for r in rows

@@ -23,6 +23,7 @@ from app.queries.common import (
     partial,
     run_page,
 )
+from app.vocabulary import resource_url
 
 STATISTIC = Statistic.__table__  # type: ignore[attr-defined]
 SORT_FIELDS = {
@@ -183,7 +184,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
     return [
         {
             "id": r["id"],
-            "url": f"/v1/statistics/{r['id']}",
+            "url": resource_url("statistic", r["id"]),
             "metric": r["metric_id"],
             "label": r["label"],
             "reporter": r["reporter"],

@@ -16,7 +16,8 @@ from sqlalchemy import Connection, case, literal, null, select, union_all
 from app.dates import format_partial
 from app.models import Meeting, Milestone, Provision
 from app.pagination import Sort, SortField
-from app.queries.common import FACT_PATHS, PageRequest, run_page
+from app.queries.common import PageRequest, run_page
+from app.vocabulary import resource_url
 
 MEETING = Meeting.__table__  # type: ignore[attr-defined]
 MILESTONE = Milestone.__table__  # type: ignore[attr-defined]
@@ -126,5 +127,5 @@ def timeline_item(r: Any) -> dict[str, Any]:
         "type": r["type"],
         "id": r["id"],
         "title": r["title"],
-        "url": f"/v1/{FACT_PATHS[r['type']]}/{r['id']}",
+        "url": resource_url(r["type"], r["id"]),
     }

@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.seed import strict_yaml
 from app.seed.citations import Span
+from app.vocabulary import FACT_KINDS
 
 # The kinds of seed file, in load order, with the model of one entry.
 KINDS: dict[str, type[BaseModel]] = {
@@ -44,7 +45,6 @@ KINDS: dict[str, type[BaseModel]] = {
     "checks": CheckSeed,
     "discrepancy_notes": DiscrepancyNoteSeed,
 }
-FACT_KINDS = ("statistics", "provisions", "meetings", "milestones")
 
 
 @dataclass(frozen=True)

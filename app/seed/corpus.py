@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from app.seed.bundle import FACT_KINDS, SeedBundle
+from app.seed.bundle import SeedBundle
+from app.vocabulary import API_PREFIX, FACT_KINDS, resource_url
 
 
 def _join(*parts: Any) -> str:
@@ -20,7 +21,7 @@ def search_documents(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
             "ref_id": source_id,
             "title": seed.title,
             "body": _join(seed.publisher, seed.author, source.text),
-            "url": f"/v1/sources/{source_id}",
+            "url": resource_url("source", source_id),
         }
     for kind in FACT_KINDS:
         for model in bundle.models(kind):
@@ -53,5 +54,5 @@ def search_documents(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
                 "ref_id": model.id,
                 "title": title,
                 "body": body,
-                "url": f"/v1/{kind}/{model.id}",
+                "url": f"{API_PREFIX}/{kind}/{model.id}",
             }

@@ -35,8 +35,9 @@ from app.models import (
 )
 from app.models import Discrepancy as DiscrepancyTable
 from app.queries.statistics import refresh_documents
-from app.seed.bundle import FACT_KINDS, SeedBundle
+from app.seed.bundle import SeedBundle
 from app.seed.corpus import search_documents
+from app.vocabulary import FACT_KINDS, FACT_TYPES, PLURALS
 
 _TABLES: dict[str, Table] = {
     name: model.__table__  # type: ignore[attr-defined]
@@ -57,12 +58,7 @@ _TABLES: dict[str, Table] = {
         "search_document": SearchDocument,
     }.items()
 }
-_FACT_TABLE = {
-    "statistics": "statistic",
-    "provisions": "provision",
-    "meetings": "meeting",
-    "milestones": "milestone",
-}
+_FACT_TABLE = {PLURALS[t]: t for t in FACT_TYPES}
 
 
 @dataclass

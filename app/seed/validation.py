@@ -12,9 +12,10 @@ from app.analysis.numbers import FigureSyntaxError, as_decimal, parse_figure
 from app.analysis.scanner import scan
 from app.models import CitationSeed, MeetingSeed, StatisticSeed
 from app.seed import rules
-from app.seed.bundle import FACT_KINDS, Entry, SeedBundle, SeedIssue, coverage, relative
+from app.seed.bundle import Entry, SeedBundle, SeedIssue, coverage, relative
 from app.seed.citations import CitationError, locate_quote
 from app.seed.claims import ClaimError, Facts, judge_check
+from app.vocabulary import FACT_KINDS
 
 
 def ids_are_unique(entries: dict[str, list[Entry]], issues: list[SeedIssue]) -> None:

@@ -21,8 +21,9 @@ from app.api.routing import StrictRoute
 from app.http import json_response
 from app.models import CheckPublic, DiscrepancyPublic
 from app.queries import analysis as queries
+from app.vocabulary import API_PREFIX
 
-router = APIRouter(prefix="/v1", tags=["analysis"], route_class=StrictRoute)
+router = APIRouter(prefix=API_PREFIX, tags=["analysis"], route_class=StrictRoute)
 
 
 @router.get(

@@ -23,8 +23,9 @@ from app.models import (
     StatisticPublic,
 )
 from app.queries.export import export
+from app.vocabulary import API_PREFIX
 
-router = APIRouter(prefix="/v1", tags=["export"], route_class=StrictRoute)
+router = APIRouter(prefix=API_PREFIX, tags=["export"], route_class=StrictRoute)
 
 
 class SourceWithText(SourcePublic):

@@ -24,8 +24,9 @@ from app.api.routing import StrictRoute
 from app.http import json_response
 from app.models import MeetingPublic
 from app.queries import meetings as queries
+from app.vocabulary import collection_url
 
-router = APIRouter(prefix="/v1/meetings", tags=["meetings"], route_class=StrictRoute)
+router = APIRouter(prefix=collection_url("meeting"), tags=["meetings"], route_class=StrictRoute)
 
 
 @router.get(

@@ -13,8 +13,9 @@ from app.api.routing import StrictRoute
 from app.http import json_response
 from app.models import MetricPublic
 from app.queries import metrics as queries
+from app.vocabulary import collection_url
 
-router = APIRouter(prefix="/v1/metrics", tags=["metrics"], route_class=StrictRoute)
+router = APIRouter(prefix=collection_url("metric"), tags=["metrics"], route_class=StrictRoute)
 
 
 @router.get(

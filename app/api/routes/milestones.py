@@ -23,8 +23,9 @@ from app.api.routing import StrictRoute
 from app.http import json_response
 from app.models import MilestonePublic
 from app.queries import milestones as queries
+from app.vocabulary import collection_url
 
-router = APIRouter(prefix="/v1/milestones", tags=["milestones"], route_class=StrictRoute)
+router = APIRouter(prefix=collection_url("milestone"), tags=["milestones"], route_class=StrictRoute)
 
 
 @router.get(

@@ -22,8 +22,9 @@ from app.api.routing import StrictRoute
 from app.http import json_response
 from app.models import ProvisionPublic
 from app.queries import provisions as queries
+from app.vocabulary import collection_url
 
-router = APIRouter(prefix="/v1/provisions", tags=["provisions"], route_class=StrictRoute)
+router = APIRouter(prefix=collection_url("provision"), tags=["provisions"], route_class=StrictRoute)
 
 
 @router.get(

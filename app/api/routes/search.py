@@ -12,8 +12,9 @@ from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.models import SearchHit
 from app.queries import search as queries
+from app.vocabulary import API_PREFIX
 
-router = APIRouter(prefix="/v1", tags=["search"], route_class=StrictRoute)
+router = APIRouter(prefix=API_PREFIX, tags=["search"], route_class=StrictRoute)
 
 
 @router.get(

@@ -15,8 +15,9 @@ from app.models import SourcePublic
 from app.models.coverage import CoveragePublic
 from app.queries import coverage as coverage_queries
 from app.queries import sources as queries
+from app.vocabulary import collection_url
 
-router = APIRouter(prefix="/v1/sources", tags=["sources"], route_class=StrictRoute)
+router = APIRouter(prefix=collection_url("source"), tags=["sources"], route_class=StrictRoute)
 SourceId = Annotated[str, Depends(slug_or_404("source", "source_id"))]
 
 

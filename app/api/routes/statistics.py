@@ -23,8 +23,9 @@ from app.api.routing import StrictRoute
 from app.http import json_response
 from app.models import StatisticPublic
 from app.queries import statistics as queries
+from app.vocabulary import collection_url
 
-router = APIRouter(prefix="/v1/statistics", tags=["statistics"], route_class=StrictRoute)
+router = APIRouter(prefix=collection_url("statistic"), tags=["statistics"], route_class=StrictRoute)
 
 
 @router.get(

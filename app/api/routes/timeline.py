@@ -24,8 +24,9 @@ from app.api.routing import StrictRoute
 from app.models import Dataset, TimelineItem
 from app.pagination import parse_sort
 from app.queries import timeline as queries
+from app.vocabulary import API_PREFIX
 
-router = APIRouter(prefix="/v1", tags=["timeline"], route_class=StrictRoute)
+router = APIRouter(prefix=API_PREFIX, tags=["timeline"], route_class=StrictRoute)
 TypeFilter = Annotated[
     str | None,
     Query(
