@@ -23,6 +23,7 @@ class AppError(Exception):
     status = 400
     type = "bad-request"
     title = "Bad request"
+    description = "The request cannot be answered as sent."
 
     def __init__(
         self,
@@ -41,6 +42,7 @@ class InvalidParameter(AppError):
     status = 400
     type = "invalid-parameter"
     title = "Invalid request parameter"
+    description = "A query parameter is unknown, repeated, malformed or out of range."
 
     def __init__(self, parameter: str, message: str) -> None:
         super().__init__(
@@ -53,72 +55,119 @@ class NotFound(AppError):
     status = 404
     type = "not-found"
     title = "Not found"
+    description = "No resource has this id or path."
 
 
 class CursorNotFound(AppError):
     status = 404
     type = "cursor-not-found"
     title = "No page at this cursor"
+    description = (
+        "A `cursor` of the documented form that this API did not issue for the request's "
+        "`sort`: it names no page. Follow the `next` link of a page instead."
+    )
 
 
 class NotAcceptable(AppError):
     status = 406
     type = "not-acceptable"
     title = "Not acceptable"
+    description = "The endpoint cannot produce any media type the Accept header allows."
 
 
 class MethodNotAllowed(AppError):
     status = 405
     type = "method-not-allowed"
     title = "Method not allowed"
+    description = "The resource exists but does not answer this method."
 
 
 class Overloaded(AppError):
     status = 503
     type = "overloaded"
     title = "Service unavailable"
+    description = (
+        "The server has as many connections or heavy requests as it takes; retry after the "
+        "Retry-After seconds."
+    )
 
 
 class CorsRefused(AppError):
     status = 400
     type = "cors-refused"
     title = "CORS preflight refused"
+    description = (
+        "A CORS preflight asked for a method or request header this API does not allow from "
+        "other origins."
+    )
 
 
 class RequestTimeout(AppError):
     status = 408
     type = "request-timeout"
     title = "Request Timeout"
+    description = "The request's head and body did not arrive in time; the connection was closed."
 
 
 class ContentTooLarge(AppError):
     status = 413
     type = "content-too-large"
     title = "Content Too Large"
+    description = "The request has a body larger than the API reads (it reads none)."
 
 
 class UriTooLong(AppError):
     status = 414
     type = "uri-too-long"
     title = "URI Too Long"
+    description = "The request target is longer than the API accepts."
 
 
 class HeadersTooLarge(AppError):
     status = 431
     type = "headers-too-large"
     title = "Request Header Fields Too Large"
+    description = "The request headers are larger than the API accepts."
 
 
 class RateLimited(AppError):
     status = 429
     type = "rate-limited"
     title = "Too Many Requests"
+    description = "Too many requests from this client; retry after the Retry-After seconds."
 
 
 class ServiceUnavailable(AppError):
     status = 503
     type = "unavailable"
     title = "Service unavailable"
+    description = "The database is not ready: not reachable, not migrated, or not loaded."
+
+
+class InternalError(AppError):
+    status = 500
+    type = "internal-error"
+    title = "Internal server error"
+    description = "An unexpected failure; nothing about it is disclosed."
+
+
+class HttpError(AppError):
+    """Another HTTP error the framework raises; its title is the status's own phrase."""
+
+    type = "http-error"
+    title = "HTTP error"
+    description = "Another HTTP error."
+
+
+def catalogue() -> dict[str, type[AppError]]:
+    """Every problem type this API can answer with, by its type: the one list of them."""
+    found: dict[str, type[AppError]] = {}
+    pending: list[type[AppError]] = [AppError]
+    while pending:
+        error = pending.pop()
+        found[error.type] = error
+        pending.extend(error.__subclasses__())
+    return dict(sorted(found.items()))
 
 
 # The framework's errors by HTTP status, as this app's own: one type and one title each.
@@ -195,9 +244,9 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     names = ", ".join(dict.fromkeys(e["parameter"] for e in errors))
     return problem_response(
         request,
-        400,
-        "invalid-parameter",
-        "Invalid request parameter",
+        InvalidParameter.status,
+        InvalidParameter.type,
+        InvalidParameter.title,
         f"Invalid value for: {names}",
         errors=errors,
     )
@@ -218,7 +267,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return problem_response(
         request,
         status,
-        known.type if known else "http-error",
+        known.type if known else HttpError.type,
         known.title if known else phrase,
         detail,
         headers=headers,
@@ -227,11 +276,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
-    return problem_response(
+    return error_response(
         request,
-        500,
-        "internal-error",
-        "Internal server error",
+        InternalError,
         "The server failed to answer this request; the failure has been logged.",
     )
 
@@ -243,25 +290,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected)
 
 
-PROBLEM_TYPES = {
-    "invalid-parameter": "A query parameter is unknown, repeated, malformed or out of range.",
-    "not-found": "No resource has this id or path.",
-    "method-not-allowed": "The resource exists but does not answer this method.",
-    "cursor-not-found": "A `cursor` of the documented form that this API did not issue for the "
-    "request's `sort`: it names no page. Follow the `next` link of a page instead.",
-    "not-acceptable": "The endpoint cannot produce any media type the Accept header allows.",
-    "unavailable": "The database is not ready: not reachable, not migrated, or not loaded.",
-    "internal-error": "An unexpected failure; nothing about it is disclosed.",
-    "uri-too-long": "The request target is longer than the API accepts.",
-    "headers-too-large": "The request headers are larger than the API accepts.",
-    "rate-limited": "Too many requests from this client; retry after the Retry-After seconds.",
-    "cors-refused": "A CORS preflight asked for a method or request header this API does not "
-    "allow from other origins.",
-    "request-timeout": "The request's head and body did not arrive in time; the connection "
-    "was closed.",
-    "content-too-large": "The request has a body larger than the API reads (it reads none).",
-    "overloaded": "The server has as many connections or heavy requests as it takes; retry "
-    "after the Retry-After seconds.",
-    "http-error": "Another HTTP error.",
-    "bad-request": "The request cannot be answered as sent.",
-}
+# Each problem type's description, for /problems/{type} and the OpenAPI document.
+PROBLEM_TYPES = {name: error.description for name, error in catalogue().items()}

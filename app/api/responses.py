@@ -5,7 +5,22 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, Field, create_model
+
+from app.errors import (
+    AppError,
+    CursorNotFound,
+    HeadersTooLarge,
+    InternalError,
+    InvalidParameter,
+    NotAcceptable,
+    NotFound,
+    Overloaded,
+    RateLimited,
+    UriTooLong,
+    problem_body,
+)
 
 
 class ParameterError(BaseModel):
@@ -26,7 +41,17 @@ class Problem(BaseModel):
     )
 
 
-def _problem(description: str, example: dict[str, Any]) -> dict[str, Any]:
+def _problem(
+    error: type[AppError],
+    description: str,
+    detail: str,
+    instance: str = "/v1/statistics",
+    errors: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """A documented problem response, its example's type, title and status from the error."""
+    example = orjson.loads(
+        problem_body(error.status, error.type, error.title, detail, instance, errors)
+    )
     return {
         "description": description,
         "content": {
@@ -39,46 +64,28 @@ def _problem(description: str, example: dict[str, Any]) -> dict[str, Any]:
 
 
 _BAD = _problem(
+    InvalidParameter,
     "Unknown, repeated or malformed parameter.",
-    {
-        "type": "/problems/invalid-parameter",
-        "title": "Invalid request parameter",
-        "status": 400,
-        "detail": "Parameter 'limit': Input should be less than or equal to 500",
-        "instance": "/v1/statistics",
-        "errors": [{"parameter": "limit", "message": "Input should be less than or equal to 500"}],
-    },
+    "Parameter 'limit': Input should be less than or equal to 500",
+    "/v1/statistics",
+    [{"parameter": "limit", "message": "Input should be less than or equal to 500"}],
 )
 _NOT_FOUND = _problem(
+    NotFound,
     "No resource with this id.",
-    {
-        "type": "/problems/not-found",
-        "title": "Not found",
-        "status": 404,
-        "detail": "No statistic with id 'nope'",
-        "instance": "/v1/statistics/nope",
-    },
+    "No statistic with id 'nope'",
+    "/v1/statistics/nope",
 )
 _NO_PAGE = _problem(
+    CursorNotFound,
     "The cursor has the documented form but this API did not issue it for this `sort`.",
-    {
-        "type": "/problems/cursor-not-found",
-        "title": "No page at this cursor",
-        "status": 404,
-        "detail": "No page at this cursor: not a cursor this API issued; use the 'next' link of "
-        "a page",
-        "instance": "/v1/statistics",
-    },
+    "No page at this cursor: not a cursor this API issued; use the 'next' link of a page",
 )
 _NOT_ACCEPTABLE = _problem(
+    NotAcceptable,
     "The Accept header allows no media type this endpoint produces.",
-    {
-        "type": "/problems/not-acceptable",
-        "title": "Not acceptable",
-        "status": 406,
-        "detail": "This endpoint can produce application/json; the request accepts none.",
-        "instance": "/v1/statistics/x",
-    },
+    "This endpoint can produce application/json; the request accepts none.",
+    "/v1/statistics/x",
 )
 
 PROBLEMS: dict[str, dict[int | str, dict[str, Any]]] = {
@@ -93,16 +100,11 @@ PROBLEMS: dict[str, dict[int | str, dict[str, Any]]] = {
         404: _NO_PAGE,
         406: _NOT_ACCEPTABLE,
         503: _problem(
+            Overloaded,
             "A whole-list CSV (or the export) while as many as the server runs at once are "
             "running; see Retry-After.",
-            {
-                "type": "/problems/overloaded",
-                "title": "Service unavailable",
-                "status": 503,
-                "detail": "As many exports and whole-list CSVs as this server runs at once are "
-                "running; retry shortly, or ask for a page (limit, cursor).",
-                "instance": "/v1/statistics",
-            },
+            "As many exports and whole-list CSVs as this server runs at once are running; retry "
+            "shortly, or ask for a page (limit, cursor).",
         ),
     },
     "detail": {400: _BAD, 404: _NOT_FOUND, 406: _NOT_ACCEPTABLE},
@@ -134,44 +136,25 @@ PLAIN_TEXT_PATTERN = "^[^\\u0000-\\u001f\\u007f\\ufffd]*$"
 _ANY_REQUEST = {
     "400": _BAD,
     "414": _problem(
+        UriTooLong,
         "The request target is too long.",
-        {
-            "type": "/problems/uri-too-long",
-            "title": "URI Too Long",
-            "status": 414,
-            "detail": "The request target is longer than 16384 bytes.",
-            "instance": "/v1/search",
-        },
+        "The request target is longer than 16384 bytes.",
+        "/v1/search",
     ),
     "429": _problem(
+        RateLimited,
         "Rate limited (only when RATE_LIMIT_PER_MINUTE is set); see Retry-After.",
-        {
-            "type": "/problems/rate-limited",
-            "title": "Too Many Requests",
-            "status": 429,
-            "detail": "More than 600 requests a minute from this client.",
-            "instance": "/v1/statistics",
-        },
+        "More than 600 requests a minute from this client.",
     ),
     "431": _problem(
+        HeadersTooLarge,
         "The request headers are too large.",
-        {
-            "type": "/problems/headers-too-large",
-            "title": "Request Header Fields Too Large",
-            "status": 431,
-            "detail": "The request headers are larger than 32768 bytes.",
-            "instance": "/v1/statistics",
-        },
+        "The request headers are larger than 32768 bytes.",
     ),
     "500": _problem(
+        InternalError,
         "An unexpected failure; nothing about it is disclosed, and it is logged.",
-        {
-            "type": "/problems/internal-error",
-            "title": "Internal server error",
-            "status": 500,
-            "detail": "The server failed to answer this request; the failure has been logged.",
-            "instance": "/v1/statistics",
-        },
+        "The server failed to answer this request; the failure has been logged.",
     ),
 }
 
