@@ -4,6 +4,7 @@ public field described, every list item exactly its public model."""
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +134,18 @@ def test_every_search_hit_is_exactly_its_public_model(client: TestClient) -> Non
     assert hits
     for hit in hits:
         _exactly(SearchHit, hit)
+
+
+PARAMETERS = Path(__file__).resolve().parent / "data" / "openapi-parameters.json"
+
+
+def test_the_documented_parameters_stay_as_they_were(client: TestClient) -> None:
+    """Filters are declared as models now; what clients see of them must not move. A change
+    here is a contract change: update tests/data/openapi-parameters.json and docs/API.md."""
+    document = client.get("/openapi.json").json()
+    served = {
+        f"{method.upper()} {path}": operation.get("parameters", [])
+        for path, operations in sorted(document["paths"].items())
+        for method, operation in sorted(operations.items())
+    }
+    assert served == json.loads(PARAMETERS.read_text(encoding="utf-8"))

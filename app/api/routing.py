@@ -12,6 +12,7 @@ from fastapi import Request, Response
 from fastapi.datastructures import DefaultPlaceholder
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 
 from app.errors import InvalidParameter, Overloaded
 from app.negotiation import CSV, JSON, negotiate
@@ -88,7 +89,13 @@ class StrictRoute(APIRoute):
 
 def query_parameter_names(dependant: Dependant) -> set[str]:
     """Every query parameter a route and its dependencies declare."""
-    names = {field.alias for field in dependant.query_params}
+    names = set()
+    for field in dependant.query_params:
+        model = field.field_info.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            names |= {f.alias or name for name, f in model.model_fields.items()}
+        else:
+            names.add(field.alias)
     for sub in dependant.dependencies:
         names |= query_parameter_names(sub)
     return names

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from app.models import ArithmeticCheck, Discrepancy, Metric, Statistic
+from app.models.filters import CheckFilters, DiscrepancyFilters
 from app.pagination import Sort, SortField
 from app.queries.common import PageRequest, cited_by, number, partial, run_page
 from app.vocabulary import resource_url
@@ -32,10 +33,14 @@ CHECK_SORT = {
 CHECK_DEFAULT = "id"
 
 
-@dataclass(frozen=True)
-class CheckFilters:
-    status: str | None = None
-    source_id: str | None = None
+# Each filter's condition, by the filter's name.
+_DISCREPANCY_CONDITIONS: dict[str, Callable[[Any], Any]] = {
+    "metric": lambda v: METRIC.c.id == v,
+}
+_CHECK_CONDITIONS: dict[str, Callable[[Any], Any]] = {
+    "status": lambda v: CHECK.c.status == v,
+    "source_id": lambda v: cited_by("statistic", CHECK.c.claim_pk, v),
+}
 
 
 def _discrepancies() -> Any:
@@ -45,11 +50,11 @@ def _discrepancies() -> Any:
 
 
 def list_discrepancies(
-    conn: Connection, metric: str | None, page: PageRequest | None, sort: Sort
+    conn: Connection, filters: DiscrepancyFilters, page: PageRequest | None, sort: Sort
 ) -> tuple[list[dict[str, Any]], str | None]:
-    stmt = _discrepancies()
-    if metric is not None:
-        stmt = stmt.where(METRIC.c.id == metric)
+    stmt = _discrepancies().where(
+        *[_DISCREPANCY_CONDITIONS[name](value) for name, value in filters.given().items()]
+    )
     result = run_page(conn, stmt, page, sort)
     return [_discrepancy(r) for r in result.rows], result.next_cursor
 
@@ -88,11 +93,9 @@ def _checks() -> Any:
 def list_checks(
     conn: Connection, filters: CheckFilters, page: PageRequest | None, sort: Sort
 ) -> tuple[list[dict[str, Any]], str | None]:
-    stmt = _checks()
-    if filters.status is not None:
-        stmt = stmt.where(CHECK.c.status == filters.status)
-    if filters.source_id is not None:
-        stmt = stmt.where(cited_by("statistic", CHECK.c.claim_pk, filters.source_id))
+    stmt = _checks().where(
+        *[_CHECK_CONDITIONS[name](value) for name, value in filters.given().items()]
+    )
     result = run_page(conn, stmt, page, sort)
     return [_check(r) for r in result.rows], result.next_cursor
 

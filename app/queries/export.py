@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from app.models import Dataset
+from app.models import Dataset, filters
 from app.pagination import parse_sort
 from app.queries import analysis, meetings, metrics, milestones, provisions, sources, statistics
 
@@ -20,7 +20,7 @@ def _sort(module_fields: dict[str, Any], default: str) -> Any:
 def export(conn: Connection) -> dict[str, Any]:
     dataset = conn.execute(select(DATASET.c.version, DATASET.c.loaded_at)).first()
     source_items, _ = sources.list_sources(
-        conn, sources.SourceFilters(), None, _sort(sources.SORT_FIELDS, sources.DEFAULT_SORT)
+        conn, filters.SourceFilters(), None, _sort(sources.SORT_FIELDS, sources.DEFAULT_SORT)
     )
     for item in source_items:
         text = sources.source_text(conn, item["id"])
@@ -35,14 +35,14 @@ def export(conn: Connection) -> dict[str, Any]:
         "statistics": statistics.as_items(
             statistics.list_statistics(
                 conn,
-                statistics.StatisticFilters(),
+                filters.StatisticFilters(),
                 None,
                 _sort(statistics.SORT_FIELDS, statistics.DEFAULT_SORT),
             )[0]
         ),
         "provisions": provisions.list_provisions(
             conn,
-            provisions.ProvisionFilters(),
+            filters.ProvisionFilters(),
             None,
             _sort(provisions.SORT_FIELDS, provisions.DEFAULT_SORT),
         )[0],
@@ -59,9 +59,12 @@ def export(conn: Connection) -> dict[str, Any]:
             _sort(milestones.SORT_FIELDS, milestones.DEFAULT_SORT),
         )[0],
         "discrepancies": analysis.list_discrepancies(
-            conn, None, None, _sort(analysis.DISCREPANCY_SORT, analysis.DISCREPANCY_DEFAULT)
+            conn,
+            filters.DiscrepancyFilters(),
+            None,
+            _sort(analysis.DISCREPANCY_SORT, analysis.DISCREPANCY_DEFAULT),
         )[0],
         "checks": analysis.list_checks(
-            conn, analysis.CheckFilters(), None, _sort(analysis.CHECK_SORT, analysis.CHECK_DEFAULT)
+            conn, filters.CheckFilters(), None, _sort(analysis.CHECK_SORT, analysis.CHECK_DEFAULT)
         )[0],
     }

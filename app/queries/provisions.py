@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
 from app.models import Provision, ProvisionStatistic, Statistic
+from app.models.filters import ProvisionFilters
 from app.pagination import Sort, SortField
 from app.queries.common import (
     PageRequest,
@@ -34,34 +35,23 @@ SORT_FIELDS = {
 DEFAULT_SORT = "category"
 
 
-@dataclass(frozen=True)
-class ProvisionFilters:
-    category: str | None = None
-    instrument: str | None = None
-    source_id: str | None = None
-    q: str | None = None
+# Each filter's condition, by the filter's name.
+_CONDITIONS: dict[str, Callable[[Any], Any]] = {
+    "category": lambda v: PROVISION.c.category == v,
+    "instrument": lambda v: PROVISION.c.instrument == v,
+    "source_id": lambda v: cited_by("provision", PROVISION.c.pk, v),
+    "q": lambda v: contains_text(
+        v, PROVISION.c.title, PROVISION.c.summary, PROVISION.c.before, PROVISION.c.after
+    ),
+}
 
 
 def list_provisions(
     conn: Connection, filters: ProvisionFilters, page: PageRequest | None, sort: Sort
 ) -> tuple[list[dict[str, Any]], str | None]:
-    stmt = select(*PROVISION.c)
-    if filters.category is not None:
-        stmt = stmt.where(PROVISION.c.category == filters.category)
-    if filters.instrument is not None:
-        stmt = stmt.where(PROVISION.c.instrument == filters.instrument)
-    if filters.source_id is not None:
-        stmt = stmt.where(cited_by("provision", PROVISION.c.pk, filters.source_id))
-    if filters.q:
-        stmt = stmt.where(
-            contains_text(
-                filters.q,
-                PROVISION.c.title,
-                PROVISION.c.summary,
-                PROVISION.c.before,
-                PROVISION.c.after,
-            )
-        )
+    stmt = select(*PROVISION.c).where(
+        *[_CONDITIONS[name](value) for name, value in filters.given().items()]
+    )
     result = run_page(conn, stmt, page, sort)
     return _public(conn, result.rows), result.next_cursor
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select
 
+from app.models.filters import SourceFilters
 from app.pagination import SortField
 from app.queries.common import CITATION, SOURCE, PageRequest, PageResult, batches, partial, run_page
 from app.vocabulary import resource_url, source_text_url
@@ -23,20 +24,18 @@ _PUBLIC = [c for c in SOURCE.c if c.name != "text"]
 _FACTS = ("statistic", "provision", "meeting", "milestone")
 
 
-@dataclass(frozen=True)
-class SourceFilters:
-    kind: str | None = None
-    publisher: str | None = None
+# Each filter's condition, by the filter's name.
+_CONDITIONS: dict[str, Callable[[Any], Any]] = {
+    "kind": lambda v: SOURCE.c.kind == v,
+    "publisher": lambda v: SOURCE.c.publisher == v,
+}
 
 
 def list_sources(
     conn: Connection, filters: SourceFilters, page: PageRequest | None, sort: Any
 ) -> tuple[list[dict[str, Any]], str | None]:
     stmt = select(*_PUBLIC)
-    if filters.kind is not None:
-        stmt = stmt.where(SOURCE.c.kind == filters.kind)
-    if filters.publisher is not None:
-        stmt = stmt.where(SOURCE.c.publisher == filters.publisher)
+    stmt = stmt.where(*[_CONDITIONS[name](value) for name, value in filters.given().items()])
     result: PageResult = run_page(conn, stmt, page, sort)
     return _public(conn, result.rows), result.next_cursor
 

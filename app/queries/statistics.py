@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -11,6 +10,7 @@ from sqlalchemy import Connection, Date, bindparam, select, update
 
 from app.analysis.precision import bounds, qualifier
 from app.models import Statistic
+from app.models.filters import StatisticFilters
 from app.pagination import Sort, SortField
 from app.queries.common import (
     PageRequest,
@@ -37,20 +37,6 @@ SORT_FIELDS = {
     "id": SortField("id", STATISTIC.c.id, "str"),
 }
 DEFAULT_SORT = "metric,period_start"
-
-
-@dataclass(frozen=True)
-class StatisticFilters:
-    metric: str | None = None
-    reporter: str | None = None
-    partner: str | None = None
-    scope: str | None = None
-    unit: str | None = None
-    year: int | None = None
-    source_id: str | None = None
-    min_value: float | None = None
-    max_value: float | None = None
-    q: str | None = None
 
 
 def _select() -> Any:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from app.api.deps import (
     ListQuery,
-    SourceIdFilter,
-    code_filter,
     get_or_404,
     list_query,
     reading,
@@ -20,6 +18,7 @@ from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.http import json_response
 from app.models import CheckPublic, DiscrepancyPublic
+from app.models.filters import CheckFilters, DiscrepancyFilters
 from app.queries import analysis as queries
 from app.vocabulary import API_PREFIX
 
@@ -37,13 +36,13 @@ def list_discrepancies(
     query: Annotated[
         ListQuery, Depends(list_query(queries.DISCREPANCY_SORT, queries.DISCREPANCY_DEFAULT))
     ],
-    metric: Annotated[str | None, code_filter("Only this metric (its id).")] = None,
+    filters: Annotated[DiscrepancyFilters, Query()],
 ) -> Response:
     """Groups of statistics with the same metric, reporter, partner, scope and period whose values
     differ, with the relative spread and whether rounding explains it. Figures of different
     metrics or scopes never form a group, however equal their numbers."""
     with reading(request) as conn:
-        items, cursor = queries.list_discrepancies(conn, metric, query.page, query.sort)
+        items, cursor = queries.list_discrepancies(conn, filters, query.page, query.sort)
     return query.respond(request, items, cursor, "discrepancies")
 
 
@@ -72,11 +71,7 @@ def get_discrepancy(
 def list_checks(
     request: Request,
     query: Annotated[ListQuery, Depends(list_query(queries.CHECK_SORT, queries.CHECK_DEFAULT))],
-    status: Annotated[
-        Literal["consistent", "inconsistent", "depends_on_reading"] | None,
-        Query(description="Only this outcome."),
-    ] = None,
-    source_id: SourceIdFilter = None,
+    filters: Annotated[CheckFilters, Query()],
 ) -> Response:
     """Every percent change, share, difference, ratio ("doubled") and sum the sources state,
     recomputed from the statistics it relates under every reading of the claim. A reading is
@@ -84,7 +79,6 @@ def list_checks(
     the claim allows; a check is `consistent` or `inconsistent` only when every reading agrees,
     else `depends_on_reading`. `source_errors` marks a check that rests on a sentence the
     curators judge garbled."""
-    filters = queries.CheckFilters(status, source_id)
     with reading(request) as conn:
         items, cursor = queries.list_checks(conn, filters, query.page, query.sort)
     return query.respond(request, items, cursor, "checks")

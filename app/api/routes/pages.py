@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, Response
 from app.api.deps import get_or_404, reading, slug_or_404
 from app.api.routing import StrictRoute
 from app.errors import NotFound
+from app.models import filters
 from app.pagination import parse_sort
 from app.queries import analysis, explorer, sources, statistics, timeline
 from app.queries.common import PageRequest
@@ -64,10 +65,13 @@ def _render(request: Request, name: str, context: dict[str, Any]) -> Response:
 
 def _analysis(conn: Connection, statistic_id: str | None = None) -> dict[str, Any]:
     found_discrepancies, _ = analysis.list_discrepancies(
-        conn, None, None, _all(analysis.DISCREPANCY_SORT, analysis.DISCREPANCY_DEFAULT)
+        conn,
+        filters.DiscrepancyFilters(),
+        None,
+        _all(analysis.DISCREPANCY_SORT, analysis.DISCREPANCY_DEFAULT),
     )
     found_checks, _ = analysis.list_checks(
-        conn, analysis.CheckFilters(), None, _all(analysis.CHECK_SORT, analysis.CHECK_DEFAULT)
+        conn, filters.CheckFilters(), None, _all(analysis.CHECK_SORT, analysis.CHECK_DEFAULT)
     )
     if statistic_id is not None:
         found_discrepancies = [
@@ -88,12 +92,12 @@ def index(request: Request) -> Response:
         )
         source_sort = _all(sources.SORT_FIELDS, sources.DEFAULT_SORT)
         source_items, more_sources = sources.list_sources(
-            conn, sources.SourceFilters(), PageRequest(INDEX_LIMIT, None, source_sort), source_sort
+            conn, filters.SourceFilters(), PageRequest(INDEX_LIMIT, None, source_sort), source_sort
         )
         statistic_sort = _all(statistics.SORT_FIELDS, statistics.DEFAULT_SORT)
         documents, more_statistics = statistics.list_statistics(
             conn,
-            statistics.StatisticFilters(),
+            filters.StatisticFilters(),
             PageRequest(INDEX_LIMIT, None, statistic_sort),
             statistic_sort,
         )

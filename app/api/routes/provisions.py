@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from app.api.deps import (
     ListQuery,
-    SourceIdFilter,
-    TextFilter,
-    code_filter,
     get_or_404,
     list_query,
     reading,
@@ -21,6 +18,7 @@ from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.http import json_response
 from app.models import ProvisionPublic
+from app.models.filters import ProvisionFilters
 from app.queries import provisions as queries
 from app.vocabulary import collection_url
 
@@ -36,15 +34,9 @@ router = APIRouter(prefix=collection_url("provision"), tags=["provisions"], rout
 def list_provisions(
     request: Request,
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
-    category: Annotated[str | None, code_filter("autos, trucks, steel, ...")] = None,
-    instrument: Annotated[
-        str | None, code_filter("korus_amendment, section_232, currency_understanding, ...")
-    ] = None,
-    source_id: SourceIdFilter = None,
-    q: TextFilter = None,
+    filters: Annotated[ProvisionFilters, Query()],
 ) -> Response:
     """Provisions of the amended agreement and of the side arrangements, by category by default."""
-    filters = queries.ProvisionFilters(category, instrument, source_id, q)
     with reading(request) as conn:
         items, cursor = queries.list_provisions(conn, filters, query.page, query.sort)
     return query.respond(request, items, cursor, "provisions")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from app.api.deps import ListQuery, code_filter, get_or_404, list_query, reading, slug_or_404
+from app.api.deps import ListQuery, get_or_404, list_query, reading, slug_or_404
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.http import json_response
 from app.models import SourcePublic
 from app.models.coverage import CoveragePublic
+from app.models.filters import SourceFilters
 from app.queries import coverage as coverage_queries
 from app.queries import sources as queries
 from app.vocabulary import collection_url
@@ -27,15 +28,12 @@ SourceId = Annotated[str, Depends(slug_or_404("source", "source_id"))]
 def list_sources(
     request: Request,
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
-    kind: Annotated[str | None, code_filter("Only sources of this kind.")] = None,
-    publisher: Annotated[str | None, code_filter("Only sources from this publisher.")] = None,
+    filters: Annotated[SourceFilters, Query()],
 ) -> Response:
     """The originating documents, by publication date by default. Each has its sha256 and the
     number of facts of each kind that cite it."""
     with reading(request) as conn:
-        items, cursor = queries.list_sources(
-            conn, queries.SourceFilters(kind, publisher), query.page, query.sort
-        )
+        items, cursor = queries.list_sources(conn, filters, query.page, query.sort)
     return query.respond(request, items, cursor, "sources")
 
 

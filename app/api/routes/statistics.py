@@ -10,9 +10,6 @@ from starlette.responses import Response
 
 from app.api.deps import (
     ListQuery,
-    SourceIdFilter,
-    TextFilter,
-    code_filter,
     get_or_404,
     list_query,
     reading,
@@ -22,6 +19,7 @@ from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.http import json_response
 from app.models import StatisticPublic
+from app.models.filters import StatisticFilters
 from app.queries import statistics as queries
 from app.vocabulary import collection_url
 
@@ -37,27 +35,9 @@ router = APIRouter(prefix=collection_url("statistic"), tags=["statistics"], rout
 def list_statistics(
     request: Request,
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
-    metric: Annotated[str | None, code_filter("Only this metric (its id).")] = None,
-    reporter: Annotated[str | None, code_filter("Reporter, ISO 3166-1 alpha-3.")] = None,
-    partner: Annotated[str | None, code_filter("Partner, ISO 3166-1 alpha-3.")] = None,
-    scope: Annotated[str | None, code_filter("goods, services, goods_and_services.")] = None,
-    unit: Annotated[str | None, code_filter("USD, percent, ...")] = None,
-    year: Annotated[
-        int | None, Query(ge=1900, le=2100, description="Only figures whose period overlaps it.")
-    ] = None,
-    source_id: SourceIdFilter = None,
-    min_value: Annotated[
-        float | None, Query(ge=-1e18, le=1e18, allow_inf_nan=False, description="Smallest value.")
-    ] = None,
-    max_value: Annotated[
-        float | None, Query(ge=-1e18, le=1e18, allow_inf_nan=False, description="Largest value.")
-    ] = None,
-    q: TextFilter = None,
+    filters: Annotated[StatisticFilters, Query()],
 ) -> Response:
     """Every reported figure with its citations, by metric then period by default."""
-    filters = queries.StatisticFilters(
-        metric, reporter, partner, scope, unit, year, source_id, min_value, max_value, q
-    )
     with reading(request) as conn:
         documents, cursor = queries.list_statistics(conn, filters, query.page, query.sort)
     return query.respond_documents(request, documents, cursor, "statistics")
