@@ -17,6 +17,8 @@ PLURALS = {
     "check": "checks",
 }
 FACT_KINDS = tuple(PLURALS[t] for t in FACT_TYPES)
+# What the timeline lists.
+TIMELINE_TYPES = ("meeting", "milestone", "provision")
 API_PREFIX = "/v1"
 
 

@@ -9,7 +9,6 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
 import orjson
@@ -17,8 +16,7 @@ from fastapi import Path, Query, Request
 from sqlalchemy import Connection, select
 from starlette.responses import Response
 
-from app.dates import PartialDate
-from app.errors import InvalidParameter, NotFound
+from app.errors import NotFound
 from app.http import csv_response, next_link, page_response
 from app.models import Dataset
 from app.models.base import SLUG_PATTERN
@@ -164,65 +162,3 @@ def list_query(fields: dict[str, SortField], default: str) -> Callable[..., Any]
         return ListQuery(PageRequest(limit, values, parsed), parsed, media_type)
 
     return dependency
-
-
-def partial_date(name: str, raw: str | None, *, end: bool) -> date | None:
-    """A `from`/`to` bound: a partial date covers its whole month or year."""
-    if raw is None:
-        return None
-    try:
-        value = PartialDate.parse(raw)
-    except ValueError as exc:
-        raise InvalidParameter(name, str(exc)) from None
-    return value.last if end else value.first
-
-
-DATE_PATTERN = r"^[1-9]\d{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
-DateFrom = Annotated[
-    str | None,
-    Query(
-        alias="from",
-        pattern=DATE_PATTERN,
-        max_length=10,
-        description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its "
-        "first day). Items overlapping the range are included.",
-    ),
-]
-DateTo = Annotated[
-    str | None,
-    Query(
-        alias="to",
-        pattern=DATE_PATTERN,
-        max_length=10,
-        description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its last day).",
-    ),
-]
-
-
-def comma_list(name: str, raw: str | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
-    """A `type=a,b` parameter as a tuple, every value one of `allowed`."""
-    if raw is None:
-        return ()
-    values = tuple(v.strip() for v in raw.split(","))
-    unknown = [v for v in values if v not in allowed]
-    if unknown:
-        raise InvalidParameter(name, f"unknown value {unknown[0]!r}; use {', '.join(allowed)}")
-    return values
-
-
-def comma_list_pattern(values: tuple[str, ...]) -> str:
-    names = "|".join(values)
-    return rf"^({names})(,({names}))*$"
-
-
-SourceIdFilter = Annotated[
-    str | None, Query(max_length=120, description="Only facts citing this source.")
-]
-TextFilter = Annotated[
-    str | None,
-    Query(min_length=1, max_length=200, description="Case-insensitive text contained in the fact."),
-]
-
-
-def code_filter(description: str) -> Any:
-    return Query(max_length=120, description=description)

@@ -4,9 +4,14 @@ turned into SQL by one table of conditions per resource in app/queries/."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
+
+from app.dates import PartialDate
+from app.errors import InvalidParameter
+from app.vocabulary import TIMELINE_TYPES
 
 # A slug or a code: what a curator can write, no more.
 Code = Annotated[str | None, Field(max_length=120)]
@@ -71,3 +76,95 @@ class CheckFilters(Filters):
         default=None, description="Only this outcome."
     )
     source_id: SourceId = None
+
+
+DATE_PATTERN = r"^[1-9]\d{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+
+
+def comma_list_pattern(values: tuple[str, ...]) -> str:
+    names = "|".join(values)
+    return rf"^({names})(,({names}))*$"
+
+
+def partial_date(name: str, raw: str, *, end: bool) -> date:
+    """A `from`/`to` bound: a partial date covers its whole month or year."""
+    try:
+        value = PartialDate.parse(raw)
+    except ValueError as exc:
+        raise InvalidParameter(name, str(exc)) from None
+    return value.last if end else value.first
+
+
+def comma_list(name: str, raw: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """A `type=a,b` parameter as a tuple, every value one of `allowed`."""
+    values = tuple(v.strip() for v in raw.split(","))
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise InvalidParameter(name, f"unknown value {unknown[0]!r}; use {', '.join(allowed)}")
+    return values
+
+
+DateFrom = Annotated[
+    str | None,
+    Field(
+        alias="from",
+        pattern=DATE_PATTERN,
+        max_length=10,
+        description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its "
+        "first day). Items overlapping the range are included.",
+    ),
+]
+DateTo = Annotated[
+    str | None,
+    Field(
+        alias="to",
+        pattern=DATE_PATTERN,
+        max_length=10,
+        description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its last day).",
+    ),
+]
+
+
+class DateRange(Filters):
+    """Filters with `from` and `to` (fields `date_from`, `date_to`), as written: `given()` turns
+    them into the first day of `from` and the last day of `to`."""
+
+    def given(self) -> dict[str, object]:
+        given = super().given()
+        for name, alias, end in (("date_from", "from", False), ("date_to", "to", True)):
+            if given.get(name) is not None:
+                given[name] = partial_date(alias, str(given[name]), end=end)
+        return given
+
+
+class MeetingFilters(DateRange):
+    kind: str | None = _code("summit, joint_committee_special_session, negotiation_round, ...")
+    date_from: DateFrom = None
+    date_to: DateTo = None
+    participant: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Part of a participant's name."
+    )
+    source_id: SourceId = None
+
+
+class MilestoneFilters(DateRange):
+    date_from: DateFrom = None
+    date_to: DateTo = None
+    source_id: SourceId = None
+
+
+class TimelineFilters(DateRange):
+    date_from: DateFrom = None
+    date_to: DateTo = None
+    type: str | None = Field(
+        default=None,
+        max_length=100,
+        pattern=comma_list_pattern(TIMELINE_TYPES),
+        description="Comma list of meeting, milestone, provision.",
+    )
+
+    def given(self) -> dict[str, object]:
+        given = super().given()
+        if self.type is not None:
+            given["type"] = comma_list("type", self.type, TIMELINE_TYPES)
+        return given

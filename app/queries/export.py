@@ -48,13 +48,13 @@ def export(conn: Connection) -> dict[str, Any]:
         )[0],
         "meetings": meetings.list_meetings(
             conn,
-            meetings.MeetingFilters(),
+            filters.MeetingFilters(),
             None,
             _sort(meetings.SORT_FIELDS, meetings.DEFAULT_SORT),
         )[0],
         "milestones": milestones.list_milestones(
             conn,
-            milestones.MilestoneFilters(),
+            filters.MilestoneFilters(),
             None,
             _sort(milestones.SORT_FIELDS, milestones.DEFAULT_SORT),
         )[0],

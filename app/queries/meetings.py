@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, exists, select
 
 from app.models import Meeting, Participant
+from app.models.filters import MeetingFilters
 from app.pagination import Sort, SortField
 from app.queries.common import (
     PageRequest,
@@ -34,36 +34,26 @@ SORT_FIELDS = {
 DEFAULT_SORT = "start_date"
 
 
-@dataclass(frozen=True)
-class MeetingFilters:
-    kind: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    participant: str | None = None
-    source_id: str | None = None
+# Each filter's condition, by the filter's name.
+_CONDITIONS: dict[str, Callable[[Any], Any]] = {
+    "kind": lambda v: MEETING.c.kind == v,
+    "date_from": lambda v: MEETING.c.span_last >= v,
+    "date_to": lambda v: MEETING.c.start_date <= v,
+    "participant": lambda v: exists(
+        select(PARTICIPANT.c.pk).where(
+            PARTICIPANT.c.meeting_pk == MEETING.c.pk, contains_text(v, PARTICIPANT.c.name)
+        )
+    ),
+    "source_id": lambda v: cited_by("meeting", MEETING.c.pk, v),
+}
 
 
 def list_meetings(
     conn: Connection, filters: MeetingFilters, page: PageRequest | None, sort: Sort
 ) -> tuple[list[dict[str, Any]], str | None]:
-    stmt = select(*MEETING.c)
-    if filters.kind is not None:
-        stmt = stmt.where(MEETING.c.kind == filters.kind)
-    if filters.date_from is not None:
-        stmt = stmt.where(MEETING.c.span_last >= filters.date_from)
-    if filters.date_to is not None:
-        stmt = stmt.where(MEETING.c.start_date <= filters.date_to)
-    if filters.participant:
-        stmt = stmt.where(
-            exists(
-                select(PARTICIPANT.c.pk).where(
-                    PARTICIPANT.c.meeting_pk == MEETING.c.pk,
-                    contains_text(filters.participant, PARTICIPANT.c.name),
-                )
-            )
-        )
-    if filters.source_id is not None:
-        stmt = stmt.where(cited_by("meeting", MEETING.c.pk, filters.source_id))
+    stmt = select(*MEETING.c).where(
+        *[_CONDITIONS[name](value) for name, value in filters.given().items()]
+    )
     result = run_page(conn, stmt, page, sort)
     return _public(conn, result.rows), result.next_cursor
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from app.models import Milestone
+from app.models.filters import MilestoneFilters
 from app.pagination import Sort, SortField
 from app.queries.common import PageRequest, citations_for, cited_by, partial, run_page
 from app.vocabulary import resource_url
@@ -22,23 +22,20 @@ SORT_FIELDS = {
 DEFAULT_SORT = "date"
 
 
-@dataclass(frozen=True)
-class MilestoneFilters:
-    date_from: date | None = None
-    date_to: date | None = None
-    source_id: str | None = None
+# Each filter's condition, by the filter's name.
+_CONDITIONS: dict[str, Callable[[Any], Any]] = {
+    "date_from": lambda v: MILESTONE.c.date_last >= v,
+    "date_to": lambda v: MILESTONE.c.date <= v,
+    "source_id": lambda v: cited_by("milestone", MILESTONE.c.pk, v),
+}
 
 
 def list_milestones(
     conn: Connection, filters: MilestoneFilters, page: PageRequest | None, sort: Sort
 ) -> tuple[list[dict[str, Any]], str | None]:
-    stmt = select(*MILESTONE.c)
-    if filters.date_from is not None:
-        stmt = stmt.where(MILESTONE.c.date_last >= filters.date_from)
-    if filters.date_to is not None:
-        stmt = stmt.where(MILESTONE.c.date <= filters.date_to)
-    if filters.source_id is not None:
-        stmt = stmt.where(cited_by("milestone", MILESTONE.c.pk, filters.source_id))
+    stmt = select(*MILESTONE.c).where(
+        *[_CONDITIONS[name](value) for name, value in filters.given().items()]
+    )
     result = run_page(conn, stmt, page, sort)
     return _public(conn, result.rows), result.next_cursor
 

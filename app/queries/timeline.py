@@ -7,22 +7,22 @@ The order is computed by the database from these explicit keys, so it is the sam
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, case, literal, null, select, union_all
 
 from app.dates import format_partial
 from app.models import Meeting, Milestone, Provision
+from app.models.filters import TimelineFilters
 from app.pagination import Sort, SortField
 from app.queries.common import PageRequest, run_page
-from app.vocabulary import resource_url
+from app.vocabulary import TIMELINE_TYPES, resource_url
 
 MEETING = Meeting.__table__  # type: ignore[attr-defined]
 MILESTONE = Milestone.__table__  # type: ignore[attr-defined]
 PROVISION = Provision.__table__  # type: ignore[attr-defined]
-TYPES = ("meeting", "milestone", "provision")
+TYPES = TIMELINE_TYPES
 _TYPE_RANK = {"meeting": 0, "milestone": 1, "provision": 2}
 
 
@@ -88,22 +88,18 @@ SORT_FIELDS = {
 DEFAULT_SORT = "date"
 
 
-@dataclass(frozen=True)
-class TimelineFilters:
-    date_from: date | None = None
-    date_to: date | None = None
-    types: tuple[str, ...] = ()
+# Each filter's condition, by the filter's name.
+_CONDITIONS: dict[str, Callable[[Any], Any]] = {
+    "date_from": lambda v: TIMELINE.c.date_last >= v,
+    "date_to": lambda v: TIMELINE.c.date <= v,
+    "type": lambda v: TIMELINE.c.type.in_(v),
+}
 
 
 def _select(filters: TimelineFilters) -> Any:
-    stmt = select(*TIMELINE.c)
-    if filters.date_from is not None:
-        stmt = stmt.where(TIMELINE.c.date_last >= filters.date_from)
-    if filters.date_to is not None:
-        stmt = stmt.where(TIMELINE.c.date <= filters.date_to)
-    if filters.types:
-        stmt = stmt.where(TIMELINE.c.type.in_(filters.types))
-    return stmt
+    return select(*TIMELINE.c).where(
+        *[_CONDITIONS[name](value) for name, value in filters.given().items()]
+    )
 
 
 def list_timeline(

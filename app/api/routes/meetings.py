@@ -8,14 +8,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from app.api.deps import (
-    DateFrom,
-    DateTo,
     ListQuery,
-    SourceIdFilter,
-    code_filter,
     get_or_404,
     list_query,
-    partial_date,
     reading,
     slug_or_404,
 )
@@ -23,6 +18,7 @@ from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.http import json_response
 from app.models import MeetingPublic
+from app.models.filters import MeetingFilters
 from app.queries import meetings as queries
 from app.vocabulary import collection_url
 
@@ -35,25 +31,9 @@ router = APIRouter(prefix=collection_url("meeting"), tags=["meetings"], route_cl
 def list_meetings(
     request: Request,
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
-    kind: Annotated[
-        str | None, code_filter("summit, joint_committee_special_session, negotiation_round, ...")
-    ] = None,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    participant: Annotated[
-        str | None,
-        Query(min_length=1, max_length=200, description="Part of a participant's name."),
-    ] = None,
-    source_id: SourceIdFilter = None,
+    filters: Annotated[MeetingFilters, Query()],
 ) -> Response:
     """Summits, Joint Committee sessions and negotiation rounds, by date by default."""
-    filters = queries.MeetingFilters(
-        kind,
-        partial_date("from", date_from, end=False),
-        partial_date("to", date_to, end=True),
-        participant,
-        source_id,
-    )
     with reading(request) as conn:
         items, cursor = queries.list_meetings(conn, filters, query.page, query.sort)
     return query.respond(request, items, cursor, "meetings")

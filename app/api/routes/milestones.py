@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from app.api.deps import (
-    DateFrom,
-    DateTo,
     ListQuery,
-    SourceIdFilter,
     get_or_404,
     list_query,
-    partial_date,
     reading,
     slug_or_404,
 )
@@ -22,6 +18,7 @@ from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.http import json_response
 from app.models import MilestonePublic
+from app.models.filters import MilestoneFilters
 from app.queries import milestones as queries
 from app.vocabulary import collection_url
 
@@ -37,16 +34,9 @@ router = APIRouter(prefix=collection_url("milestone"), tags=["milestones"], rout
 def list_milestones(
     request: Request,
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    source_id: SourceIdFilter = None,
+    filters: Annotated[MilestoneFilters, Query()],
 ) -> Response:
     """Letters, directions, announcements, entry into force, tariff actions; by date by default."""
-    filters = queries.MilestoneFilters(
-        partial_date("from", date_from, end=False),
-        partial_date("to", date_to, end=True),
-        source_id,
-    )
     with reading(request) as conn:
         items, cursor = queries.list_milestones(conn, filters, query.page, query.sort)
     return query.respond(request, items, cursor, "milestones")

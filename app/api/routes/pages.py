@@ -86,7 +86,7 @@ def index(request: Request) -> Response:
     with reading(request) as conn:
         items, _ = timeline.list_timeline(
             conn,
-            timeline.TimelineFilters(),
+            filters.TimelineFilters(),
             None,
             _all(timeline.SORT_FIELDS, timeline.DEFAULT_SORT),
         )

@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from app.api.deps import ListQuery, comma_list, comma_list_pattern, list_query, reading
+from app.api.deps import ListQuery, list_query, reading
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.models import SearchHit
+from app.models.filters import comma_list, comma_list_pattern
 from app.queries import search as queries
 from app.vocabulary import API_PREFIX
 
@@ -36,7 +37,7 @@ def search_facts(
     """Ranked by the database's own engine (SQLite FTS5 bm25, PostgreSQL ts_rank); every word
     must match. Tokens such as `eco-credits`, `OCTG`, `U.S.` and `27.6` are found as written.
     Snippets wrap matches in `<mark>…</mark>` and HTML-escape everything else."""
-    types = comma_list("type", type, queries.TYPES)
+    types = comma_list("type", type, queries.TYPES) if type is not None else ()
     with reading(request) as conn:
         items, cursor = queries.search(conn, q, types, query.page, query.sort)
     return query.respond(request, items, cursor, "search")

@@ -10,41 +10,19 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from app.api.deps import (
-    DateFrom,
-    DateTo,
     ListQuery,
-    comma_list,
-    comma_list_pattern,
     list_query,
-    partial_date,
     reading,
 )
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.models import Dataset, TimelineItem
+from app.models.filters import TimelineFilters
 from app.pagination import parse_sort
 from app.queries import timeline as queries
 from app.vocabulary import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX, tags=["timeline"], route_class=StrictRoute)
-TypeFilter = Annotated[
-    str | None,
-    Query(
-        max_length=100,
-        pattern=comma_list_pattern(queries.TYPES),
-        description="Comma list of meeting, milestone, provision.",
-    ),
-]
-
-
-def _filters(
-    date_from: str | None, date_to: str | None, type_: str | None
-) -> queries.TimelineFilters:
-    return queries.TimelineFilters(
-        partial_date("from", date_from, end=False),
-        partial_date("to", date_to, end=True),
-        comma_list("type", type_, queries.TYPES),
-    )
 
 
 @router.get(
@@ -56,14 +34,11 @@ def _filters(
 def list_timeline(
     request: Request,
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    type: TypeFilter = None,
+    filters: Annotated[TimelineFilters, Query()],
 ) -> Response:
     """Meetings, milestones and provision deadlines in chronological order. A date known to the
     month or year sorts by its first day, before finer dates on that day, and keeps its
     precision: `2017-07` with `date_precision: month`."""
-    filters = _filters(date_from, date_to, type)
     with reading(request) as conn:
         items, cursor = queries.list_timeline(conn, filters, query.page, query.sort)
     return query.respond(request, items, cursor, "timeline")
@@ -80,9 +55,7 @@ def list_timeline(
 )
 def get_timeline_calendar(
     request: Request,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    type: TypeFilter = None,
+    filters: Annotated[TimelineFilters, Query()],
 ) -> Response:
     """The same items as an RFC 5545 calendar of all-day events. A date known only to the month
     or year spans that whole month or year, and says so in its description and in
@@ -90,7 +63,6 @@ def get_timeline_calendar(
     from icalendar import Calendar, Event  # only this route needs it (start-up time)
 
     sort = parse_sort(None, queries.SORT_FIELDS, queries.DEFAULT_SORT, queries.SORT_FIELDS["id"])
-    filters = _filters(date_from, date_to, type)
     with reading(request) as conn:
         rows = queries.timeline_rows(conn, filters, sort)
         loaded = conn.execute(select(Dataset.__table__.c.loaded_at)).scalar()  # type: ignore[attr-defined]
