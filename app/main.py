@@ -11,17 +11,15 @@ import gc
 gc.disable()
 
 import asyncio  # noqa: E402
-import time  # noqa: E402
 from collections.abc import AsyncIterator  # noqa: E402
 from contextlib import asynccontextmanager  # noqa: E402
-from typing import Any  # noqa: E402
 
 from anyio import CapacityLimiter, to_thread  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
-from sqlalchemy import select  # noqa: E402
 from starlette.staticfiles import StaticFiles  # noqa: E402
 
 from app.api import openapi  # noqa: E402
+from app.api.deps import dataset_version_provider  # noqa: E402
 from app.api.routes import (  # noqa: E402
     analysis,
     export,
@@ -45,7 +43,6 @@ from app.docs import install_docs  # noqa: E402
 from app.errors import install_error_handlers  # noqa: E402
 from app.http import HttpConventions  # noqa: E402
 from app.limits import RequestLimits  # noqa: E402
-from app.models import Dataset  # noqa: E402
 from app.serving import die_with_master  # noqa: E402
 
 DESCRIPTION = """
@@ -75,32 +72,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         engine.dispose()
-
-
-def _version_provider(app: FastAPI) -> Any:
-    """The dataset version for responses that did not read it themselves, cached briefly."""
-
-    def read() -> str | None:
-        try:
-            with app.state.engine.connect() as conn:
-                version: str | None = conn.execute(
-                    select(Dataset.__table__.c.version)  # type: ignore[attr-defined]
-                ).scalar_one_or_none()
-                return version
-        except Exception:
-            return None
-
-    async def provide() -> str | None:
-        if not hasattr(app.state, "engine"):
-            return None
-        value: str | None
-        value, at = app.state.version_cache
-        if time.monotonic() - at > app.state.settings.version_check_seconds:
-            value = await to_thread.run_sync(read)
-            app.state.version_cache = (value, time.monotonic())
-        return value
-
-    return provide
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -156,7 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = app.state.settings
     app.add_middleware(
         HttpConventions,
-        version=_version_provider(app),
+        version=dataset_version_provider(app),
         max_age=settings.cache_max_age,
         gzip_minimum_size=settings.gzip_minimum_size,
         router=app.router,

@@ -6,19 +6,20 @@ dependencies made inside functions.
 
 import inspect
 import re
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
 import orjson
-from fastapi import Path, Query, Request
-from sqlalchemy import Connection, select
+from anyio import to_thread
+from fastapi import FastAPI, Path, Query, Request
+from sqlalchemy import Connection
 from starlette.responses import Response
 
 from app.errors import NotFound
 from app.http import csv_response, next_link, page_response
-from app.models import Dataset
 from app.models.base import SLUG_PATTERN
 from app.negotiation import CSV
 from app.pagination import (
@@ -32,9 +33,9 @@ from app.pagination import (
     sort_pattern,
 )
 from app.queries.common import PageRequest
+from app.queries.dataset import dataset_version
 
 _SLUG = re.compile(SLUG_PATTERN)
-DATASET = Dataset.__table__  # type: ignore[attr-defined]
 
 
 @contextmanager
@@ -47,8 +48,7 @@ def reading(request: Request) -> Iterator[Connection]:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
-            version = conn.execute(select(DATASET.c.version)).scalar_one_or_none()
-            request.state.dataset_version = version
+            request.state.dataset_version = dataset_version(conn)
             yield conn
 
 
@@ -162,3 +162,26 @@ def list_query(fields: dict[str, SortField], default: str) -> Callable[..., Any]
         return ListQuery(PageRequest(limit, values, parsed), parsed, media_type)
 
     return dependency
+
+
+def dataset_version_provider(app: FastAPI) -> Callable[[], Awaitable[str | None]]:
+    """The dataset version for responses that did not read it themselves, cached briefly."""
+
+    def read() -> str | None:
+        try:
+            with app.state.engine.connect() as conn:
+                return dataset_version(conn)
+        except Exception:
+            return None
+
+    async def provide() -> str | None:
+        if not hasattr(app.state, "engine"):
+            return None
+        value: str | None
+        value, at = app.state.version_cache
+        if time.monotonic() - at > app.state.settings.version_check_seconds:
+            value = await to_thread.run_sync(read)
+            app.state.version_cache = (value, time.monotonic())
+        return value
+
+    return provide

@@ -10,7 +10,8 @@ from sqlalchemy import Connection, select
 from app.models import ArithmeticCheck, Discrepancy, Metric, Statistic
 from app.models.filters import CheckFilters, DiscrepancyFilters
 from app.pagination import Sort, SortField
-from app.queries.common import PageRequest, cited_by, number, partial, run_page
+from app.queries.citations import cited_by
+from app.queries.common import PageRequest, number, partial, run_page
 from app.vocabulary import resource_url
 
 CHECK = ArithmeticCheck.__table__  # type: ignore[attr-defined]

@@ -1,9 +1,8 @@
-"""Pieces every resource query shares: paging, citations, text matching, source filters."""
+"""Pieces every resource query shares: paging, batches, text matching, partial dates."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,26 +11,16 @@ from sqlalchemy import (
     Connection,
     Select,
     bindparam,
-    exists,
     func,
-    literal,
     or_,
-    select,
 )
 
 from app.dates import format_partial
-from app.models import Citation, Meeting, Milestone, Provision, Source, Statistic
+from app.models import Citation, Source
 from app.pagination import Sort, encode_cursor
-from app.vocabulary import source_text_url
 
 CITATION = Citation.__table__  # type: ignore[attr-defined]
 SOURCE = Source.__table__  # type: ignore[attr-defined]
-FACT_TABLES: dict[str, Any] = {
-    "statistic": Statistic.__table__,  # type: ignore[attr-defined]
-    "provision": Provision.__table__,  # type: ignore[attr-defined]
-    "meeting": Meeting.__table__,  # type: ignore[attr-defined]
-    "milestone": Milestone.__table__,  # type: ignore[attr-defined]
-}
 
 
 @dataclass(frozen=True)
@@ -108,56 +97,6 @@ def run_page(
     return PageResult(rows, next_cursor)
 
 
-def citations_for(
-    conn: Connection, fact: str, pks: Sequence[int]
-) -> dict[int, list[dict[str, Any]]]:
-    """The citations of the given facts (`fact` is statistic, provision, meeting or milestone)."""
-    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if not pks:
-        return grouped
-    column = CITATION.c[f"{fact}_pk"]
-    stmt = (
-        select(
-            column.label("fact_pk"),
-            SOURCE.c.id.label("source_id"),
-            CITATION.c.quote,
-            CITATION.c.start_offset,
-            CITATION.c.end_offset,
-            CITATION.c.prefix,
-            CITATION.c.suffix,
-        )
-        .join(SOURCE, SOURCE.c.pk == CITATION.c.source_pk)
-        .where(column.in_(bindparam("pks", expanding=True)))
-        .order_by(column, CITATION.c.position)
-    )
-    for batch in batches(pks):
-        for row in conn.execute(stmt, {"pks": batch}).mappings():
-            grouped[row["fact_pk"]].append(citation_public(row))
-    return grouped
-
-
-def citation_public(row: Any) -> dict[str, Any]:
-    start, end = row["start_offset"], row["end_offset"]
-    return {
-        "source_id": row["source_id"],
-        "quote": row["quote"],
-        "start": start,
-        "end": end,
-        "prefix": row["prefix"],
-        "suffix": row["suffix"],
-        "url": f"{source_text_url(row['source_id'])}#char={start},{end}",
-    }
-
-
-def cited_by(fact: str, fact_pk: ColumnElement[Any], source_id: Any) -> ColumnElement[bool]:
-    """Facts with at least one citation of the source `source_id`."""
-    return exists(
-        select(CITATION.c.pk)
-        .join(SOURCE, SOURCE.c.pk == CITATION.c.source_pk)
-        .where(CITATION.c[f"{fact}_pk"] == fact_pk, SOURCE.c.id == source_id)
-    )
-
-
 def like_pattern(q: str) -> str:
     """The LIKE pattern matching `q` anywhere, case-insensitively (`\\` escapes)."""
     return "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -182,42 +121,3 @@ def partial(row: Any, column: str) -> dict[str, Any]:
 def number(value: float) -> int | float:
     """Whole numbers as integers, so 27600000000 is never shown as 27600000000.0."""
     return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
-
-
-@dataclass(frozen=True)
-class SourceCitation:
-    """One citation of a source, with the fact it belongs to."""
-
-    start: int
-    end: int
-    fact_type: str
-    fact_id: str
-    position: int
-    title: str
-    as_reported: str | None  # statistics only
-    source_error: dict[str, str] | None = None  # statistics only: the sentence is judged garbled
-
-
-def source_citations(conn: Connection, source_pk: int) -> list[SourceCitation]:
-    """Every citation of one source, in text order, whatever kind of fact makes it."""
-    found: list[SourceCitation] = []
-    for fact, table in FACT_TABLES.items():
-        is_statistic = fact == "statistic"
-        stmt = (
-            select(
-                CITATION.c.start_offset,
-                CITATION.c.end_offset,
-                table.c.id,
-                CITATION.c.position,
-                table.c.label if is_statistic else table.c.title,
-                table.c.as_reported if is_statistic else literal(None),
-                table.c.source_error if is_statistic else literal(None),
-            )
-            .join(table, table.c.pk == CITATION.c[f"{fact}_pk"])
-            .where(CITATION.c.source_pk == source_pk)
-        )
-        found.extend(
-            SourceCitation(r[0], r[1], fact, r[2], r[3], r[4], r[5], r[6])
-            for r in conn.execute(stmt)
-        )
-    return sorted(found, key=lambda c: (c.start, c.end, c.fact_type, c.fact_id, c.position))

@@ -8,7 +8,8 @@ from sqlalchemy import Connection, select
 
 from app.analysis.coverage import CitedSpan, Exclusion, cover
 from app.models import Exclusion as ExclusionRow
-from app.queries.common import SOURCE, source_citations
+from app.queries.citations import source_citations
+from app.queries.common import SOURCE
 from app.vocabulary import coverage_url, resource_url
 
 EXCLUSION = ExclusionRow.__table__  # type: ignore[attr-defined]

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
-from app.queries.common import SOURCE, source_citations
+from app.queries.citations import source_citations
+from app.queries.common import SOURCE
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from app.models import Dataset, filters
+from app.models import filters
 from app.pagination import parse_sort
 from app.queries import analysis, meetings, metrics, milestones, provisions, sources, statistics
-
-DATASET = Dataset.__table__  # type: ignore[attr-defined]
+from app.queries.dataset import dataset_loaded
 
 
 def _sort(module_fields: dict[str, Any], default: str) -> Any:
@@ -18,7 +17,7 @@ def _sort(module_fields: dict[str, Any], default: str) -> Any:
 
 
 def export(conn: Connection) -> dict[str, Any]:
-    dataset = conn.execute(select(DATASET.c.version, DATASET.c.loaded_at)).first()
+    version, loaded_at = dataset_loaded(conn)
     source_items, _ = sources.list_sources(
         conn, filters.SourceFilters(), None, _sort(sources.SORT_FIELDS, sources.DEFAULT_SORT)
     )
@@ -26,8 +25,8 @@ def export(conn: Connection) -> dict[str, Any]:
         text = sources.source_text(conn, item["id"])
         item["text"] = text[0] if text else None
     return {
-        "dataset_version": dataset.version if dataset else None,
-        "loaded_at": dataset.loaded_at.isoformat() if dataset else None,
+        "dataset_version": version,
+        "loaded_at": loaded_at.isoformat() if loaded_at else None,
         "sources": source_items,
         "metrics": metrics.list_metrics(
             conn, None, _sort(metrics.SORT_FIELDS, metrics.DEFAULT_SORT)

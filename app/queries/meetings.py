@@ -11,15 +11,8 @@ from sqlalchemy import Connection, bindparam, exists, select
 from app.models import Meeting, Participant
 from app.models.filters import MeetingFilters
 from app.pagination import Sort, SortField
-from app.queries.common import (
-    PageRequest,
-    batches,
-    citations_for,
-    cited_by,
-    contains_text,
-    partial,
-    run_page,
-)
+from app.queries.citations import citations_for, cited_by
+from app.queries.common import PageRequest, batches, contains_text, partial, run_page
 from app.vocabulary import resource_url
 
 MEETING = Meeting.__table__  # type: ignore[attr-defined]

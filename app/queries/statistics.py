@@ -12,11 +12,10 @@ from app.analysis.precision import bounds, qualifier
 from app.models import Statistic
 from app.models.filters import StatisticFilters
 from app.pagination import Sort, SortField
+from app.queries.citations import citations_for, cited_by
 from app.queries.common import (
     PageRequest,
     batches,
-    citations_for,
-    cited_by,
     contains_pattern,
     like_pattern,
     number,

@@ -34,6 +34,7 @@ from app.models import (
     Statistic,
 )
 from app.models import Discrepancy as DiscrepancyTable
+from app.queries.dataset import dataset_version
 from app.queries.statistics import refresh_documents
 from app.seed.bundle import SeedBundle
 from app.seed.corpus import search_documents
@@ -131,7 +132,7 @@ def load_seed(
         if not allow_deletes:
             _check_deletions(conn, bundle)
         _apply(conn, bundle, report, step)
-        current = conn.execute(select(_TABLES["dataset"].c.version)).scalar_one_or_none()
+        current = dataset_version(conn)
         data_changed = any(sum(c.values()) for c in report.counts.values())
         if current != version or data_changed:
             report.changed = True

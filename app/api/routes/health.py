@@ -7,14 +7,13 @@ from typing import Literal
 from anyio import to_thread
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from starlette.responses import Response
 
 from app import schema
 from app.api.routing import StrictRoute
 from app.errors import ServiceUnavailable
 from app.http import json_response
-from app.models import Dataset
+from app.queries.dataset import dataset_version
 
 router = APIRouter(tags=["health"], route_class=StrictRoute)
 
@@ -30,7 +29,6 @@ class Readiness(BaseModel):
 
 
 NO_STORE = {"Cache-Control": "no-store"}  # probes must never be answered from a cache
-DATASET = Dataset.__table__  # type: ignore[attr-defined]
 
 
 @router.get("/healthz", summary="Liveness", response_model=Liveness)
@@ -67,11 +65,7 @@ def _read_state(request: Request) -> tuple[str | None, str | None, str | None]:
     try:
         with engine.connect() as conn:
             revision = schema.current_revision(conn)
-            version = (
-                conn.execute(select(DATASET.c.version)).scalar_one_or_none()
-                if revision == head
-                else None
-            )
+            version = dataset_version(conn) if revision == head else None
     except Exception:
         raise ServiceUnavailable("The database does not answer.") from None
     return revision, head, version

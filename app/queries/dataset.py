@@ -1,0 +1,23 @@
+"""The loaded dataset's version: the one place that reads it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+
+from app.models import Dataset
+
+DATASET = Dataset.__table__  # type: ignore[attr-defined]
+
+
+def dataset_version(conn: Connection) -> str | None:
+    """The version of what is loaded (a digest of the seed), or None before the first load."""
+    version: str | None = conn.execute(select(DATASET.c.version)).scalar_one_or_none()
+    return version
+
+
+def dataset_loaded(conn: Connection) -> tuple[str | None, datetime | None]:
+    """The version of what is loaded and when it was loaded (None, None before the first load)."""
+    row = conn.execute(select(DATASET.c.version, DATASET.c.loaded_at)).first()
+    return (row[0], row[1]) if row else (None, None)
