@@ -26,7 +26,6 @@ from app.pagination import (
     CURSOR_MAX_LENGTH,
     CURSOR_MIN_LENGTH,
     CURSOR_PATTERN,
-    Sort,
     SortField,
     decode_cursor,
     parse_sort,
@@ -90,8 +89,7 @@ class ListQuery:
     """How a list was asked for: a page (JSON, or CSV when `limit` or `cursor` is given) or, as
     CSV without either, every matching item."""
 
-    page: PageRequest | None
-    sort: Sort
+    page: PageRequest
     media_type: str
 
     def respond(
@@ -157,9 +155,9 @@ def list_query(fields: dict[str, SortField], default: str) -> Callable[..., Any]
         parsed = parse_sort(sort, fields, default, fields["id"])
         media_type: str = request.state.media_type
         if media_type == CSV and cursor is None and "limit" not in request.query_params:
-            return ListQuery(None, parsed, CSV)
+            return ListQuery(PageRequest(parsed), CSV)
         values = decode_cursor(cursor, parsed) if cursor is not None else None
-        return ListQuery(PageRequest(limit, values, parsed), parsed, media_type)
+        return ListQuery(PageRequest(parsed, limit, values), media_type)
 
     return dependency
 

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, select
 
 from app.models import ArithmeticCheck, Discrepancy, Metric, Statistic
 from app.models.filters import CheckFilters, DiscrepancyFilters
-from app.pagination import Sort, SortField
+from app.pagination import SortField
 from app.queries.citations import cited_by
 from app.queries.common import PageRequest, number, partial, run_page
 from app.vocabulary import resource_url
@@ -51,12 +51,12 @@ def _discrepancies() -> Any:
 
 
 def list_discrepancies(
-    conn: Connection, filters: DiscrepancyFilters, page: PageRequest | None, sort: Sort
+    conn: Connection, filters: DiscrepancyFilters, page: PageRequest
 ) -> tuple[list[dict[str, Any]], str | None]:
     stmt = _discrepancies().where(
         *[_DISCREPANCY_CONDITIONS[name](value) for name, value in filters.given().items()]
     )
-    result = run_page(conn, stmt, page, sort)
+    result = run_page(conn, stmt, page)
     return [_discrepancy(r) for r in result.rows], result.next_cursor
 
 
@@ -92,12 +92,12 @@ def _checks() -> Any:
 
 
 def list_checks(
-    conn: Connection, filters: CheckFilters, page: PageRequest | None, sort: Sort
+    conn: Connection, filters: CheckFilters, page: PageRequest
 ) -> tuple[list[dict[str, Any]], str | None]:
     stmt = _checks().where(
         *[_CHECK_CONDITIONS[name](value) for name, value in filters.given().items()]
     )
-    result = run_page(conn, stmt, page, sort)
+    result = run_page(conn, stmt, page)
     return [_check(r) for r in result.rows], result.next_cursor
 
 

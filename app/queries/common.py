@@ -17,7 +17,7 @@ from sqlalchemy import (
 
 from app.dates import format_partial
 from app.models import Citation, Source
-from app.pagination import Sort, encode_cursor
+from app.pagination import Sort, SortField, encode_cursor, parse_sort
 
 CITATION = Citation.__table__  # type: ignore[attr-defined]
 SOURCE = Source.__table__  # type: ignore[attr-defined]
@@ -25,9 +25,17 @@ SOURCE = Source.__table__  # type: ignore[attr-defined]
 
 @dataclass(frozen=True)
 class PageRequest:
-    limit: int
-    cursor_values: list[Any] | None
+    """Which rows of a list, in which order: a page of `limit` after the cursor's position, or
+    with no `limit`, every row."""
+
     sort: Sort
+    limit: int | None = None
+    cursor_values: list[Any] | None = None
+
+
+def everything(fields: dict[str, SortField], default: str) -> PageRequest:
+    """Every row of a list, in its default order."""
+    return PageRequest(parse_sort(None, fields, default, fields["id"]))
 
 
 @dataclass
@@ -55,8 +63,7 @@ def batches(values: Iterable[Any]) -> Iterator[list[Any]]:
 def run_page(
     conn: Connection,
     stmt: Select[Any] | Callable[[], Select[Any]],
-    page: PageRequest | None,
-    sort: Sort,
+    page: PageRequest,
     params: dict[str, Any] | None = None,
     shape: tuple[Any, ...] | None = None,
 ) -> PageResult:
@@ -65,9 +72,11 @@ def run_page(
     With `shape` (what makes `stmt` differ, its values being bound `params`), the finished
     statement is kept and reused, and `stmt` may be a function that builds it on first use:
     building and hashing a statement costs more than running it."""
+    sort = page.sort
+    whole = page.limit is None
     labels = [f"_sort{i}" for i in range(len(sort.keys))]
-    resume = page is not None and page.cursor_values is not None
-    key = None if shape is None else (*shape, sort.text, page is None, resume)
+    resume = page.cursor_values is not None
+    key = None if shape is None else (*shape, sort.text, whole, resume)
     final = _PAGE_STATEMENTS.get(key) if key is not None else None
     if final is None:
         base = stmt() if callable(stmt) else stmt
@@ -76,14 +85,14 @@ def run_page(
         ).order_by(*sort.ordering)
         if resume:
             final = final.where(sort.after)
-        if page is not None:
+        if not whole:
             final = final.limit(bindparam("_limit"))
         if key is not None:
             if len(_PAGE_STATEMENTS) >= _PAGE_STATEMENTS_KEPT:
                 _PAGE_STATEMENTS.clear()
             _PAGE_STATEMENTS[key] = final
     values = dict(params or {})
-    if page is None:
+    if page.limit is None:
         return PageResult(list(conn.execute(final, values).mappings().all()), None)
     if page.cursor_values is not None:
         values |= sort.after_params(page.cursor_values)

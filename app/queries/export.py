@@ -7,19 +7,15 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app.models import filters
-from app.pagination import parse_sort
 from app.queries import analysis, meetings, metrics, milestones, provisions, sources, statistics
+from app.queries.common import everything
 from app.queries.dataset import dataset_loaded
-
-
-def _sort(module_fields: dict[str, Any], default: str) -> Any:
-    return parse_sort(None, module_fields, default, module_fields["id"])
 
 
 def export(conn: Connection) -> dict[str, Any]:
     version, loaded_at = dataset_loaded(conn)
     source_items, _ = sources.list_sources(
-        conn, filters.SourceFilters(), None, _sort(sources.SORT_FIELDS, sources.DEFAULT_SORT)
+        conn, filters.SourceFilters(), everything(sources.SORT_FIELDS, sources.DEFAULT_SORT)
     )
     for item in source_items:
         text = sources.source_text(conn, item["id"])
@@ -29,41 +25,36 @@ def export(conn: Connection) -> dict[str, Any]:
         "loaded_at": loaded_at.isoformat() if loaded_at else None,
         "sources": source_items,
         "metrics": metrics.list_metrics(
-            conn, None, _sort(metrics.SORT_FIELDS, metrics.DEFAULT_SORT)
+            conn, everything(metrics.SORT_FIELDS, metrics.DEFAULT_SORT)
         )[0],
         "statistics": statistics.as_items(
             statistics.list_statistics(
                 conn,
                 filters.StatisticFilters(),
-                None,
-                _sort(statistics.SORT_FIELDS, statistics.DEFAULT_SORT),
+                everything(statistics.SORT_FIELDS, statistics.DEFAULT_SORT),
             )[0]
         ),
         "provisions": provisions.list_provisions(
             conn,
             filters.ProvisionFilters(),
-            None,
-            _sort(provisions.SORT_FIELDS, provisions.DEFAULT_SORT),
+            everything(provisions.SORT_FIELDS, provisions.DEFAULT_SORT),
         )[0],
         "meetings": meetings.list_meetings(
             conn,
             filters.MeetingFilters(),
-            None,
-            _sort(meetings.SORT_FIELDS, meetings.DEFAULT_SORT),
+            everything(meetings.SORT_FIELDS, meetings.DEFAULT_SORT),
         )[0],
         "milestones": milestones.list_milestones(
             conn,
             filters.MilestoneFilters(),
-            None,
-            _sort(milestones.SORT_FIELDS, milestones.DEFAULT_SORT),
+            everything(milestones.SORT_FIELDS, milestones.DEFAULT_SORT),
         )[0],
         "discrepancies": analysis.list_discrepancies(
             conn,
             filters.DiscrepancyFilters(),
-            None,
-            _sort(analysis.DISCREPANCY_SORT, analysis.DISCREPANCY_DEFAULT),
+            everything(analysis.DISCREPANCY_SORT, analysis.DISCREPANCY_DEFAULT),
         )[0],
         "checks": analysis.list_checks(
-            conn, filters.CheckFilters(), None, _sort(analysis.CHECK_SORT, analysis.CHECK_DEFAULT)
+            conn, filters.CheckFilters(), everything(analysis.CHECK_SORT, analysis.CHECK_DEFAULT)
         )[0],
     }

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from app.models import Metric, Statistic
-from app.pagination import Sort, SortField
+from app.pagination import SortField
 from app.queries.common import PageRequest, run_page
 from app.vocabulary import resource_url
 
@@ -26,10 +26,8 @@ def _select() -> Any:
     return select(*METRIC.c, count.label("statistic_count"))
 
 
-def list_metrics(
-    conn: Connection, page: PageRequest | None, sort: Sort
-) -> tuple[list[dict[str, Any]], str | None]:
-    result = run_page(conn, _select(), page, sort)
+def list_metrics(conn: Connection, page: PageRequest) -> tuple[list[dict[str, Any]], str | None]:
+    result = run_page(conn, _select(), page)
     return [_public(r) for r in result.rows], result.next_cursor
 
 

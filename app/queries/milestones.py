@@ -9,7 +9,7 @@ from sqlalchemy import Connection, select
 
 from app.models import Milestone
 from app.models.filters import MilestoneFilters
-from app.pagination import Sort, SortField
+from app.pagination import SortField
 from app.queries.citations import citations_for, cited_by
 from app.queries.common import PageRequest, partial, run_page
 from app.vocabulary import resource_url
@@ -32,12 +32,12 @@ _CONDITIONS: dict[str, Callable[[Any], Any]] = {
 
 
 def list_milestones(
-    conn: Connection, filters: MilestoneFilters, page: PageRequest | None, sort: Sort
+    conn: Connection, filters: MilestoneFilters, page: PageRequest
 ) -> tuple[list[dict[str, Any]], str | None]:
     stmt = select(*MILESTONE.c).where(
         *[_CONDITIONS[name](value) for name, value in filters.given().items()]
     )
-    result = run_page(conn, stmt, page, sort)
+    result = run_page(conn, stmt, page)
     return _public(conn, result.rows), result.next_cursor
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, select
 
 from app.models import Provision, ProvisionStatistic, Statistic
 from app.models.filters import ProvisionFilters
-from app.pagination import Sort, SortField
+from app.pagination import SortField
 from app.queries.citations import citations_for, cited_by
 from app.queries.common import PageRequest, batches, contains_text, partial, run_page
 from app.vocabulary import resource_url
@@ -40,12 +40,12 @@ _CONDITIONS: dict[str, Callable[[Any], Any]] = {
 
 
 def list_provisions(
-    conn: Connection, filters: ProvisionFilters, page: PageRequest | None, sort: Sort
+    conn: Connection, filters: ProvisionFilters, page: PageRequest
 ) -> tuple[list[dict[str, Any]], str | None]:
     stmt = select(*PROVISION.c).where(
         *[_CONDITIONS[name](value) for name, value in filters.given().items()]
     )
-    result = run_page(conn, stmt, page, sort)
+    result = run_page(conn, stmt, page)
     return _public(conn, result.rows), result.next_cursor
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 from app.models import SearchDocument
-from app.pagination import Sort, SortField
+from app.pagination import SortField
 from app.queries.common import PageRequest, batches, run_page
 
 DOCUMENT = SearchDocument.__table__  # type: ignore[attr-defined]
@@ -109,7 +109,7 @@ def snippet_html(raw: str | None) -> str:
 
 
 def search(
-    conn: Connection, q: str, types: tuple[str, ...], page: PageRequest | None, sort: Sort
+    conn: Connection, q: str, types: tuple[str, ...], page: PageRequest
 ) -> tuple[list[dict[str, Any]], str | None]:
     terms = _terms(q)
     if not terms:
@@ -118,7 +118,7 @@ def search(
     stmt = select(*hits.c)
     if types:
         stmt = stmt.where(hits.c.type.in_(types))
-    result = run_page(conn, stmt, page, sort)
+    result = run_page(conn, stmt, page)
     snippets = _snippets(conn, terms, [r["pk"] for r in result.rows])
     items = [
         {

@@ -32,11 +32,11 @@ _CONDITIONS: dict[str, Callable[[Any], Any]] = {
 
 
 def list_sources(
-    conn: Connection, filters: SourceFilters, page: PageRequest | None, sort: Any
+    conn: Connection, filters: SourceFilters, page: PageRequest
 ) -> tuple[list[dict[str, Any]], str | None]:
     stmt = select(*_PUBLIC)
     stmt = stmt.where(*[_CONDITIONS[name](value) for name, value in filters.given().items()])
-    result: PageResult = run_page(conn, stmt, page, sort)
+    result: PageResult = run_page(conn, stmt, page)
     return _public(conn, result.rows), result.next_cursor
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Date, bindparam, select, update
 from app.analysis.precision import bounds, qualifier
 from app.models import Statistic
 from app.models.filters import StatisticFilters
-from app.pagination import Sort, SortField
+from app.pagination import SortField
 from app.queries.citations import citations_for, cited_by
 from app.queries.common import (
     PageRequest,
@@ -43,7 +43,7 @@ def _select() -> Any:
 
 
 def list_statistics(
-    conn: Connection, filters: StatisticFilters, page: PageRequest | None, sort: Sort
+    conn: Connection, filters: StatisticFilters, page: PageRequest
 ) -> tuple[list[str], str | None]:
     """One page of statistics as their public JSON documents (see `statistic_documents`).
 
@@ -67,7 +67,7 @@ def list_statistics(
     def build() -> Any:
         return _select().where(*[_CONDITIONS[name]() for name in names if name in _CONDITIONS])
 
-    result = run_page(conn, build, page, sort, params, ("statistics", *names))
+    result = run_page(conn, build, page, params, ("statistics", *names))
     return _documents(conn, result.rows), result.next_cursor
 
 

@@ -103,15 +103,15 @@ def _select(filters: TimelineFilters) -> Any:
 
 
 def list_timeline(
-    conn: Connection, filters: TimelineFilters, page: PageRequest | None, sort: Sort
+    conn: Connection, filters: TimelineFilters, page: PageRequest
 ) -> tuple[list[dict[str, Any]], str | None]:
-    result = run_page(conn, _select(filters), page, sort)
+    result = run_page(conn, _select(filters), page)
     return [timeline_item(r) for r in result.rows], result.next_cursor
 
 
 def timeline_rows(conn: Connection, filters: TimelineFilters, sort: Sort) -> list[Any]:
     """Every matching item with its last day, for the calendar feed."""
-    return run_page(conn, _select(filters), None, sort).rows
+    return run_page(conn, _select(filters), PageRequest(sort)).rows
 
 
 def timeline_item(r: Any) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def list_discrepancies(
     differ, with the relative spread and whether rounding explains it. Figures of different
     metrics or scopes never form a group, however equal their numbers."""
     with reading(request) as conn:
-        items, cursor = queries.list_discrepancies(conn, filters, query.page, query.sort)
+        items, cursor = queries.list_discrepancies(conn, filters, query.page)
     return query.respond(request, items, cursor, "discrepancies")
 
 
@@ -80,7 +80,7 @@ def list_checks(
     else `depends_on_reading`. `source_errors` marks a check that rests on a sentence the
     curators judge garbled."""
     with reading(request) as conn:
-        items, cursor = queries.list_checks(conn, filters, query.page, query.sort)
+        items, cursor = queries.list_checks(conn, filters, query.page)
     return query.respond(request, items, cursor, "checks")
 
 

@@ -35,7 +35,7 @@ def list_meetings(
 ) -> Response:
     """Summits, Joint Committee sessions and negotiation rounds, by date by default."""
     with reading(request) as conn:
-        items, cursor = queries.list_meetings(conn, filters, query.page, query.sort)
+        items, cursor = queries.list_meetings(conn, filters, query.page)
     return query.respond(request, items, cursor, "meetings")
 
 

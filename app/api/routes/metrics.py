@@ -27,7 +27,7 @@ def list_metrics(
 ) -> Response:
     """What statistics measure: statistics of one metric measure the same thing, in one unit."""
     with reading(request) as conn:
-        items, cursor = queries.list_metrics(conn, query.page, query.sort)
+        items, cursor = queries.list_metrics(conn, query.page)
     return query.respond(request, items, cursor, "metrics")
 
 

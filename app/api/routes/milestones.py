@@ -38,7 +38,7 @@ def list_milestones(
 ) -> Response:
     """Letters, directions, announcements, entry into force, tariff actions; by date by default."""
     with reading(request) as conn:
-        items, cursor = queries.list_milestones(conn, filters, query.page, query.sort)
+        items, cursor = queries.list_milestones(conn, filters, query.page)
     return query.respond(request, items, cursor, "milestones")
 
 

@@ -16,7 +16,7 @@ from app.errors import NotFound
 from app.models import filters
 from app.pagination import parse_sort
 from app.queries import analysis, explorer, sources, statistics, timeline
-from app.queries.common import PageRequest
+from app.queries.common import PageRequest, everything
 from app.queries.meetings import get_meeting
 from app.queries.milestones import get_milestone
 from app.queries.provisions import get_provision
@@ -67,11 +67,10 @@ def _analysis(conn: Connection, statistic_id: str | None = None) -> dict[str, An
     found_discrepancies, _ = analysis.list_discrepancies(
         conn,
         filters.DiscrepancyFilters(),
-        None,
-        _all(analysis.DISCREPANCY_SORT, analysis.DISCREPANCY_DEFAULT),
+        everything(analysis.DISCREPANCY_SORT, analysis.DISCREPANCY_DEFAULT),
     )
     found_checks, _ = analysis.list_checks(
-        conn, filters.CheckFilters(), None, _all(analysis.CHECK_SORT, analysis.CHECK_DEFAULT)
+        conn, filters.CheckFilters(), everything(analysis.CHECK_SORT, analysis.CHECK_DEFAULT)
     )
     if statistic_id is not None:
         found_discrepancies = [
@@ -87,19 +86,17 @@ def index(request: Request) -> Response:
         items, _ = timeline.list_timeline(
             conn,
             filters.TimelineFilters(),
-            None,
-            _all(timeline.SORT_FIELDS, timeline.DEFAULT_SORT),
+            everything(timeline.SORT_FIELDS, timeline.DEFAULT_SORT),
         )
         source_sort = _all(sources.SORT_FIELDS, sources.DEFAULT_SORT)
         source_items, more_sources = sources.list_sources(
-            conn, filters.SourceFilters(), PageRequest(INDEX_LIMIT, None, source_sort), source_sort
+            conn, filters.SourceFilters(), PageRequest(source_sort, INDEX_LIMIT)
         )
         statistic_sort = _all(statistics.SORT_FIELDS, statistics.DEFAULT_SORT)
         documents, more_statistics = statistics.list_statistics(
             conn,
             filters.StatisticFilters(),
-            PageRequest(INDEX_LIMIT, None, statistic_sort),
-            statistic_sort,
+            PageRequest(statistic_sort, INDEX_LIMIT),
         )
         analysed = _analysis(conn)
     return _render(

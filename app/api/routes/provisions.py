@@ -38,7 +38,7 @@ def list_provisions(
 ) -> Response:
     """Provisions of the amended agreement and of the side arrangements, by category by default."""
     with reading(request) as conn:
-        items, cursor = queries.list_provisions(conn, filters, query.page, query.sort)
+        items, cursor = queries.list_provisions(conn, filters, query.page)
     return query.respond(request, items, cursor, "provisions")
 
 

@@ -39,5 +39,5 @@ def search_facts(
     Snippets wrap matches in `<mark>…</mark>` and HTML-escape everything else."""
     types = comma_list("type", type, queries.TYPES) if type is not None else ()
     with reading(request) as conn:
-        items, cursor = queries.search(conn, q, types, query.page, query.sort)
+        items, cursor = queries.search(conn, q, types, query.page)
     return query.respond(request, items, cursor, "search")

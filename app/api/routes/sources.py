@@ -33,7 +33,7 @@ def list_sources(
     """The originating documents, by publication date by default. Each has its sha256 and the
     number of facts of each kind that cite it."""
     with reading(request) as conn:
-        items, cursor = queries.list_sources(conn, filters, query.page, query.sort)
+        items, cursor = queries.list_sources(conn, filters, query.page)
     return query.respond(request, items, cursor, "sources")
 
 

@@ -39,7 +39,7 @@ def list_statistics(
 ) -> Response:
     """Every reported figure with its citations, by metric then period by default."""
     with reading(request) as conn:
-        documents, cursor = queries.list_statistics(conn, filters, query.page, query.sort)
+        documents, cursor = queries.list_statistics(conn, filters, query.page)
     return query.respond_documents(request, documents, cursor, "statistics")
 
 

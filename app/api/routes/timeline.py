@@ -40,7 +40,7 @@ def list_timeline(
     month or year sorts by its first day, before finer dates on that day, and keeps its
     precision: `2017-07` with `date_precision: month`."""
     with reading(request) as conn:
-        items, cursor = queries.list_timeline(conn, filters, query.page, query.sort)
+        items, cursor = queries.list_timeline(conn, filters, query.page)
     return query.respond(request, items, cursor, "timeline")
 
 
