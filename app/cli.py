@@ -237,8 +237,8 @@ def export_command(
     import orjson
 
     from app.db import make_engine
-    from app.http import csv_text
     from app.queries.export import export
+    from app.rendering import csv_text
 
     if format not in ("json", "csv"):
         raise typer.BadParameter("use json or csv", param_hint="--format")

@@ -1,21 +1,19 @@
-"""HTTP conventions in one place: JSON and CSV bodies, ETag/304, caching
-headers, gzip, the dataset version header, OPTIONS, and the security headers of every response.
-"""
+"""What the app installs around every route, in one middleware: limits, the response cache,
+ETag/304, caching headers, gzip, the dataset version header, OPTIONS, the trailing-slash redirect
+and the security headers of every response. What routes themselves call to build a body is in
+app/rendering.py."""
 
 from __future__ import annotations
 
-import csv
 import gzip
 import hashlib
-import io
 import re
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
-import orjson
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,94 +23,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.docs import SECURITY_HEADERS
 from app.errors import NotFound, problem_response
 from app.limits import RequestLimits
-from app.negotiation import JSON, accept_ranges
+from app.negotiation import accept_ranges
 
 READ_METHODS = "GET, HEAD, OPTIONS"
 
-
-# -- bodies -------------------------------------------------------------------------------------
-
-
-def json_response(data: Any, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(data), media_type=JSON, headers=headers)
-
-
-def next_link(request: Request, cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
-    params.append(("cursor", cursor))
-    return f"{request.url.path}?{urlencode(params)}"
-
-
-def page_response(request: Request, items: list[Any], cursor: str | None) -> Response:
-    link = next_link(request, cursor)
-    headers = {"Link": f'<{link}>; rel="next"'} if link else None
-    return json_response({"items": items, "next": link}, headers)
-
-
-def flatten(item: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    """One CSV row: nested objects as `a.b`, lists of objects as `a.0.b`, lists of scalars as
-    values joined by `|`, null as the empty string, booleans as true/false."""
-    row: dict[str, str] = {}
-    for key, value in item.items():
-        name = prefix + key
-        if isinstance(value, dict):
-            row.update(flatten(value, name + "."))
-        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
-            for index, element in enumerate(value):
-                row.update(flatten(element, f"{name}.{index}."))
-        elif isinstance(value, list):
-            row[name] = "|".join(_cell(v) for v in value)
-        else:
-            row[name] = _cell(value)
-    return row
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _column_order(columns: Iterable[str]) -> list[str]:
-    shapes: dict[str, int] = {}
-    keyed = []
-    for column in columns:
-        parts = column.split(".")
-        shape = ".".join("#" if p.isdigit() else p for p in parts)
-        shapes.setdefault(shape, len(shapes))
-        top = shapes.setdefault(parts[0], shapes[shape])
-        indexes = tuple(int(p) for p in parts if p.isdigit())
-        keyed.append(((top, indexes, shapes[shape]), column))
-    return [column for _, column in sorted(keyed)]
-
-
-def csv_text(items: list[dict[str, Any]]) -> str:
-    """Items as one CSV document, columns flattened as `flatten` says, in a stable order."""
-    rows = [flatten(item) for item in items]
-    seen: dict[str, None] = {}
-    for row in rows:
-        seen.update(dict.fromkeys(row))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=_column_order(seen), lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
-def csv_response(items: list[dict[str, Any]], filename: str, link: str | None = None) -> Response:
-    headers = {"Content-Disposition": f'inline; filename="{filename}.csv"'}
-    if link:
-        headers["Link"] = f'<{link}>; rel="next"'
-    return Response(
-        csv_text(items).encode("utf-8"), media_type="text/csv; charset=utf-8", headers=headers
-    )
-
-
-# -- the middleware -----------------------------------------------------------------------------
 
 _COMPRESSIBLE = re.compile(r"^(application/(json|problem\+json|xml)|text/|image/svg)")
 _GZIP_SUFFIX = "-gzip"

@@ -35,7 +35,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 LAYERS: list[set[str]] = [
     {"app.dates", "app.errors", "app.config", "app.docs", "app.vocabulary"},
     {"app.analysis", "app.models", "app.negotiation", "app.pagination", "app.limits", "app.db"},
-    {"app.schema", "app.queries", "app.http", "app.cors", "app.serving"},
+    {"app.schema", "app.queries", "app.http", "app.rendering", "app.cors", "app.serving"},
     {"app.seed", "app.api"},
     {"app.main"},
     {"app.cli"},

@@ -12,14 +12,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
-import orjson
 from anyio import to_thread
 from fastapi import FastAPI, Path, Query, Request
 from sqlalchemy import Connection
 from starlette.responses import Response
 
 from app.errors import NotFound
-from app.http import csv_response, next_link, page_response
 from app.models.base import SLUG_PATTERN
 from app.negotiation import CSV
 from app.pagination import (
@@ -33,6 +31,7 @@ from app.pagination import (
 )
 from app.queries.common import PageRequest
 from app.queries.dataset import dataset_version
+from app.rendering import documents_response, list_response
 
 _SLUG = re.compile(SLUG_PATTERN)
 
@@ -95,18 +94,12 @@ class ListQuery:
     def respond(
         self, request: Request, items: list[dict[str, Any]], cursor: str | None, name: str
     ) -> Response:
-        if self.media_type == CSV:
-            return csv_response(items, name, next_link(request, cursor))
-        return page_response(request, items, cursor)
+        return list_response(request, self.media_type, items, cursor, name)
 
     def respond_documents(
         self, request: Request, documents: list[str], cursor: str | None, name: str
     ) -> Response:
-        """The same, for items that are already JSON documents (embedded as they are)."""
-        if self.media_type == CSV:
-            items = [orjson.loads(d) for d in documents]
-            return csv_response(items, name, next_link(request, cursor))
-        return page_response(request, [orjson.Fragment(d) for d in documents], cursor)
+        return documents_response(request, self.media_type, documents, cursor, name)
 
 
 def list_query(fields: dict[str, SortField], default: str) -> Callable[..., Any]:

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from app.api.responses import problem_schemas, tidy_openapi
 from app.api.routing import StrictRoute
-from app.http import json_response
+from app.rendering import json_response
 
 EXAMPLES = Path(__file__).with_name("examples.json")
 

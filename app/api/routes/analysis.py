@@ -16,10 +16,10 @@ from app.api.deps import (
 )
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
-from app.http import json_response
 from app.models import CheckPublic, DiscrepancyPublic
 from app.models.filters import CheckFilters, DiscrepancyFilters
 from app.queries import analysis as queries
+from app.rendering import json_response
 from app.vocabulary import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX, tags=["analysis"], route_class=StrictRoute)

@@ -11,7 +11,6 @@ from starlette.responses import Response
 from app.api.deps import reading
 from app.api.responses import PROBLEMS
 from app.api.routing import StrictRoute
-from app.http import json_response
 from app.models import (
     CheckPublic,
     DiscrepancyPublic,
@@ -23,6 +22,7 @@ from app.models import (
     StatisticPublic,
 )
 from app.queries.export import export
+from app.rendering import json_response
 from app.vocabulary import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX, tags=["export"], route_class=StrictRoute)

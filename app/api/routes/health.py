@@ -12,8 +12,8 @@ from starlette.responses import Response
 from app import schema
 from app.api.routing import StrictRoute
 from app.errors import ServiceUnavailable
-from app.http import json_response
 from app.queries.dataset import dataset_version
+from app.rendering import json_response
 
 router = APIRouter(tags=["health"], route_class=StrictRoute)
 

@@ -16,10 +16,10 @@ from app.api.deps import (
 )
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
-from app.http import json_response
 from app.models import MeetingPublic
 from app.models.filters import MeetingFilters
 from app.queries import meetings as queries
+from app.rendering import json_response
 from app.vocabulary import collection_url
 
 router = APIRouter(prefix=collection_url("meeting"), tags=["meetings"], route_class=StrictRoute)

@@ -10,9 +10,9 @@ from starlette.responses import Response
 from app.api.deps import ListQuery, get_or_404, list_query, reading, slug_or_404
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
-from app.http import json_response
 from app.models import MetricPublic
 from app.queries import metrics as queries
+from app.rendering import json_response
 from app.vocabulary import collection_url
 
 router = APIRouter(prefix=collection_url("metric"), tags=["metrics"], route_class=StrictRoute)

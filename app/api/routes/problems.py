@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from app.api.responses import PROBLEMS
 from app.api.routing import StrictRoute
 from app.errors import PROBLEM_TYPES, NotFound
-from app.http import json_response
+from app.rendering import json_response
 
 router = APIRouter(tags=["health"], route_class=StrictRoute)
 

@@ -16,10 +16,10 @@ from app.api.deps import (
 )
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
-from app.http import json_response
 from app.models import ProvisionPublic
 from app.models.filters import ProvisionFilters
 from app.queries import provisions as queries
+from app.rendering import json_response
 from app.vocabulary import collection_url
 
 router = APIRouter(prefix=collection_url("provision"), tags=["provisions"], route_class=StrictRoute)

@@ -10,12 +10,12 @@ from starlette.responses import Response
 from app.api.deps import ListQuery, get_or_404, list_query, reading, slug_or_404
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
-from app.http import json_response
 from app.models import SourcePublic
 from app.models.coverage import CoveragePublic
 from app.models.filters import SourceFilters
 from app.queries import coverage as coverage_queries
 from app.queries import sources as queries
+from app.rendering import json_response
 from app.vocabulary import collection_url
 
 router = APIRouter(prefix=collection_url("source"), tags=["sources"], route_class=StrictRoute)

@@ -17,10 +17,10 @@ from app.api.deps import (
 )
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
-from app.http import json_response
 from app.models import StatisticPublic
 from app.models.filters import StatisticFilters
 from app.queries import statistics as queries
+from app.rendering import json_response
 from app.vocabulary import collection_url
 
 router = APIRouter(prefix=collection_url("statistic"), tags=["statistics"], route_class=StrictRoute)
