@@ -84,7 +84,6 @@ def check(
     left out; fails on any problem, an uncovered mention included."""
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    from app.seed.bundle import coverage
 
     with Progress(
         SpinnerColumn(),
@@ -97,7 +96,7 @@ def check(
         bundle = _read(seed_dir)
     if not quiet:
         for source_id in bundle.texts:
-            report = coverage(bundle, source_id)
+            report = bundle.coverage[source_id]
             _consoles.out.print(
                 f"{source_id}: {len(report.mentions)} figure mentions", highlight=False
             )

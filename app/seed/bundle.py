@@ -158,6 +158,7 @@ class SeedBundle:
     spans: dict[tuple[str, str, int], Span] = field(default_factory=dict)
     checks: dict[str, CheckResult] = field(default_factory=dict)
     discrepancies: list[Discrepancy] = field(default_factory=list)
+    coverage: dict[str, CoverageReport] = field(default_factory=dict)  # by source, once checked
     _by_source: dict[str, list[CitedSpan]] | None = field(default=None, repr=False)
     _metric_scopes: dict[str, str | None] | None = field(default=None, repr=False)
 

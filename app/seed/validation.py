@@ -167,7 +167,7 @@ def every_figure_is_cited(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
         return  # coverage is only meaningful once every citation is placed
     exclusions = {e.index: e for e in bundle.entries["exclusions"]}
     for source_id, source in bundle.texts.items():
-        report = coverage(bundle, source_id)
+        report = bundle.coverage[source_id] = coverage(bundle, source_id)
         name = relative(bundle.root / source.seed.file, bundle.root)
         for item in report.uncovered:
             m = item.mention
