@@ -84,7 +84,6 @@ def check(
     left out; fails on any problem, an uncovered mention included."""
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
-
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

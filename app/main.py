@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import gc
+from app import startup
 
-# Importing FastAPI, SQLAlchemy and the app makes ~150,000 tracked objects; the collector walking
-# them again and again while they are made was a quarter of the time to a first response
-# (docs/PERFORMANCE.md). It is off until `app` exists; then what was imported, which lives as long
-# as the process, is frozen out of every later collection and collecting resumes.
-gc.disable()
+startup.pause_collector()  # before the imports below: see app/startup.py
 
 import asyncio  # noqa: E402
 from collections.abc import AsyncIterator  # noqa: E402
@@ -140,5 +136,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 app = create_app()
 die_with_master()
-gc.freeze()
-gc.enable()
+startup.resume_collector()

@@ -1,4 +1,5 @@
-"""Sorting and keyset pagination: `sort=a,-b` and an opaque cursor that names the last row seen.
+"""Sorting and keyset pagination: `sort=a,-b`, an opaque cursor that names the last row seen,
+and `run_page`, which reads one page (or every row) of a statement in that order.
 
 A cursor holds the sort it was made for and the sort-key values of the last row, so a page
 never shifts when rows are added or removed elsewhere, and no page costs a count or an offset.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -17,8 +19,10 @@ from typing import Any, Literal
 import orjson
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Date,
     Float,
+    Select,
     String,
     and_,
     bindparam,
@@ -195,3 +199,77 @@ def _decode_value(kind: Kind, value: Any) -> Any:
     if not isinstance(value, str):
         raise TypeError
     return value
+
+
+# -- pages ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which rows of a list, in which order: a page of `limit` after the cursor's position, or
+    with no `limit`, every row."""
+
+    sort: Sort
+    limit: int | None = None
+    cursor_values: list[Any] | None = None
+
+
+def everything(fields: dict[str, SortField], default: str) -> PageRequest:
+    """Every row of a list, in its default order."""
+    return PageRequest(parse_sort(None, fields, default, fields["id"]))
+
+
+@dataclass
+class PageResult:
+    rows: list[Any]
+    next_cursor: str | None
+
+
+_PAGE_STATEMENTS: dict[tuple[Any, ...], Select[Any]] = {}
+_PAGE_STATEMENTS_KEPT = 1024
+
+
+def run_page(
+    conn: Connection,
+    stmt: Select[Any] | Callable[[], Select[Any]],
+    page: PageRequest,
+    params: dict[str, Any] | None = None,
+    shape: tuple[Any, ...] | None = None,
+) -> PageResult:
+    """Order `stmt` by `sort`, resume after the cursor, and fetch one page (all rows if no page).
+
+    With `shape` (what makes `stmt` differ, its values being bound `params`), the finished
+    statement is kept and reused, and `stmt` may be a function that builds it on first use:
+    building and hashing a statement costs more than running it."""
+    sort = page.sort
+    whole = page.limit is None
+    labels = [f"_sort{i}" for i in range(len(sort.keys))]
+    resume = page.cursor_values is not None
+    key = None if shape is None else (*shape, sort.text, whole, resume)
+    final = _PAGE_STATEMENTS.get(key) if key is not None else None
+    if final is None:
+        base = stmt() if callable(stmt) else stmt
+        final = base.add_columns(
+            *[field.key.label(label) for (field, _), label in zip(sort.keys, labels, strict=True)]
+        ).order_by(*sort.ordering)
+        if resume:
+            final = final.where(sort.after)
+        if not whole:
+            final = final.limit(bindparam("_limit"))
+        if key is not None:
+            if len(_PAGE_STATEMENTS) >= _PAGE_STATEMENTS_KEPT:
+                _PAGE_STATEMENTS.clear()
+            _PAGE_STATEMENTS[key] = final
+    values = dict(params or {})
+    if page.limit is None:
+        return PageResult(list(conn.execute(final, values).mappings().all()), None)
+    if page.cursor_values is not None:
+        values |= sort.after_params(page.cursor_values)
+    values["_limit"] = page.limit + 1
+    rows = list(conn.execute(final, values).mappings().all())
+    next_cursor = None
+    if len(rows) > page.limit:
+        rows = rows[: page.limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(sort, [last[label] for label in labels])
+    return PageResult(rows, next_cursor)

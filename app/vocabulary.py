@@ -17,8 +17,9 @@ PLURALS = {
     "check": "checks",
 }
 FACT_KINDS = tuple(PLURALS[t] for t in FACT_TYPES)
-# What the timeline lists.
+# What the timeline lists, and what search finds.
 TIMELINE_TYPES = ("meeting", "milestone", "provision")
+SEARCH_TYPES = ("source", *FACT_TYPES)
 API_PREFIX = "/v1"
 
 

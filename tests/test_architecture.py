@@ -33,7 +33,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 # the HTTP routes sit side by side (neither imports the other), the app wires them, the CLI
 # drives everything.
 LAYERS: list[set[str]] = [
-    {"app.dates", "app.errors", "app.config", "app.docs", "app.vocabulary"},
+    {"app.dates", "app.errors", "app.config", "app.docs", "app.vocabulary", "app.startup"},
     {"app.analysis", "app.models", "app.negotiation", "app.pagination", "app.limits", "app.db"},
     {"app.schema", "app.queries", "app.http", "app.rendering", "app.cors", "app.serving"},
     {"app.seed", "app.api"},

@@ -24,12 +24,12 @@ from app.pagination import (
     CURSOR_MAX_LENGTH,
     CURSOR_MIN_LENGTH,
     CURSOR_PATTERN,
+    PageRequest,
     SortField,
     decode_cursor,
     parse_sort,
     sort_pattern,
 )
-from app.queries.common import PageRequest
 from app.queries.dataset import dataset_version
 from app.rendering import documents_response, list_response
 

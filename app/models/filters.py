@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from app.dates import PartialDate
 from app.errors import InvalidParameter
-from app.vocabulary import TIMELINE_TYPES
+from app.vocabulary import SEARCH_TYPES, TIMELINE_TYPES
 
 # A slug or a code: what a curator can write, no more.
 Code = Annotated[str | None, Field(max_length=120)]
@@ -167,4 +167,21 @@ class TimelineFilters(DateRange):
         given = super().given()
         if self.type is not None:
             given["type"] = comma_list("type", self.type, TIMELINE_TYPES)
+        return given
+
+
+class SearchFilters(Filters):
+    """What search results may be narrowed to (`q`, the words to find, is the search itself)."""
+
+    type: str | None = Field(
+        default=None,
+        max_length=100,
+        pattern=comma_list_pattern(SEARCH_TYPES),
+        description="Comma list of source, statistic, provision, meeting, milestone.",
+    )
+
+    def given(self) -> dict[str, object]:
+        given = super().given()
+        if self.type is not None:
+            given["type"] = comma_list("type", self.type, SEARCH_TYPES)
         return given

@@ -9,9 +9,9 @@ from sqlalchemy import Connection, select
 
 from app.models import ArithmeticCheck, Discrepancy, Metric, Statistic
 from app.models.filters import CheckFilters, DiscrepancyFilters
-from app.pagination import SortField
+from app.pagination import PageRequest, SortField, run_page
 from app.queries.citations import cited_by
-from app.queries.common import PageRequest, number, partial, run_page
+from app.queries.common import number, partial
 from app.vocabulary import resource_url
 
 CHECK = ArithmeticCheck.__table__  # type: ignore[attr-defined]

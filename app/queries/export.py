@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app.models import filters
+from app.pagination import everything
 from app.queries import analysis, meetings, metrics, milestones, provisions, sources, statistics
-from app.queries.common import everything
 from app.queries.dataset import dataset_loaded
 
 

@@ -10,9 +10,9 @@ from sqlalchemy import Connection, bindparam, exists, select
 
 from app.models import Meeting, Participant
 from app.models.filters import MeetingFilters
-from app.pagination import SortField
+from app.pagination import PageRequest, SortField, run_page
 from app.queries.citations import citations_for, cited_by
-from app.queries.common import PageRequest, batches, contains_text, partial, run_page
+from app.queries.common import batches, contains_text, partial
 from app.vocabulary import resource_url
 
 MEETING = Meeting.__table__  # type: ignore[attr-defined]

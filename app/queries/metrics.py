@@ -7,8 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from app.models import Metric, Statistic
-from app.pagination import SortField
-from app.queries.common import PageRequest, run_page
+from app.pagination import PageRequest, SortField, run_page
 from app.vocabulary import resource_url
 
 METRIC = Metric.__table__  # type: ignore[attr-defined]

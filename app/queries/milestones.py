@@ -9,9 +9,9 @@ from sqlalchemy import Connection, select
 
 from app.models import Milestone
 from app.models.filters import MilestoneFilters
-from app.pagination import SortField
+from app.pagination import PageRequest, SortField, run_page
 from app.queries.citations import citations_for, cited_by
-from app.queries.common import PageRequest, partial, run_page
+from app.queries.common import partial
 from app.vocabulary import resource_url
 
 MILESTONE = Milestone.__table__  # type: ignore[attr-defined]

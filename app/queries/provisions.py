@@ -10,9 +10,9 @@ from sqlalchemy import Connection, bindparam, select
 
 from app.models import Provision, ProvisionStatistic, Statistic
 from app.models.filters import ProvisionFilters
-from app.pagination import SortField
+from app.pagination import PageRequest, SortField, run_page
 from app.queries.citations import citations_for, cited_by
-from app.queries.common import PageRequest, batches, contains_text, partial, run_page
+from app.queries.common import batches, contains_text, partial
 from app.vocabulary import resource_url
 
 PROVISION = Provision.__table__  # type: ignore[attr-defined]

@@ -20,11 +20,13 @@ from sqlalchemy import (
 )
 
 from app.models import SearchDocument
-from app.pagination import SortField
-from app.queries.common import PageRequest, batches, run_page
+from app.models.filters import SearchFilters
+from app.pagination import PageRequest, SortField, run_page
+from app.queries.common import batches
+from app.vocabulary import SEARCH_TYPES
 
 DOCUMENT = SearchDocument.__table__  # type: ignore[attr-defined]
-TYPES = ("source", "statistic", "provision", "meeting", "milestone")
+TYPES = SEARCH_TYPES
 _OPEN, _CLOSE = "\x02", "\x03"  # match markers no text contains; replaced after escaping
 _TERM = re.compile(r"\S+")
 # Both dialects answer a subquery named `hits` with these columns.
@@ -109,12 +111,13 @@ def snippet_html(raw: str | None) -> str:
 
 
 def search(
-    conn: Connection, q: str, types: tuple[str, ...], page: PageRequest
+    conn: Connection, q: str, filters: SearchFilters, page: PageRequest
 ) -> tuple[list[dict[str, Any]], str | None]:
     terms = _terms(q)
     if not terms:
         return [], None
     hits = (_sqlite if conn.dialect.name == "sqlite" else _postgresql)(terms)
+    types = filters.given().get("type")
     stmt = select(*hits.c)
     if types:
         stmt = stmt.where(hits.c.type.in_(types))

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select
 
 from app.models.filters import SourceFilters
-from app.pagination import SortField
-from app.queries.common import CITATION, SOURCE, PageRequest, PageResult, batches, partial, run_page
+from app.pagination import PageRequest, PageResult, SortField, run_page
+from app.queries.common import CITATION, SOURCE, batches, partial
 from app.vocabulary import resource_url, source_text_url
 
 SORT_FIELDS = {

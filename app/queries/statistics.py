@@ -11,17 +11,9 @@ from sqlalchemy import Connection, Date, bindparam, select, update
 from app.analysis.precision import bounds, qualifier
 from app.models import Statistic
 from app.models.filters import StatisticFilters
-from app.pagination import SortField
+from app.pagination import PageRequest, SortField, run_page
 from app.queries.citations import citations_for, cited_by
-from app.queries.common import (
-    PageRequest,
-    batches,
-    contains_pattern,
-    like_pattern,
-    number,
-    partial,
-    run_page,
-)
+from app.queries.common import batches, contains_pattern, like_pattern, number, partial
 from app.vocabulary import resource_url
 
 STATISTIC = Statistic.__table__  # type: ignore[attr-defined]

@@ -15,8 +15,7 @@ from sqlalchemy import Connection, case, literal, null, select, union_all
 from app.dates import format_partial
 from app.models import Meeting, Milestone, Provision
 from app.models.filters import TimelineFilters
-from app.pagination import Sort, SortField
-from app.queries.common import PageRequest, run_page
+from app.pagination import PageRequest, Sort, SortField, run_page
 from app.vocabulary import TIMELINE_TYPES, resource_url
 
 MEETING = Meeting.__table__  # type: ignore[attr-defined]

@@ -14,9 +14,8 @@ from app.api.deps import get_or_404, reading, slug_or_404
 from app.api.routing import StrictRoute
 from app.errors import NotFound
 from app.models import filters
-from app.pagination import parse_sort
+from app.pagination import PageRequest, everything, parse_sort
 from app.queries import analysis, explorer, sources, statistics, timeline
-from app.queries.common import PageRequest, everything
 from app.queries.meetings import get_meeting
 from app.queries.milestones import get_milestone
 from app.queries.provisions import get_provision

@@ -11,7 +11,7 @@ from app.api.deps import ListQuery, list_query, reading
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.models import SearchHit
-from app.models.filters import comma_list, comma_list_pattern
+from app.models.filters import SearchFilters
 from app.queries import search as queries
 from app.vocabulary import API_PREFIX
 
@@ -25,19 +25,11 @@ def search_facts(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Words to find.")],
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
-    type: Annotated[
-        str | None,
-        Query(
-            max_length=100,
-            pattern=comma_list_pattern(queries.TYPES),
-            description="Comma list of source, statistic, provision, meeting, milestone.",
-        ),
-    ] = None,
+    filters: Annotated[SearchFilters, Query()],
 ) -> Response:
     """Ranked by the database's own engine (SQLite FTS5 bm25, PostgreSQL ts_rank); every word
     must match. Tokens such as `eco-credits`, `OCTG`, `U.S.` and `27.6` are found as written.
     Snippets wrap matches in `<mark>…</mark>` and HTML-escape everything else."""
-    types = comma_list("type", type, queries.TYPES) if type is not None else ()
     with reading(request) as conn:
-        items, cursor = queries.search(conn, q, types, query.page)
+        items, cursor = queries.search(conn, q, filters, query.page)
     return query.respond(request, items, cursor, "search")
