@@ -18,7 +18,21 @@ CheckKind = Literal["percent_change", "share", "difference", "ratio", "sum"]
 Derivation = Literal["difference", "sum", "ratio", "implied_start", "implied_change"]
 
 
-class InputSeed(BaseModel):
+class Roles(BaseModel):
+    """The figures a computation relates, by role (which roles a kind takes: ROLES in
+    app/analysis/arithmetic.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: InputRef | None = None
+    end: InputRef | None = None
+    change: InputRef | None = None
+    part: InputRef | None = None
+    whole: InputRef | None = None
+    parts: list[InputRef] | None = None
+
+
+class InputSeed(Roles):
     """One input of a reading, when it is more than a statistic's id: the statistic's words read
     another way (`read_as`), scaled (`times`), a figure derived from others (`derive`), a
     curator's conjecture of what a garbled statistic meant (`conjecture`, `value`), or a date
@@ -30,13 +44,7 @@ class InputSeed(BaseModel):
     read_as: str | None = None
     times: float | None = None
     derive: Derivation | None = None
-    start: InputRef | None = None
-    end: InputRef | None = None
-    change: InputRef | None = None
-    part: InputRef | None = None
-    whole: InputRef | None = None
     percent: InputRef | None = None
-    parts: list[InputRef] | None = None
     conjecture: str | None = None
     value: float | None = None
     milestone: Slug | None = None
@@ -47,7 +55,7 @@ class InputSeed(BaseModel):
 InputRef = Slug | InputSeed
 
 
-class ReadingSeed(BaseModel):
+class ReadingSeed(Roles):
     """One reading of an ambiguous claim: which figures it relates, and how."""
 
     model_config = ConfigDict(extra="forbid")
@@ -55,15 +63,9 @@ class ReadingSeed(BaseModel):
     id: Slug
     label: str = PField(min_length=1)
     claim: InputRef | None = None
-    start: InputRef | None = None
-    end: InputRef | None = None
-    change: InputRef | None = None
-    part: InputRef | None = None
-    whole: InputRef | None = None
-    parts: list[InputRef] | None = None
 
 
-class CheckSeed(BaseModel):
+class CheckSeed(Roles):
     """A claim whose arithmetic can be redone: which statistic states it, from which inputs, under
     one reading (the roles given directly) or several (`readings`)."""
 
@@ -72,12 +74,6 @@ class CheckSeed(BaseModel):
     id: Slug
     kind: CheckKind
     claim: Slug
-    start: InputRef | None = None
-    end: InputRef | None = None
-    change: InputRef | None = None
-    part: InputRef | None = None
-    whole: InputRef | None = None
-    parts: list[InputRef] | None = None
     readings: list[ReadingSeed] | None = PField(default=None, min_length=2)
     note: str | None = None
 
