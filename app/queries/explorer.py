@@ -7,19 +7,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
-from app.queries.citations import source_citations
+from app.queries.citations import SourceCitation, source_citations
 from app.queries.common import SOURCE
 
 
 @dataclass(frozen=True)
-class CitedSpan:
-    start: int
-    end: int
-    fact_type: str
-    fact_id: str
-    position: int
-    title: str
-    source_error: dict[str, str] | None = None
+class CitedSpan(SourceCitation):
+    """A citation of the source, with the anchor the source page gives it."""
 
     @property
     def key(self) -> str:
@@ -35,10 +29,7 @@ def source_spans(conn: Connection, source_id: str) -> list[CitedSpan]:
     source_pk = conn.execute(select(SOURCE.c.pk).where(SOURCE.c.id == source_id)).scalar()
     if source_pk is None:
         return []
-    return [
-        CitedSpan(c.start, c.end, c.fact_type, c.fact_id, c.position, c.title, c.source_error)
-        for c in source_citations(conn, source_pk)
-    ]
+    return [CitedSpan(**vars(c)) for c in source_citations(conn, source_pk)]
 
 
 @dataclass
