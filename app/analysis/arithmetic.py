@@ -22,10 +22,9 @@ from dataclasses import dataclass, field, replace
 
 from app.analysis.precision import Interval, stated_interval
 
-KINDS = ("percent_change", "share", "difference", "ratio", "sum")
-# What a figure can be derived by (`derive:` in checks.yaml): the check kinds that yield a
-# quantity, and a start or a change implied by an end and a percent change.
-DERIVATIONS = ("difference", "sum", "ratio", "implied_start", "implied_change")
+# The roles each computation takes: a check's kind (percent_change, share, difference, ratio,
+# sum) or a derivation (the same, and a start or a change implied by an end and a percent). The
+# models in app/models/analysis.py name the same kinds for the seed and the API.
 ROLES: dict[str, tuple[tuple[str, ...], ...]] = {
     "percent_change": (("start", "end"), ("end", "change"), ("start", "change")),
     "share": (("part", "whole"),),
@@ -35,10 +34,6 @@ ROLES: dict[str, tuple[tuple[str, ...], ...]] = {
     "implied_start": (("end", "percent"),),
     "implied_change": (("end", "percent"),),
 }
-STATUSES = ("consistent", "inconsistent", "depends_on_reading")
-# How an input came to be: stated by its source; the same words read another way; computed from
-# other inputs; a curator's conjecture of a garbled figure; a date, in years.
-BASES = ("stated", "read_as", "derived", "conjecture", "date")
 
 
 @dataclass(frozen=True)

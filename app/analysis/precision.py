@@ -15,7 +15,6 @@ The rules, in one place:
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -95,7 +94,6 @@ def stated_interval(as_reported: str, value: float) -> Interval:
 
 
 Qualifier = str  # "exact", "about", "at_most" or "at_least"
-QUALIFIERS = ("exact", "about", "at_most", "at_least")
 
 
 def qualifier(as_reported: str) -> Qualifier:
@@ -122,7 +120,3 @@ def bounds(as_reported: str, value: float) -> tuple[float | None, float | None]:
 def _tidy(value: float) -> float:
     """2.7 - 0.05 as 2.65, not 2.6500000000000004: twelve significant digits are plenty."""
     return float(f"{value:.12g}") + 0.0  # + 0.0: a bound of -0.0 is written 0.0
-
-
-def digits_of(as_reported: str) -> str:
-    return re.sub(r"[^0-9.]", "", as_reported)

@@ -38,8 +38,6 @@ class InputSeed(Roles):
     curator's conjecture of what a garbled statistic meant (`conjecture`, `value`), or a date
     (`milestone`, `source_published`), read in years."""
 
-    model_config = ConfigDict(extra="forbid")
-
     statistic: Slug | None = None
     read_as: str | None = None
     times: float | None = None
@@ -58,8 +56,6 @@ InputRef = Slug | InputSeed
 class ReadingSeed(Roles):
     """One reading of an ambiguous claim: which figures it relates, and how."""
 
-    model_config = ConfigDict(extra="forbid")
-
     id: Slug
     label: str = PField(min_length=1)
     claim: InputRef | None = None
@@ -68,8 +64,6 @@ class ReadingSeed(Roles):
 class CheckSeed(Roles):
     """A claim whose arithmetic can be redone: which statistic states it, from which inputs, under
     one reading (the roles given directly) or several (`readings`)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     id: Slug
     kind: CheckKind

@@ -10,19 +10,9 @@ from sqlmodel import Field, SQLModel
 
 from app.models.types import NonEmpty
 
-# Rules the loader enforces on every statistic (app/seed/rules.py) that a curator may set aside
-# for one statistic by stating why (`exemptions:` in statistics.yaml). An exemption that no
-# longer sets anything aside is refused as stale.
-EXEMPTABLE_RULES: dict[str, str] = {
-    "hedge_kept": "A hedge the text puts before the figure ('nearly', 'less than', 'more than', "
-    "'about') stands in as_reported.",
-    "sign_matches_wording": "A change's sign agrees with the words that give its direction "
-    "('rose', 'increase'; 'fell', 'drop', 'decline') under its metric's sign convention.",
-    "period_from_text": "A period bound known to the month or the day is named in a quote or "
-    "the notes, or is the citing source's own date.",
-    "metric_named": "A quote names what the metric measures (one of its terms, e.g. 'goods' for "
-    "a goods deficit).",
-}
+# The rules a curator may set aside for one statistic by stating why (`exemptions:` in
+# statistics.yaml); app/seed/rules.py says what each one asks. An exemption that no longer sets
+# anything aside is refused as stale.
 RuleName = Literal["hedge_kept", "sign_matches_wording", "period_from_text", "metric_named"]
 
 

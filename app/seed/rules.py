@@ -2,7 +2,7 @@
 runs on every entry, so that the next document is curated the same way.
 
 Statistics (a curator may set one aside for one statistic by stating why, under `exemptions`;
-see app.models.curation.EXEMPTABLE_RULES):
+see app.models.curation.RuleName):
 - `hedge_kept`: a hedge right before the figure in the text ("nearly", "less than", "more than",
   "about") is written into `as_reported`, so that the figure keeps its direction;
 - `sign_matches_wording`: a change's sign agrees with the words that give its direction ("rose",
@@ -57,7 +57,7 @@ def statistic_breaches(stat: StatisticSeed, ctx: Context) -> Iterator[Breach]:
     yield from approximate_matches_wording(stat)
 
 
-def _figure_positions(stat: StatisticSeed, ctx: Context) -> Iterator[tuple[int, str, int]]:
+def _figure_positions(stat: StatisticSeed) -> Iterator[tuple[int, str, int]]:
     """(citation index, quote, offset of as_reported in the quote) for each quote holding it."""
     for i, citation in enumerate(stat.citations):
         at = citation.quote.find(stat.as_reported)
@@ -66,7 +66,7 @@ def _figure_positions(stat: StatisticSeed, ctx: Context) -> Iterator[tuple[int, 
 
 
 def hedge_kept(stat: StatisticSeed, ctx: Context) -> Iterator[Breach]:
-    for i, _quote, at in _figure_positions(stat, ctx):
+    for i, _quote, at in _figure_positions(stat):
         start = ctx.spans.get(("statistics", stat.id, i))
         text = ctx.texts.get(stat.citations[i].source)
         if start is None or text is None:
@@ -86,7 +86,7 @@ def sign_matches_wording(stat: StatisticSeed, ctx: Context) -> Iterator[Breach]:
     metric = ctx.metrics.get(stat.metric)
     if metric is None or metric.positive_direction is None or stat.value == 0:
         return
-    for _i, quote, at in _figure_positions(stat, ctx):
+    for _i, quote, at in _figure_positions(stat):
         said = direction(quote, at, at + len(stat.as_reported))
         if said is None:
             continue
