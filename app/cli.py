@@ -78,10 +78,12 @@ def check(
     seed_dir: SeedDir = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
 ) -> None:
-    """Validate the seed (every quote, figure, reference and figure mention) without a database.
+    """Validate the seed (every quote, figure, reference, figure mention and name) without a
+    database.
 
     Lists every figure mention of every source with the fact that cites it or the reason it is
-    left out; fails on any problem, an uncovered mention included."""
+    left out, and every name with the person or organisation it resolves to; fails on any
+    problem, an uncovered figure or an unresolved name included."""
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
     with Progress(
@@ -112,6 +114,24 @@ def check(
                     highlight=False,
                 )
     if not quiet:
+        for source_id, scan in bundle.name_scans.items():
+            _consoles.out.print(
+                f"{source_id}: {len(scan.resolved)} names resolved, {len(scan.titles)} titles, "
+                f"{len(scan.unresolved)} names excluded",
+                highlight=False,
+            )
+            for mention in scan.resolved:
+                _consoles.out.print(
+                    f"  {mention.start:>5}-{mention.end:<5} {mention.text!r:<40} {mention.entity}",
+                    markup=False,
+                    highlight=False,
+                )
+            for mention in scan.unresolved:
+                _consoles.out.print(
+                    f"  {mention.start:>5}-{mention.end:<5} {mention.text!r:<40} excluded",
+                    markup=False,
+                    highlight=False,
+                )
         _consoles.out.print("arithmetic checks:", highlight=False)
         for check_id, result in bundle.checks.items():
             style = {"consistent": "green", "inconsistent": "bold red"}.get(

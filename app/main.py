@@ -23,11 +23,14 @@ from app.api.routes import (  # noqa: E402
     meetings,
     metrics,
     milestones,
+    organizations,
     pages,
+    people,
     problems,
     provisions,
     search,
     sources,
+    statements,
     statistics,
     timeline,
 )
@@ -43,8 +46,9 @@ from app.serving import die_with_master  # noqa: E402
 
 DESCRIPTION = """
 Citation-first facts of the 2017-2018 renegotiation of the U.S.-Korea Free Trade Agreement
-(KORUS): statistics, provisions, meetings and milestones, each with the exact characters of the
-document it comes from. `source_text[start:end] == quote` holds for every citation.
+(KORUS): statistics, provisions, meetings, milestones, people, organisations and statements,
+each with the exact characters of the document it comes from. `source_text[start:end] == quote`
+holds for every citation.
 
 Lists answer `{"items": [...], "next": ...}` with keyset cursors, `sort`, filters, and CSV
 (`Accept: text/csv` or `format=csv`). Errors are RFC 9457 problem documents.
@@ -105,6 +109,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         provisions,
         meetings,
         milestones,
+        people,
+        organizations,
+        statements,
         analysis,
         timeline,
         search,

@@ -4,7 +4,15 @@ each resource. Everything that names a kind or builds a `/v1/...` path takes it 
 from __future__ import annotations
 
 # The kinds of fact: each is cited, has a table of its own (singular) and a list (plural).
-FACT_TYPES = ("statistic", "provision", "meeting", "milestone")
+FACT_TYPES = (
+    "statistic",
+    "provision",
+    "meeting",
+    "milestone",
+    "person",
+    "organization",
+    "statement",
+)
 # Every resource type and the path segment of its list (also the seed's kind of file).
 PLURALS = {
     "source": "sources",
@@ -13,12 +21,17 @@ PLURALS = {
     "provision": "provisions",
     "meeting": "meetings",
     "milestone": "milestones",
+    "person": "people",
+    "organization": "organizations",
+    "statement": "statements",
     "discrepancy": "discrepancies",
     "check": "checks",
 }
 FACT_KINDS = tuple(PLURALS[t] for t in FACT_TYPES)
+# The type a plural names: SINGULAR["people"] is "person".
+SINGULAR = {plural: type_ for type_, plural in PLURALS.items()}
 # What the timeline lists, and what search finds.
-TIMELINE_TYPES = ("meeting", "milestone", "provision")
+TIMELINE_TYPES = ("meeting", "milestone", "provision", "statement")
 SEARCH_TYPES = ("source", *FACT_TYPES)
 API_PREFIX = "/v1"
 

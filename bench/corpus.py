@@ -169,7 +169,9 @@ def generate(statistics: int, out: Path) -> dict[str, int]:
             for m in range(metrics)
         ],
     )
-    for kind in ("meetings", "milestones", "exclusions", "checks", "discrepancy_notes"):
+    empty = ("meetings", "milestones", "exclusions", "checks", "discrepancy_notes")
+    empty += ("people", "organizations", "statements", "mention_exclusions")
+    for kind in empty:
         (out / f"{kind}.yaml").write_text(f"{kind}: []\n", encoding="utf-8")
     return {
         "sources": n_sources,

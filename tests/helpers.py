@@ -27,8 +27,19 @@ LIST_PATHS = [
     "/v1/provisions",
     "/v1/meetings",
     "/v1/milestones",
+    "/v1/people",
+    "/v1/organizations",
+    "/v1/statements",
 ]
-FACT_PATHS = ["/v1/statistics", "/v1/provisions", "/v1/meetings", "/v1/milestones"]
+FACT_PATHS = [
+    "/v1/statistics",
+    "/v1/provisions",
+    "/v1/meetings",
+    "/v1/milestones",
+    "/v1/people",
+    "/v1/organizations",
+    "/v1/statements",
+]
 
 
 def walk(client: TestClient, path: str, **params: Any) -> list[dict[str, Any]]:

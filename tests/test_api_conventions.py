@@ -9,6 +9,7 @@ import io
 import pytest
 from starlette.testclient import TestClient
 
+from app.vocabulary import SINGULAR
 from tests.helpers import LIST_PATHS, walk
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
@@ -331,7 +332,7 @@ def test_openapi_document_describes_the_api(client: TestClient) -> None:
     assert document["openapi"].startswith("3.1")
     for path in LIST_PATHS:
         assert path in document["paths"]
-        assert f"{path}/{{{path.split('/')[-1][:-1]}_id}}" in document["paths"]
+        assert f"{path}/{{{SINGULAR[path.split('/')[-1]]}_id}}" in document["paths"]
         operation = document["paths"][path]["get"]
         assert {"400", "406"} <= set(operation["responses"])
         names = {p["name"] for p in operation["parameters"]}

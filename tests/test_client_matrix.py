@@ -14,6 +14,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from app.vocabulary import SINGULAR
+
 # What each endpoint can produce, default first (docs/API.md).
 ENDPOINTS = {
     "list": "/v1/statistics?limit=3",
@@ -202,6 +204,4 @@ def test_html_pages_negotiate_like_the_api(
 
 
 def _id_name(path: str) -> str:
-    resource = path.split("/")[2]
-    singular = "discrepancy" if resource == "discrepancies" else resource.removesuffix("s")
-    return f"{singular}_id"
+    return f"{SINGULAR.get(path.split('/')[2], path.split('/')[2])}_id"

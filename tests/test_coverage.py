@@ -87,6 +87,7 @@ def test_an_uncited_figure_fails_the_check(seed_copy: Path) -> None:
     start = text.index("  - id: ictsd-us-fdi-in-korea-2015")
     end = text.index("  - id: ictsd-samsung-appliance-plant-pledge")
     (seed_copy / "statistics.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    edit(seed_copy / "statements.yaml", ", ictsd-us-fdi-in-korea-2015]", "]")
     with pytest.raises(SeedError) as caught:
         read_seed(seed_copy)
     [issue] = caught.value.issues

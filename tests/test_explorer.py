@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from app.api.routes import pages
 from app.config import ROOT
+from app.vocabulary import SINGULAR
 from tests.helpers import FACT_PATHS, launch_chromium, walk
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -50,7 +51,7 @@ def test_the_index_lists_a_bounded_number_of_statistics(
 def test_source_pages_mark_every_citation_exactly(client: TestClient) -> None:
     for path in FACT_PATHS:
         for fact in walk(client, path):
-            fact_type = path.split("/")[-1][:-1]
+            fact_type = SINGULAR[path.split("/")[-1]]
             for position, citation in enumerate(fact["citations"]):
                 page = client.get(f"/sources/{citation['source_id']}").text
                 key = f"cite-{fact_type}-{fact['id']}-{position}"

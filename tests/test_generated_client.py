@@ -24,10 +24,13 @@ RESOURCES = [
     "provisions",
     "meetings",
     "milestones",
+    "people",
+    "organizations",
+    "statements",
     "discrepancies",
     "checks",
 ]
-SINGULAR = {"discrepancies": "discrepancy"}
+SINGULAR = {"discrepancies": "discrepancy", "people": "person"}
 
 
 def test_the_openapi_document_validates(client: TestClient) -> None:

@@ -30,9 +30,9 @@ def _missing(seed: Path) -> str:
 
 
 def _emptied(seed: Path) -> str:
-    # meetings: no other kind refers to them, so emptying them leaves a seed that reads clean
-    (seed / "meetings.yaml").write_text("meetings: []\n", encoding="utf-8")
-    return "would delete 8 of 8 meetings"
+    # statements: no other kind refers to them, so emptying them leaves a seed that reads clean
+    (seed / "statements.yaml").write_text("statements: []\n", encoding="utf-8")
+    return "would delete 31 of 31 statements"
 
 
 def _alias_bomb(seed: Path) -> str:
@@ -228,4 +228,4 @@ def test_a_kind_emptied_on_purpose_loads_with_allow_deletes(
     _emptied(seed_copy)
     code, output, _ = _load(seed_copy, migrated_url, "--allow-deletes")
     assert code == 0, output
-    assert dump(engine)["meeting"] == []
+    assert dump(engine)["statement"] == []

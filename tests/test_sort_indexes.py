@@ -57,6 +57,9 @@ def _plan(engine: Engine, statement: str, parameters: Any) -> str:
         ("/v1/provisions", "ix_sort_provision"),
         ("/v1/meetings", "ix_sort_meeting"),
         ("/v1/milestones", "ix_sort_milestone"),
+        ("/v1/people", "ix_sort_person"),
+        ("/v1/organizations", "ix_sort_organization"),
+        ("/v1/statements", "ix_sort_statement"),
     ],
 )
 def test_first_and_later_pages_read_the_sort_index(seeded_url: str, path: str, index: str) -> None:

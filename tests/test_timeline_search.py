@@ -12,7 +12,7 @@ from app.dates import PartialDate
 from tests.helpers import walk
 
 BREADTH = {"year": 0, "month": 1, "day": 2}
-TYPE_RANK = {"meeting": 0, "milestone": 1, "provision": 2}
+TYPE_RANK = {"meeting": 0, "milestone": 1, "provision": 2, "statement": 3}
 
 
 def test_timeline_holds_every_dated_item_in_order(client: TestClient) -> None:
@@ -20,15 +20,21 @@ def test_timeline_holds_every_dated_item_in_order(client: TestClient) -> None:
     meetings = {m["id"]: m for m in walk(client, "/v1/meetings")}
     milestones = {m["id"]: m for m in walk(client, "/v1/milestones")}
     deadlines = {p["id"]: p for p in walk(client, "/v1/provisions") if p["deadline"]}
+    statements = {s["id"]: s for s in walk(client, "/v1/statements")}
     assert sorted((i["type"], i["id"]) for i in items) == sorted(
         [("meeting", k) for k in meetings]
         + [("milestone", k) for k in milestones]
         + [("provision", k) for k in deadlines]
+        + [("statement", k) for k in statements]
     )
+    by_type = {
+        "meeting": meetings,
+        "milestone": milestones,
+        "provision": deadlines,
+        "statement": statements,
+    }
     for item in items:
-        source = {"meeting": meetings, "milestone": milestones, "provision": deadlines}[
-            item["type"]
-        ][item["id"]]
+        source = by_type[item["type"]][item["id"]]
         expected = source.get("start_date") or source.get("date") or source.get("deadline")
         assert item["date"] == expected
         assert client.get(item["url"]).status_code == 200

@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from app.vocabulary import PLURALS, collection_url
+
 # A GET by path and Accept, answering (status, body).
 Getter = Callable[[str, str], tuple[int, bytes]]
 
@@ -18,16 +20,8 @@ _QUERIES = {
     "searchFacts": {"q": "steel"},
     "getTimelineCalendar": {"from": "2018-03", "to": "2018-03"},
 }
-_FIRST_OF = {  # path parameter -> the list whose first item names it
-    "source_id": "/v1/sources",
-    "metric_id": "/v1/metrics",
-    "statistic_id": "/v1/statistics",
-    "provision_id": "/v1/provisions",
-    "meeting_id": "/v1/meetings",
-    "milestone_id": "/v1/milestones",
-    "discrepancy_id": "/v1/discrepancies",
-    "check_id": "/v1/checks",
-}
+# path parameter -> the list whose first item names it
+_FIRST_OF = {f"{type_}_id": collection_url(type_) for type_ in PLURALS}
 CALENDAR_STAMP = re.compile(r"^DTSTAMP:.*$", re.M)
 CALENDAR_FOLD = re.compile(r"\r\n[ \t]")  # RFC 5545 folds long lines; the fold moves with the host
 

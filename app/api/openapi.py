@@ -28,6 +28,15 @@ TAGS = [
     {"name": "meetings", "description": "Who met where and when."},
     {"name": "milestones", "description": "Dated events of the renegotiation."},
     {
+        "name": "people",
+        "description": "Each person once, with every name and role as each source states it.",
+    },
+    {
+        "name": "organizations",
+        "description": "Ministries, agencies, companies and publishers, with each name cited.",
+    },
+    {"name": "statements", "description": "Who said or wrote what, verbatim, and when."},
+    {
         "name": "analysis",
         "description": "Discrepancies between sources and arithmetic checks of their claims.",
     },

@@ -19,11 +19,15 @@ from app.models.meeting import (
     Participant,
     ParticipantPublic,
 )
+from app.models.mention import MentionExclusionSeed
 from app.models.metric import METRIC_RULE_FIELDS, Metric, MetricPublic, MetricSeed
 from app.models.milestone import Milestone, MilestonePublic, MilestoneSeed
+from app.models.organization import Organization, OrganizationPublic, OrganizationSeed
+from app.models.person import Person, PersonPublic, PersonRole, PersonSeed
 from app.models.provision import Provision, ProvisionPublic, ProvisionSeed, ProvisionStatistic
 from app.models.search import SearchDocument, SearchHit, TimelineItem
 from app.models.source import Source, SourcePublic, SourceSeed
+from app.models.statement import Statement, StatementLink, StatementPublic, StatementSeed
 from app.models.statistic import Statistic, StatisticPublic, StatisticSeed
 
 __all__ = [
@@ -43,14 +47,22 @@ __all__ = [
     "Meeting",
     "MeetingPublic",
     "MeetingSeed",
+    "MentionExclusionSeed",
     "Metric",
     "MetricPublic",
     "MetricSeed",
     "Milestone",
     "MilestonePublic",
     "MilestoneSeed",
+    "Organization",
+    "OrganizationPublic",
+    "OrganizationSeed",
     "Participant",
     "ParticipantPublic",
+    "Person",
+    "PersonPublic",
+    "PersonRole",
+    "PersonSeed",
     "Provision",
     "ProvisionPublic",
     "ProvisionSeed",
@@ -60,6 +72,10 @@ __all__ = [
     "Source",
     "SourcePublic",
     "SourceSeed",
+    "Statement",
+    "StatementLink",
+    "StatementPublic",
+    "StatementSeed",
     "Statistic",
     "StatisticPublic",
     "StatisticSeed",

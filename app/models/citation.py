@@ -35,6 +35,9 @@ class Citation(SQLModel, table=True):
             "provision_pk",
             "meeting_pk",
             "milestone_pk",
+            "person_pk",
+            "organization_pk",
+            "statement_pk",
             "position",
             name="uq_citation_fact_position",
         ),
@@ -46,6 +49,9 @@ class Citation(SQLModel, table=True):
     provision_pk: int | None = Field(default=None, sa_column=_fact_fk("provision"))
     meeting_pk: int | None = Field(default=None, sa_column=_fact_fk("meeting"))
     milestone_pk: int | None = Field(default=None, sa_column=_fact_fk("milestone"))
+    person_pk: int | None = Field(default=None, sa_column=_fact_fk("person"))
+    organization_pk: int | None = Field(default=None, sa_column=_fact_fk("organization"))
+    statement_pk: int | None = Field(default=None, sa_column=_fact_fk("statement"))
     position: int
     quote: str = Field(sa_column=Column(Text, nullable=False))
     start_offset: int

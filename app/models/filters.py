@@ -5,12 +5,13 @@ turned into SQL by one table of conditions per resource in app/queries/."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
 from app.dates import PartialDate
 from app.errors import InvalidParameter
+from app.models.statement import StatementKind
 from app.vocabulary import SEARCH_TYPES, TIMELINE_TYPES
 
 SourceId = Annotated[
@@ -159,7 +160,7 @@ class TimelineFilters(DateRange):
         default=None,
         max_length=100,
         pattern=comma_list_pattern(TIMELINE_TYPES),
-        description="Comma list of meeting, milestone, provision.",
+        description=f"Comma list of {', '.join(TIMELINE_TYPES)}.",
     )
 
     def given(self) -> dict[str, object]:
@@ -176,11 +177,67 @@ class SearchFilters(Filters):
         default=None,
         max_length=100,
         pattern=comma_list_pattern(SEARCH_TYPES),
-        description="Comma list of source, statistic, provision, meeting, milestone.",
+        description=f"Comma list of {', '.join(SEARCH_TYPES)}.",
     )
 
     def given(self) -> dict[str, object]:
         given = super().given()
         if self.type is not None:
             given["type"] = comma_list("type", self.type, SEARCH_TYPES)
+        return given
+
+
+STATEMENT_KINDS: tuple[str, ...] = get_args(StatementKind)
+
+
+class PersonFilters(Filters):
+    country: str | None = _code("ISO 3166-1 alpha-3 code.")
+    organization: str | None = _code("Only people a source gives a role in this organisation.")
+    source_id: Annotated[
+        str | None,
+        Field(max_length=120, description="Only people whose names or roles cite this source."),
+    ] = None
+    q: Annotated[
+        str | None,
+        Field(min_length=1, max_length=200, description="Part of any name a source prints."),
+    ] = None
+
+
+class OrganizationFilters(Filters):
+    kind: str | None = _code("ministry, agency, department, company, publisher, ...")
+    country: str | None = _code("ISO 3166-1 alpha-3 code.")
+    source_id: Annotated[
+        str | None,
+        Field(max_length=120, description="Only organisations whose names cite this source."),
+    ] = None
+    q: Annotated[
+        str | None,
+        Field(min_length=1, max_length=200, description="Part of any name a source prints."),
+    ] = None
+
+
+class StatementFilters(DateRange):
+    speaker: str | None = _code("Only statements by this person or organisation (its id).")
+    organization: str | None = _code(
+        "Only statements by this organisation, or by a person speaking for it (its id)."
+    )
+    country: str | None = _code("Only statements from this side: ISO 3166-1 alpha-3.")
+    kind: str | None = Field(
+        default=None,
+        max_length=100,
+        pattern=comma_list_pattern(STATEMENT_KINDS),
+        description=f"Comma list of {', '.join(STATEMENT_KINDS)}.",
+    )
+    date_from: DateFrom = None
+    date_to: DateTo = None
+    source_id: SourceId = None
+    q: Annotated[
+        str | None,
+        Field(min_length=1, max_length=200, description="Case-insensitive text of the statement."),
+    ] = None
+
+    def given(self) -> dict[str, object]:
+        given = super().given()
+        if self.kind is not None:
+            given["kind"] = comma_list("kind", self.kind, STATEMENT_KINDS)
         return given

@@ -27,6 +27,7 @@ class ParticipantSeed(BaseModel):
     name: NonEmpty
     role: str | None = None
     organization: str | None = None
+    organization_id: Slug | None = None
     country: Iso3 | None = None
     lead: bool = False
 
@@ -89,6 +90,8 @@ class Participant(SQLModel, table=True):
     name: str
     role: str | None = None
     organization: str | None = None
+    organization_id: str | None = None
+    person_id: str | None = None
     country: str | None = None
     lead: bool = False
 
@@ -102,6 +105,10 @@ class ParticipantPublic(SQLModel):
     name: str = Field(description="Name as the source gives it.")
     role: str | None = Field(default=None, description="Title or function.")
     organization: str | None = Field(default=None, description="Organisation represented.")
+    organization_id: str | None = Field(
+        default=None, description="That organisation's id, where it is one."
+    )
+    person_id: str | None = Field(default=None, description="The person's id.")
     country: str | None = Field(default=None, description="ISO 3166-1 alpha-3 code.")
     lead: bool = Field(description="True for the head of a delegation.")
 

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from app.dates import Precision
 from app.models.citation import CitationPublic, CitationSeed
+from app.models.names import DateBasis
 from app.models.types import NonEmpty, SeedDate, Slug
 
 
@@ -20,6 +21,9 @@ class MilestoneSeed(BaseModel):
     id: Slug
     title: NonEmpty
     date: SeedDate
+    date_basis: DateBasis = "event"
+    date_disputed: str | None = None
+    cause: str | None = None
     summary: str | None = None
     citations: list[CitationSeed] = PField(min_length=1)
 
@@ -28,6 +32,23 @@ class MilestoneBase(SQLModel):
     title: str = Field(description="What happened.")
     date_precision: Precision = Field(
         sa_type=String(8), description="How precisely `date` is known."
+    )
+    date_basis: DateBasis = Field(
+        default="event",
+        sa_type=String(8),
+        description="`event`: when it happened; `reported`: the date of the report a source "
+        "cites for it (it happened no later).",
+    )
+    date_disputed: str | None = Field(
+        default=None,
+        sa_column=Column(Text),
+        description="Set when sources date the event differently: how, in the curator's words. "
+        "The dispute is shown, not resolved.",
+    )
+    cause: str | None = Field(
+        default=None,
+        sa_column=Column(Text),
+        description="Why it happened, in the source's own words (verbatim in a citation).",
     )
     summary: str | None = Field(
         default=None, sa_column=Column(Text), description="More detail, in brief."

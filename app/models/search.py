@@ -11,7 +11,16 @@ from typing import Literal
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SearchType = Literal["source", "statistic", "provision", "meeting", "milestone"]
+SearchType = Literal[
+    "source",
+    "statistic",
+    "provision",
+    "meeting",
+    "milestone",
+    "person",
+    "organization",
+    "statement",
+]
 
 
 class SearchDocument(SQLModel, table=True):
@@ -47,8 +56,9 @@ class TimelineItem(SQLModel):
     end_date_precision: Literal["day", "month", "year"] | None = Field(
         default=None, description="How precisely the date is known: `year`, `month` or `day`."
     )
-    type: Literal["meeting", "milestone", "provision"] = Field(
-        description="`provision` items are deadlines."
+    type: Literal["meeting", "milestone", "provision", "statement"] = Field(
+        description="`provision` items are deadlines; `statement` items are dated as their "
+        "`date_basis` says."
     )
     id: str = Field(description="The item's id among its type's resources.")
     title: str = Field(description="What happened, in a phrase.")

@@ -23,6 +23,7 @@ class SourceSeed(BaseModel):
     sha256: str = PField(pattern=r"^[0-9a-f]{64}$")
     title: NonEmpty
     publisher: str | None = None
+    publisher_id: Slug | None = None
     author: str | None = None
     kind: Code
     published_on: SeedDate | None = None
@@ -34,6 +35,9 @@ class SourceSeed(BaseModel):
 class SourceBase(SQLModel):
     title: str = Field(description="The document's title.")
     publisher: str | None = Field(default=None, description="Who published it.")
+    publisher_id: str | None = Field(
+        default=None, description="The publisher's id among the organisations."
+    )
     author: str | None = Field(default=None, description="Who wrote it, where known.")
     kind: str = Field(
         description="What sort of document it is.",
@@ -66,6 +70,9 @@ class FactCounts(SQLModel):
     provisions: int = Field(description="Provisions citing this source.")
     meetings: int = Field(description="Meetings citing this source.")
     milestones: int = Field(description="Milestones citing this source.")
+    people: int = Field(description="People whose names or roles cite this source.")
+    organizations: int = Field(description="Organisations whose names cite this source.")
+    statements: int = Field(description="Statements citing this source.")
 
 
 class SourcePublic(SourceBase):

@@ -32,6 +32,7 @@ class StatisticSeed(BaseModel):
     period_start: SeedDate | None = None
     period_end: SeedDate | None = None
     attributed_to: str | None = None
+    attributed_to_id: Slug | None = None
     notes: str | None = None
     source_error: SourceErrorSeed | None = None
     exemptions: dict[RuleName, NonEmpty] = PField(default_factory=dict)
@@ -79,6 +80,10 @@ class StatisticBase(SQLModel):
     )
     attributed_to: str | None = Field(
         default=None, description="Who stated the figure, when the source reports a claim."
+    )
+    attributed_to_id: str | None = Field(
+        default=None,
+        description="That person's or organisation's id, where the claim has a named author.",
     )
     notes: str | None = Field(default=None, sa_column=Column(Text), description="Curator's notes.")
 

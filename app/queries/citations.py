@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, bindparam, exists, literal, select
 
-from app.models import Meeting, Milestone, Provision, Statistic
+from app.models import Meeting, Milestone, Organization, Person, Provision, Statement, Statistic
 from app.queries.common import CITATION, SOURCE, batches
 from app.vocabulary import source_text_url
 
@@ -19,13 +19,18 @@ FACT_TABLES: dict[str, Any] = {
     "provision": Provision.__table__,  # type: ignore[attr-defined]
     "meeting": Meeting.__table__,  # type: ignore[attr-defined]
     "milestone": Milestone.__table__,  # type: ignore[attr-defined]
+    "person": Person.__table__,  # type: ignore[attr-defined]
+    "organization": Organization.__table__,  # type: ignore[attr-defined]
+    "statement": Statement.__table__,  # type: ignore[attr-defined]
 }
+# The column that names a fact in lists and highlights.
+_LABELS = {"statistic": "label", "person": "name", "organization": "name"}
 
 
 def citations_for(
     conn: Connection, fact: str, pks: Sequence[int]
 ) -> dict[int, list[dict[str, Any]]]:
-    """The citations of the given facts (`fact` is statistic, provision, meeting or milestone)."""
+    """The citations of the given facts (`fact` is one of FACT_TABLES)."""
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if not pks:
         return grouped
@@ -97,7 +102,7 @@ def source_citations(conn: Connection, source_pk: int) -> list[SourceCitation]:
                 CITATION.c.end_offset,
                 table.c.id,
                 CITATION.c.position,
-                table.c.label if is_statistic else table.c.title,
+                table.c[_LABELS.get(fact, "title")],
                 table.c.as_reported if is_statistic else literal(None),
                 table.c.source_error if is_statistic else literal(None),
             )

@@ -13,6 +13,7 @@ from sqlalchemy import (
 
 from app.dates import format_partial
 from app.models import Citation, Source
+from app.vocabulary import resource_url
 
 CITATION = Citation.__table__  # type: ignore[attr-defined]
 SOURCE = Source.__table__  # type: ignore[attr-defined]
@@ -54,3 +55,8 @@ def partial(row: Any, column: str) -> dict[str, Any]:
 def number(value: float) -> int | float:
     """Whole numbers as integers, so 27600000000 is never shown as 27600000000.0."""
     return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+def link(type_: str, ref: str) -> dict[str, str]:
+    """A reference to another resource: its id and relative path."""
+    return {"id": ref, "url": resource_url(type_, ref)}

@@ -8,7 +8,18 @@ from sqlalchemy import Connection
 
 from app.models import filters
 from app.pagination import everything
-from app.queries import analysis, meetings, metrics, milestones, provisions, sources, statistics
+from app.queries import (
+    analysis,
+    meetings,
+    metrics,
+    milestones,
+    organizations,
+    people,
+    provisions,
+    sources,
+    statements,
+    statistics,
+)
 from app.queries.dataset import dataset_loaded
 
 
@@ -48,6 +59,19 @@ def export(conn: Connection) -> dict[str, Any]:
             conn,
             filters.MilestoneFilters(),
             everything(milestones.SORT_FIELDS, milestones.DEFAULT_SORT),
+        )[0],
+        "people": people.list_people(
+            conn, filters.PersonFilters(), everything(people.SORT_FIELDS, people.DEFAULT_SORT)
+        )[0],
+        "organizations": organizations.list_organizations(
+            conn,
+            filters.OrganizationFilters(),
+            everything(organizations.SORT_FIELDS, organizations.DEFAULT_SORT),
+        )[0],
+        "statements": statements.list_statements(
+            conn,
+            filters.StatementFilters(),
+            everything(statements.SORT_FIELDS, statements.DEFAULT_SORT),
         )[0],
         "discrepancies": analysis.list_discrepancies(
             conn,

@@ -67,7 +67,18 @@ def _participants(conn: Connection, pks: list[int]) -> dict[int, list[dict[str, 
         rows = (r for batch in batches(pks) for r in conn.execute(stmt, {"pks": batch}).mappings())
         for p in rows:
             grouped[p["meeting_pk"]].append(
-                {k: p[k] for k in ("name", "role", "organization", "country", "lead")}
+                {
+                    k: p[k]
+                    for k in (
+                        "name",
+                        "role",
+                        "organization",
+                        "organization_id",
+                        "person_id",
+                        "country",
+                        "lead",
+                    )
+                }
             )
     return grouped
 

@@ -56,6 +56,9 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
             "url": resource_url("milestone", r["id"]),
             "title": r["title"],
             **partial(r, "date"),
+            "date_basis": r["date_basis"],
+            "date_disputed": r["date_disputed"],
+            "cause": r["cause"],
             "summary": r["summary"],
             "citations": citations[r["pk"]],
         }

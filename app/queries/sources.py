@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, func, select
 from app.models.filters import SourceFilters
 from app.pagination import PageRequest, PageResult, SortField, run_page
 from app.queries.common import CITATION, SOURCE, batches, partial
-from app.vocabulary import resource_url, source_text_url
+from app.vocabulary import FACT_TYPES, PLURALS, resource_url, source_text_url
 
 SORT_FIELDS = {
     "published_on": SortField("published_on", SOURCE.c.published_on, "date", nullable=True),
@@ -21,7 +21,7 @@ SORT_FIELDS = {
 }
 DEFAULT_SORT = "published_on"
 _PUBLIC = [c for c in SOURCE.c if c.name != "text"]
-_FACTS = ("statistic", "provision", "meeting", "milestone")
+_FACTS = FACT_TYPES
 
 
 # Each filter's condition, by the filter's name.
@@ -54,20 +54,23 @@ def source_text(conn: Connection, source_id: str) -> tuple[str, str] | None:
 
 
 def _counts(conn: Connection, pks: list[int]) -> dict[int, dict[str, int]]:
-    counts = {pk: {f"{fact}s": 0 for fact in _FACTS} for pk in pks}
+    counts = {pk: {PLURALS[fact]: 0 for fact in _FACTS} for pk in pks}
     if not pks:
         return counts
     stmt = (
         select(
             CITATION.c.source_pk,
-            *[func.count(CITATION.c[f"{fact}_pk"].distinct()).label(f"{fact}s") for fact in _FACTS],
+            *[
+                func.count(CITATION.c[f"{fact}_pk"].distinct()).label(PLURALS[fact])
+                for fact in _FACTS
+            ],
         )
         .where(CITATION.c.source_pk.in_(bindparam("pks", expanding=True)))
         .group_by(CITATION.c.source_pk)
     )
     rows = (r for batch in batches(pks) for r in conn.execute(stmt, {"pks": batch}).mappings())
     for row in rows:
-        counts[row["source_pk"]] = {f"{fact}s": row[f"{fact}s"] for fact in _FACTS}
+        counts[row["source_pk"]] = {PLURALS[fact]: row[PLURALS[fact]] for fact in _FACTS}
     return counts
 
 
@@ -79,6 +82,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
             "url": resource_url("source", r["id"]),
             "title": r["title"],
             "publisher": r["publisher"],
+            "publisher_id": r["publisher_id"],
             "author": r["author"],
             "kind": r["kind"],
             **partial(r, "published_on"),

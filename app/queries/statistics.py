@@ -175,6 +175,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
             **partial(r, "period_start"),
             **partial(r, "period_end"),
             "attributed_to": r["attributed_to"],
+            "attributed_to_id": r["attributed_to_id"],
             "notes": r["notes"],
             "source_error": r["source_error"],
             "exemptions": [

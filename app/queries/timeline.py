@@ -1,7 +1,9 @@
-"""The timeline: meetings, milestones and provision deadlines in one chronological list.
+"""The timeline: meetings, milestones, provision deadlines and statements in one chronological
+list.
 
 Partial dates sort by their first day; on the same first day the broader one comes first (a
-year before a month before a day), then meetings before milestones before provisions, then id.
+year before a month before a day), then meetings before milestones before provisions before
+statements, then id.
 The order is computed by the database from these explicit keys, so it is the same on both.
 """
 
@@ -13,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, case, literal, null, select, union_all
 
 from app.dates import format_partial
-from app.models import Meeting, Milestone, Provision
+from app.models import Meeting, Milestone, Provision, Statement
 from app.models.filters import TimelineFilters
 from app.pagination import PageRequest, Sort, SortField, run_page
 from app.vocabulary import TIMELINE_TYPES, resource_url
@@ -21,8 +23,8 @@ from app.vocabulary import TIMELINE_TYPES, resource_url
 MEETING = Meeting.__table__  # type: ignore[attr-defined]
 MILESTONE = Milestone.__table__  # type: ignore[attr-defined]
 PROVISION = Provision.__table__  # type: ignore[attr-defined]
+STATEMENT = Statement.__table__  # type: ignore[attr-defined]
 TYPES = TIMELINE_TYPES
-_TYPE_RANK = {"meeting": 0, "milestone": 1, "provision": 2}
 
 
 def _breadth(precision: Any) -> Any:
@@ -66,7 +68,19 @@ def _union() -> Any:
         PROVISION.c.title,
         _breadth(PROVISION.c.deadline_precision),
     ).where(PROVISION.c.deadline.is_not(None))
-    return union_all(meetings, milestones, provisions).subquery("timeline")
+    statements = select(
+        STATEMENT.c.date,
+        STATEMENT.c.date_precision,
+        null(),
+        null(),
+        STATEMENT.c.date_last,
+        literal("statement"),
+        literal(3),
+        STATEMENT.c.id,
+        STATEMENT.c.title,
+        _breadth(STATEMENT.c.date_precision),
+    )
+    return union_all(meetings, milestones, provisions, statements).subquery("timeline")
 
 
 TIMELINE = _union()

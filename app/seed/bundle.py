@@ -18,30 +18,39 @@ from pydantic import BaseModel
 from app.analysis.arithmetic import CheckResult
 from app.analysis.coverage import CitedSpan, CoverageReport, Exclusion, cover
 from app.analysis.discrepancies import Discrepancy
+from app.analysis.mentions import NameScan
 from app.models import (
     CheckSeed,
     DiscrepancyNoteSeed,
     ExclusionSeed,
     MeetingSeed,
+    MentionExclusionSeed,
     MetricSeed,
     MilestoneSeed,
+    OrganizationSeed,
+    PersonSeed,
     ProvisionSeed,
     SourceSeed,
+    StatementSeed,
     StatisticSeed,
 )
 from app.seed import strict_yaml
 from app.seed.citations import Span
-from app.vocabulary import FACT_KINDS
+from app.vocabulary import FACT_KINDS, SINGULAR
 
 # The kinds of seed file, in load order, with the model of one entry.
 KINDS: dict[str, type[BaseModel]] = {
     "sources": SourceSeed,
     "metrics": MetricSeed,
+    "organizations": OrganizationSeed,
+    "people": PersonSeed,
     "statistics": StatisticSeed,
     "provisions": ProvisionSeed,
     "meetings": MeetingSeed,
     "milestones": MilestoneSeed,
+    "statements": StatementSeed,
     "exclusions": ExclusionSeed,
+    "mention_exclusions": MentionExclusionSeed,
     "checks": CheckSeed,
     "discrepancy_notes": DiscrepancyNoteSeed,
 }
@@ -159,8 +168,11 @@ class SeedBundle:
     checks: dict[str, CheckResult] = field(default_factory=dict)
     discrepancies: list[Discrepancy] = field(default_factory=list)
     coverage: dict[str, CoverageReport] = field(default_factory=dict)  # by source, once checked
+    name_scans: dict[str, NameScan] = field(default_factory=dict)  # by source, once checked
     _by_source: dict[str, list[CitedSpan]] | None = field(default=None, repr=False)
     _metric_scopes: dict[str, str | None] | None = field(default=None, repr=False)
+    _names: dict[str, str] | None = field(default=None, repr=False)
+    _entities: dict[str, Any] | None = field(default=None, repr=False)
 
     def spans_by_source(self) -> dict[str, list[CitedSpan]]:
         """Every placed citation grouped by the source it cites (built once, on first use)."""
@@ -175,7 +187,7 @@ class SeedBundle:
                                 CitedSpan(
                                     span.start,
                                     span.end,
-                                    kind[:-1],
+                                    SINGULAR[kind],
                                     model.id,
                                     getattr(model, "as_reported", None),
                                 )
@@ -185,6 +197,41 @@ class SeedBundle:
 
     def models(self, kind: str) -> list[Any]:
         return [entry.model for entry in self.entries[kind]]
+
+    def entity_names(self) -> dict[str, str]:
+        """Every curated form of a person's or organisation's name, with its id (built once)."""
+        if self._names is None:
+            names: dict[str, str] = {}
+            for kind in ("organizations", "people"):
+                for model in self.models(kind):
+                    for name in model.names:
+                        names.setdefault(name.name, model.id)
+            self._names = names
+        return self._names
+
+    def entity(self, entity_id: str) -> PersonSeed | OrganizationSeed | None:
+        """The person or organisation with this id (built once)."""
+        if self._entities is None:
+            self._entities = {
+                m.id: m for kind in ("organizations", "people") for m in self.models(kind)
+            }
+        return self._entities.get(entity_id)
+
+    def country_codes(self) -> set[str]:
+        """Every ISO 3166-1 alpha-3 code the seed uses for a country."""
+        codes = {c for s in self.models("statistics") for c in (s.reporter, s.partner) if c}
+        for kind in ("people", "organizations"):
+            codes |= {m.country for m in self.models(kind) if m.country}
+        for meeting in self.models("meetings"):
+            codes |= {p.country for p in meeting.participants if p.country}
+            if meeting.location and meeting.location.country:
+                codes.add(meeting.location.country)
+        return codes
+
+    def person_named(self, name: str) -> str | None:
+        """The person a printed name stands for (a meeting's participant), if any."""
+        found = self.entity(self.entity_names().get(name, ""))
+        return found.id if isinstance(found, PersonSeed) else None
 
     def scope_of(self, statistic: StatisticSeed) -> str | None:
         """A statistic's scope: its own, or the one its metric fixes for all its statistics."""
@@ -203,6 +250,12 @@ class SeedBundle:
         for source_id in sorted(self.texts):
             digest.update(self.texts[source_id].sha256.encode())
         return digest.hexdigest()[:16]
+
+
+def citation_path(model: Any, position: int) -> tuple[int | str, ...]:
+    """Where a fact's `position`-th citation's quote is written in its seed entry."""
+    path = getattr(model, "citation_path", None)
+    return tuple(path(position)) if path else ("citations", position, "quote")
 
 
 def dotted(loc: Iterable[int | str]) -> str:

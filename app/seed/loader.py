@@ -26,18 +26,26 @@ from app.models import (
     Meeting,
     Metric,
     Milestone,
+    Organization,
     Participant,
+    Person,
+    PersonRole,
     Provision,
     ProvisionStatistic,
     SearchDocument,
     Source,
+    Statement,
+    StatementLink,
     Statistic,
 )
 from app.models import Discrepancy as DiscrepancyTable
+from app.models.names import name_conflict
+from app.models.organization import OrganizationSeed
+from app.models.person import PersonSeed
 from app.queries.dataset import dataset_version
 from app.queries.statistics import refresh_documents
 from app.seed.bundle import SeedBundle
-from app.seed.corpus import search_documents
+from app.seed.corpus import search_documents, statement_title
 from app.vocabulary import FACT_KINDS, FACT_TYPES, PLURALS
 
 _TABLES: dict[str, Table] = {
@@ -49,6 +57,11 @@ _TABLES: dict[str, Table] = {
         "provision": Provision,
         "meeting": Meeting,
         "milestone": Milestone,
+        "person": Person,
+        "organization": Organization,
+        "statement": Statement,
+        "person_role": PersonRole,
+        "statement_link": StatementLink,
         "citation": Citation,
         "participant": Participant,
         "provision_statistic": ProvisionStatistic,
@@ -60,6 +73,7 @@ _TABLES: dict[str, Table] = {
     }.items()
 }
 _FACT_TABLE = {PLURALS[t]: t for t in FACT_TYPES}
+_CITATION_FACT_COLUMNS = tuple(f"{t}_pk" for t in FACT_TYPES)
 
 
 @dataclass
@@ -191,7 +205,7 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
     _sync_children(
         conn,
         "citation",
-        ("statistic_pk", "provision_pk", "meeting_pk", "milestone_pk", "position"),
+        (*_CITATION_FACT_COLUMNS, "position"),
         list(_citation_rows(bundle, fact_pks, sources)),
         report,
     )
@@ -203,6 +217,20 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
         "participant",
         ("meeting_pk", "position"),
         list(_participant_rows(bundle, fact_pks["meetings"])),
+        report,
+    )
+    _sync_children(
+        conn,
+        "person_role",
+        ("person_pk", "position"),
+        list(_role_rows(bundle, fact_pks["people"])),
+        report,
+    )
+    _sync_children(
+        conn,
+        "statement_link",
+        ("statement_pk", "role", "ref_id"),
+        list(_statement_link_rows(bundle, fact_pks["statements"])),
         report,
     )
     _sync_children(
@@ -302,6 +330,7 @@ def _source_row(bundle: SeedBundle, source_id: str) -> dict[str, Any]:
         "id": seed.id,
         "title": seed.title,
         "publisher": seed.publisher,
+        "publisher_id": seed.publisher_id,
         "author": seed.author,
         "kind": seed.kind,
         "published_on": seed.published_on.first if seed.published_on else None,
@@ -350,8 +379,46 @@ def _fact_row(kind: str, model: Any, metrics: dict[str, int], bundle: SeedBundle
         row["location_city"] = model.location.city if model.location else None
         row["location_country"] = model.location.country if model.location else None
         return row
+    if kind == "organizations":
+        row = model.model_dump(exclude={"names"})
+        row["names"] = _names(model.names)
+        row["aliases"] = _aliases(model)
+        row["name_conflict"] = name_conflict(model.names)
+        return row
+    if kind == "people":
+        row = model.model_dump(exclude={"names", "roles"})
+        return row | {"names": _names(model.names), "aliases": _aliases(model)}
+    if kind == "statements":
+        row = model.model_dump(
+            exclude={"citations", "date", "organization", "meeting", "reported_by", "countries"}
+        )
+        row["speakers"] = [
+            {
+                "type": "person" if isinstance(bundle.entity(ref), PersonSeed) else "organization",
+                "id": ref,
+            }
+            for ref in model.speakers
+        ]
+        row["countries"] = _statement_countries(bundle, model)
+        row["title"] = statement_title(bundle, model)
+        row["organization_id"] = model.organization
+        row["meeting_id"] = model.meeting
+        row["reported_by_id"] = model.reported_by
+        return row | _dates("date", model.date) | {"date_last": model.date.last}
     row = model.model_dump(exclude={"citations", "date"})
     return row | _dates("date", model.date) | {"date_last": model.date.last}
+
+
+def _aliases(model: Any) -> str:
+    return "\n".join(dict.fromkeys([model.name, *[n.name for n in model.names]]))
+
+
+def _names(names: list[Any]) -> list[dict[str, Any]]:
+    """Names as stored: each with the position of its citation among the entity's citations."""
+    return [
+        {"name": n.name, "form": n.form, "source_id": n.source, "note": n.note, "citation": i}
+        for i, n in enumerate(names)
+    ]
 
 
 def _citation_rows(
@@ -362,9 +429,7 @@ def _citation_rows(
         for model in bundle.models(kind):
             for position, citation in enumerate(model.citations):
                 span = bundle.spans[(kind, model.id, position)]
-                row: dict[str, Any] = dict.fromkeys(
-                    ("statistic_pk", "provision_pk", "meeting_pk", "milestone_pk")
-                )
+                row: dict[str, Any] = dict.fromkeys(_CITATION_FACT_COLUMNS)
                 row[column] = fact_pks[kind][model.id]
                 yield row | {
                     "position": position,
@@ -384,7 +449,50 @@ def _participant_rows(bundle: SeedBundle, meetings: dict[str, int]) -> Any:
                 "meeting_pk": meetings[meeting.id],
                 "position": position,
                 **participant.model_dump(),
+                "person_id": bundle.person_named(participant.name),
             }
+
+
+def _role_rows(bundle: SeedBundle, people: dict[str, int]) -> Any:
+    for person in bundle.models("people"):
+        for position, role in enumerate(person.roles):
+            yield {
+                "person_pk": people[person.id],
+                "position": position,
+                "title": role.title,
+                "organization_id": role.organization,
+                "source_id": role.source,
+                "citation_position": len(person.names) + position,
+            }
+
+
+def _statement_link_rows(bundle: SeedBundle, statements: dict[str, int]) -> Any:
+    for statement in bundle.models("statements"):
+        pk = statements[statement.id]
+        links = [("speaker", ref) for ref in statement.speakers]
+        links += [("organization", ref) for ref in _statement_organizations(bundle, statement)]
+        links += [("country", code) for code in _statement_countries(bundle, statement)]
+        for role, ref in dict.fromkeys(links):
+            yield {"statement_pk": pk, "role": role, "ref_id": ref}
+
+
+def _statement_organizations(bundle: SeedBundle, statement: Any) -> list[str]:
+    """The organisations a statement is by: speakers that are organisations, and the one the
+    speaker spoke for."""
+    found = [r for r in statement.speakers if isinstance(bundle.entity(r), OrganizationSeed)]
+    if statement.organization:
+        found.append(statement.organization)
+    return list(dict.fromkeys(found))
+
+
+def _statement_countries(bundle: SeedBundle, statement: Any) -> list[str]:
+    """Whose side a statement is: the countries the curator gave, then the speakers'."""
+    found = list(statement.countries)
+    for ref in statement.speakers:
+        speaker = bundle.entity(ref)
+        if speaker is not None and speaker.country:
+            found.append(speaker.country)
+    return list(dict.fromkeys(found))
 
 
 def _sync_parents(

@@ -62,7 +62,9 @@ def _read_and_check(root: Path, issues: Issues) -> SeedBundle:
     validation.quotes_are_placed(bundle, issues)
     validation.figures_read_as_stored(bundle, issues)
     validation.curation_rules_hold(bundle, issues)
+    validation.words_stand_in_their_quotes(bundle, issues)
     validation.every_figure_is_cited(bundle, issues)
+    validation.every_name_is_resolved(bundle, issues)
     validation.arithmetic_is_redone(bundle, issues)
     validation.discrepancies_are_found(bundle, issues)
     return bundle

@@ -7,12 +7,15 @@ and coverage read them, and arithmetic runs only over a seed that passed everyth
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.analysis.discrepancies import Measured, Member, find_discrepancies
+from app.analysis.mentions import NameIndex, adjacent_titles
 from app.analysis.numbers import FigureSyntaxError, as_decimal, parse_figure
 from app.analysis.scanner import scan
 from app.models import CitationSeed, MeetingSeed, StatisticSeed
 from app.seed import rules
-from app.seed.bundle import Entry, SeedBundle, SeedIssue, coverage, relative
+from app.seed.bundle import Entry, SeedBundle, SeedIssue, citation_path, coverage, relative
 from app.seed.citations import CitationError, locate_quote
 from app.seed.claims import ClaimError, Facts, judge_check
 from app.vocabulary import FACT_KINDS
@@ -78,9 +81,52 @@ def references_resolve(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
             for i, citation in enumerate(entry.model.citations):
                 if citation.source not in sources:
                     dangling(entry, ("citations", i, "source"), "source", citation.source)
-    for entry in bundle.entries["exclusions"]:
-        if entry.model.source not in sources:
-            dangling(entry, ("source",), "source", entry.model.source)
+    for kind in ("exclusions", "mention_exclusions"):
+        for entry in bundle.entries[kind]:
+            if entry.model.source not in sources:
+                dangling(entry, ("source",), "source", entry.model.source)
+    _people_and_statements_resolve(bundle, dangling)
+
+
+def _people_and_statements_resolve(bundle: SeedBundle, dangling: Any) -> None:
+    organizations = {o.id for o in bundle.models("organizations")}
+    people = {p.id for p in bundle.models("people")}
+    ids = {
+        kind: {m.id for m in bundle.models(kind)}
+        for kind in ("statistics", "provisions", "meetings")
+    }
+    for entry in bundle.entries["sources"]:
+        ref = entry.model.publisher_id
+        if ref is not None and ref not in organizations:
+            dangling(entry, ("publisher_id",), "organization", ref)
+    for entry in bundle.entries["statistics"]:
+        ref = entry.model.attributed_to_id
+        if ref is not None and ref not in people | organizations:
+            dangling(entry, ("attributed_to_id",), "person or organization", ref)
+    for entry in bundle.entries["people"]:
+        for i, role in enumerate(entry.model.roles):
+            if role.organization is not None and role.organization not in organizations:
+                dangling(entry, ("roles", i, "organization"), "organization", role.organization)
+    for entry in bundle.entries["meetings"]:
+        for i, participant in enumerate(entry.model.participants):
+            ref = participant.organization_id
+            if ref is not None and ref not in organizations:
+                dangling(entry, ("participants", i, "organization_id"), "organization", ref)
+    for entry in bundle.entries["statements"]:
+        statement = entry.model
+        for i, ref in enumerate(statement.speakers):
+            if ref not in people | organizations:
+                dangling(entry, ("speakers", i), "person or organization", ref)
+        for field_name in ("organization", "reported_by"):
+            ref = getattr(statement, field_name)
+            if ref is not None and ref not in organizations:
+                dangling(entry, (field_name,), "organization", ref)
+        if statement.meeting is not None and statement.meeting not in ids["meetings"]:
+            dangling(entry, ("meeting",), "meeting", statement.meeting)
+        for field_name, kind in (("statistic_ids", "statistics"), ("provision_ids", "provisions")):
+            for i, ref in enumerate(getattr(statement, field_name)):
+                if ref not in ids[kind]:
+                    dangling(entry, (field_name, i), kind[:-1], ref)
 
 
 def quotes_are_placed(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
@@ -94,7 +140,7 @@ def quotes_are_placed(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
                 try:
                     span = locate_quote(source.text, citation.quote, citation.occurrence)
                 except CitationError as exc:
-                    issues.append(entry.issue(str(exc), "citations", i, "quote"))
+                    issues.append(entry.issue(str(exc), *citation_path(entry.model, i)))
                     continue
                 bundle.spans[(kind, entry.model.id, i)] = span
 
@@ -160,6 +206,127 @@ def curation_rules_hold(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
     for entry in bundle.entries["provisions"]:
         for breach in rules.provision_breaches(entry.model):
             issues.append(entry.issue(breach.message, *breach.path))
+
+
+def words_stand_in_their_quotes(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
+    """A name, a title, a statement's text and a milestone's cause are the source's own words:
+    each must stand verbatim in its quote. A misspelling is kept only with a note saying so."""
+    for kind in ("organizations", "people"):
+        for entry in bundle.entries[kind]:
+            for i, name in enumerate(entry.model.names):
+                if name.name not in name.quote:
+                    issues.append(
+                        entry.issue(f"name {name.name!r} does not stand in its quote", "names", i)
+                    )
+                if name.form == "misspelling" and not name.note:
+                    issues.append(
+                        entry.issue(
+                            "a misspelling is kept as printed and needs a note saying so",
+                            "names",
+                            i,
+                            "note",
+                        )
+                    )
+    for entry in bundle.entries["people"]:
+        for i, role in enumerate(entry.model.roles):
+            if role.title is not None and role.title not in role.quote:
+                issues.append(
+                    entry.issue(
+                        f"title {role.title!r} does not stand in its quote", "roles", i, "title"
+                    )
+                )
+    for entry in bundle.entries["statements"]:
+        statement = entry.model
+        if not any(statement.text in c.quote for c in statement.citations):
+            issues.append(entry.issue("text does not stand inside any of its quotes", "text"))
+        if statement.speaker_as_stated and not any(
+            statement.speaker_as_stated in c.quote for c in statement.citations
+        ):
+            issues.append(
+                entry.issue("speaker_as_stated does not stand in its quotes", "speaker_as_stated")
+            )
+    for entry in bundle.entries["milestones"]:
+        cause = entry.model.cause
+        if cause and not any(cause in c.quote for c in entry.model.citations):
+            issues.append(entry.issue("cause does not stand inside any of its quotes", "cause"))
+    publishers = {s.publisher_id for s in bundle.models("sources")}
+    for entry in bundle.entries["organizations"]:
+        if not entry.model.names and entry.model.id not in publishers:
+            issues.append(
+                entry.issue(
+                    "an organisation no text names must be some source's publisher_id", "names"
+                )
+            )
+    for entry in bundle.entries["meetings"]:
+        for i, participant in enumerate(entry.model.participants):
+            if bundle.person_named(participant.name) is None:
+                issues.append(
+                    entry.issue(
+                        f"participant {participant.name!r} is no person's name: add it to "
+                        "people.yaml",
+                        "participants",
+                        i,
+                        "name",
+                    )
+                )
+
+
+def every_name_is_resolved(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
+    """The mention scanner's proof: every name in every text resolves to a person or an
+    organisation or is excluded with a reason, and a title next to a person's name is one of
+    that person's roles from that source."""
+    if issues:
+        return  # names are matched against curated names that passed their own checks
+    people = {p.id: p for p in bundle.models("people")}
+    index = NameIndex(
+        bundle.entity_names(),
+        [r.title for p in people.values() for r in p.roles if r.title],
+        bundle.country_codes(),
+    )
+    exclusions = {e.index: e for e in bundle.entries["mention_exclusions"]}
+    for source_id, source in bundle.texts.items():
+        scan = index.scan(source.text)
+        bundle.name_scans[source_id] = scan
+        file = relative(bundle.root / source.seed.file, bundle.root)
+        excluded = {
+            e.model.mention: index for index, e in exclusions.items() if e.model.source == source_id
+        }
+        used = set()
+        for mention in scan.unresolved:
+            if mention.text in excluded:
+                used.add(excluded[mention.text])
+                continue
+            issues.append(
+                SeedIssue(
+                    file,
+                    f"name {mention.text!r} resolves to no person or organisation: add it to "
+                    "people.yaml or organizations.yaml (a misspelling too, noted), or to "
+                    f"mention_exclusions.yaml for source {source_id} with the reason",
+                    line=source.text.count("\n", 0, mention.start) + 1,
+                )
+            )
+        for position, entry in exclusions.items():
+            if entry.model.source == source_id and position not in used:
+                issues.append(
+                    entry.issue(
+                        f"no unresolved name {entry.model.mention!r} in {source_id}: the "
+                        "exclusion is stale",
+                        "mention",
+                    )
+                )
+        for title, name in adjacent_titles(source.text, scan):
+            person = people.get(name.entity or "")
+            if person is None:
+                continue
+            if not any(r.source == source_id and r.title == title.text for r in person.roles):
+                issues.append(
+                    SeedIssue(
+                        file,
+                        f"{title.text!r} stands next to {name.text!r}: add it to the roles of "
+                        f"{person.id} with source {source_id}",
+                        line=source.text.count("\n", 0, title.start) + 1,
+                    )
+                )
 
 
 def every_figure_is_cited(bundle: SeedBundle, issues: list[SeedIssue]) -> None:

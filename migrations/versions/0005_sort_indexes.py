@@ -17,12 +17,21 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from app.schema import SORT_INDEXES, sort_index_sql
+from app.schema import sort_index_sql
 
 revision: str = "0005"
 down_revision: str | Sequence[str] | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+# The indexes this revision made (later revisions add the indexes of their own tables).
+_NAMES = (
+    "ix_sort_statistic",
+    "ix_sort_source",
+    "ix_sort_provision",
+    "ix_sort_meeting",
+    "ix_sort_milestone",
+)
 
 
 def upgrade() -> None:
@@ -34,12 +43,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("statistic", schema=None) as batch_op:
         batch_op.alter_column("metric_id", existing_type=sa.String(), nullable=False)
-    for name in SORT_INDEXES:
+    for name in _NAMES:
         op.execute(sort_index_sql(name, op.get_bind().dialect.name))
 
 
 def downgrade() -> None:
-    for name in SORT_INDEXES:
+    for name in _NAMES:
         op.execute(f"DROP INDEX {name}")
     with op.batch_alter_table("statistic", schema=None) as batch_op:
         batch_op.drop_column("document")

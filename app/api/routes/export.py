@@ -17,8 +17,11 @@ from app.models import (
     MeetingPublic,
     MetricPublic,
     MilestonePublic,
+    OrganizationPublic,
+    PersonPublic,
     ProvisionPublic,
     SourcePublic,
+    StatementPublic,
     StatisticPublic,
 )
 from app.queries.export import export
@@ -41,6 +44,9 @@ class Export(BaseModel):
     provisions: list[ProvisionPublic] = Field(description="Every provision.")
     meetings: list[MeetingPublic] = Field(description="Every meeting.")
     milestones: list[MilestonePublic] = Field(description="Every milestone.")
+    people: list[PersonPublic] = Field(description="Every person.")
+    organizations: list[OrganizationPublic] = Field(description="Every organisation.")
+    statements: list[StatementPublic] = Field(description="Every statement.")
     discrepancies: list[DiscrepancyPublic] = Field(description="Every discrepancy.")
     checks: list[CheckPublic] = Field(description="Every arithmetic check.")
 

@@ -15,10 +15,20 @@ from app.api.routing import StrictRoute
 from app.errors import NotFound
 from app.models import filters
 from app.pagination import PageRequest, everything, parse_sort
-from app.queries import analysis, explorer, sources, statistics, timeline
+from app.queries import (
+    analysis,
+    explorer,
+    organizations,
+    people,
+    sources,
+    statements,
+    statistics,
+    timeline,
+)
 from app.queries.meetings import get_meeting
 from app.queries.milestones import get_milestone
 from app.queries.provisions import get_provision
+from app.vocabulary import API_PREFIX, PLURALS, SINGULAR
 
 WEB = Path(__file__).resolve().parent.parent.parent / "web"
 
@@ -44,7 +54,13 @@ _GETTERS = {
     "provision": get_provision,
     "meeting": get_meeting,
     "milestone": get_milestone,
+    "person": people.get_person,
+    "organization": organizations.get_organization,
+    "statement": statements.get_statement,
 }
+# Shown in blocks of their own on a fact's page, not as plain fields.
+_BLOCKS = {"id", "url", "citations", "label", "title", "source_error", "exemptions", "names"}
+_BLOCKS |= {"roles", "speakers"}
 
 
 # The index page shows at most this many sources and statistics (the API pages through all).
@@ -98,6 +114,23 @@ def index(request: Request) -> Response:
             PageRequest(statistic_sort, INDEX_LIMIT),
         )
         analysed = _analysis(conn)
+        who = {
+            name: lister(
+                conn,
+                model(),
+                PageRequest(_all(module.SORT_FIELDS, module.DEFAULT_SORT), INDEX_LIMIT),
+            )[0]
+            for name, module, lister, model in (
+                ("people", people, people.list_people, filters.PersonFilters),
+                (
+                    "organizations",
+                    organizations,
+                    organizations.list_organizations,
+                    filters.OrganizationFilters,
+                ),
+                ("statements", statements, statements.list_statements, filters.StatementFilters),
+            )
+        }
     return _render(
         request,
         "index.html",
@@ -108,6 +141,7 @@ def index(request: Request) -> Response:
             "more_sources": more_sources is not None,
             "more_statistics": more_statistics is not None,
             "index_limit": INDEX_LIMIT,
+            **who,
             **analysed,
         },
     )
@@ -133,6 +167,19 @@ def source_page(
     )
 
 
+def _page(api_url: str) -> str:
+    """The explorer page of a resource, from its API path (/v1/people/x is /facts/person/x)."""
+    plural, _, resource_id = api_url.removeprefix(API_PREFIX + "/").partition("/")
+    if plural == PLURALS["source"]:
+        return f"/sources/{resource_id}"
+    return f"/facts/{SINGULAR[plural]}/{resource_id}"
+
+
+def _is_link(value: Any) -> bool:
+    """A reference to another resource ({"id", "url"}), shown as a link to its page."""
+    return isinstance(value, dict) and set(value) == {"id", "url"}
+
+
 @router.get("/facts/{fact_type}/{fact_id}")
 def fact_page(
     request: Request,
@@ -143,19 +190,25 @@ def fact_page(
         raise NotFound(f"No kind of fact '{fact_type[:40]}'")
     with reading(request) as conn:
         fact = get_or_404(_GETTERS[fact_type](conn, fact_id), fact_type, fact_id)
-        heading = fact.get("label") or fact.get("title")
-        skip = {"id", "url", "citations", "label", "title", "source_error", "exemptions"}
-        fields = [
-            (k.replace("_", " "), v)
-            for k, v in fact.items()
-            if k not in skip and v not in (None, [])
-        ]
+        heading = fact.get("label") or fact.get("title") or fact.get("name")
+        fields, links = [], []
+        for k, v in fact.items():
+            if k in _BLOCKS or v in (None, []):
+                continue
+            if _is_link(v) or (isinstance(v, list) and all(_is_link(x) for x in v)):
+                items = v if isinstance(v, list) else [v]
+                links.append(
+                    (k.replace("_", " "), [{"id": x["id"], "href": _page(x["url"])} for x in items])
+                )
+            else:
+                fields.append((k.replace("_", " "), v))
         keys = [explorer.cite_key(fact_type, fact_id, i) for i in range(len(fact["citations"]))]
         context = {
             "fact": fact,
             "fact_type": fact_type,
             "heading": heading,
             "fields": fields,
+            "links": links,
             "keys": keys,
         }
         if fact_type == "statistic":
