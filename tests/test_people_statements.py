@@ -341,3 +341,22 @@ def test_a_speaker_must_exist(seed_copy: Path) -> None:
 def test_a_participant_must_be_a_person(seed_copy: Path) -> None:
     edit(seed_copy / "meetings.yaml", "{name: Michael Beeman,", "{name: Mike Beeman,")
     assert "participant 'Mike Beeman' is no person's name" in _problems(seed_copy)
+
+
+def test_coverage_lists_every_name_and_what_it_resolves_to(client: TestClient) -> None:
+    for source in walk(client, "/v1/sources"):
+        coverage = client.get(f"/v1/sources/{source['id']}/coverage").json()
+        text = _text(source["id"], client)
+        names = coverage["names"]
+        assert coverage["summary"]["names"] == len(names) > 0
+        for name in names:
+            assert text[name["start"] : name["end"]] == name["text"]
+            if name["status"] == "resolved":
+                entity = client.get(name["entity"]["url"]).json()
+                printed = {n["name"] for n in entity["names"]}
+                assert name["text"] in printed
+            else:
+                assert name["status"] == "excluded" and name["reason"]
+    shipper = client.get("/v1/sources/american-shipper-2017-12/coverage").json()
+    excluded = [n["text"] for n in shipper["names"] if n["status"] == "excluded"]
+    assert excluded == ["Mount St. Mary’s College"]  # the reporter's biography

@@ -19,7 +19,7 @@ from app.models.meeting import (
     Participant,
     ParticipantPublic,
 )
-from app.models.mention import MentionExclusionSeed
+from app.models.mention import MentionExclusionSeed, NameMention
 from app.models.metric import METRIC_RULE_FIELDS, Metric, MetricPublic, MetricSeed
 from app.models.milestone import Milestone, MilestonePublic, MilestoneSeed
 from app.models.organization import Organization, OrganizationPublic, OrganizationSeed
@@ -54,6 +54,7 @@ __all__ = [
     "Milestone",
     "MilestonePublic",
     "MilestoneSeed",
+    "NameMention",
     "Organization",
     "OrganizationPublic",
     "OrganizationSeed",

@@ -6,11 +6,13 @@ from typing import Literal
 
 from sqlmodel import Field, SQLModel
 
+from app.models.mention import NameMentionPublic
+
 
 class FactRef(SQLModel):
-    type: Literal["statistic", "provision", "meeting", "milestone"] = Field(
-        description="Kind of fact."
-    )
+    type: Literal[
+        "statistic", "provision", "meeting", "milestone", "person", "organization", "statement"
+    ] = Field(description="Kind of fact.")
     id: str = Field(description="Id of the fact.")
     url: str = Field(description="Relative path of the fact.")
 
@@ -36,6 +38,9 @@ class CoverageSummary(SQLModel):
     cited: int = Field(description="Mentions cited by at least one fact.")
     excluded: int = Field(description="Mentions left out on purpose, each with a reason.")
     uncovered: int = Field(description="Mentions neither cited nor excluded (0 in a loaded seed).")
+    names: int = Field(description="Names of people and organisations the name scanner finds.")
+    names_resolved: int = Field(description="Names resolved to a person or organisation.")
+    names_excluded: int = Field(description="Names left out on purpose, each with a reason.")
 
 
 class CoveragePublic(SQLModel):
@@ -43,3 +48,6 @@ class CoveragePublic(SQLModel):
     url: str = Field(description="This resource's own relative path.")
     summary: CoverageSummary = Field(description="Counts by status.")
     mentions: list[MentionPublic] = Field(description="Every figure mention, in text order.")
+    names: list[NameMentionPublic] = Field(
+        description="Every name of a person or organisation, in text order."
+    )

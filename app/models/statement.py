@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -91,8 +91,8 @@ class StatementBase(SQLModel):
 class Statement(StatementBase, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
-    date: date
-    date_last: date
+    date: dt.date
+    date_last: dt.date
     speakers: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
     countries: list[str] = Field(sa_column=Column(JSON, nullable=False))
     organization_id: str | None = None

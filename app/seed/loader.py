@@ -26,6 +26,7 @@ from app.models import (
     Meeting,
     Metric,
     Milestone,
+    NameMention,
     Organization,
     Participant,
     Person,
@@ -62,6 +63,7 @@ _TABLES: dict[str, Table] = {
         "statement": Statement,
         "person_role": PersonRole,
         "statement_link": StatementLink,
+        "name_mention": NameMention,
         "citation": Citation,
         "participant": Participant,
         "provision_statistic": ProvisionStatistic,
@@ -257,6 +259,13 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
         ],
         report,
     )
+    _sync_children(
+        conn,
+        "name_mention",
+        ("source_pk", "position"),
+        list(_name_mention_rows(bundle, sources)),
+        report,
+    )
     _delete_stale(conn, "metric", metrics, report)
     _delete_stale(conn, "source", sources, report)
     step("search index")
@@ -450,6 +459,30 @@ def _participant_rows(bundle: SeedBundle, meetings: dict[str, int]) -> Any:
                 "position": position,
                 **participant.model_dump(),
                 "person_id": bundle.person_named(participant.name),
+            }
+
+
+def _name_mention_rows(bundle: SeedBundle, sources: dict[str, int]) -> Any:
+    """Every name the scanner found, as `korus-facts check` proved it: resolved or excluded."""
+    reasons = {(e.source, e.mention): e.reason for e in bundle.models("mention_exclusions")}
+    for source_id, scan in bundle.name_scans.items():
+        found = [(m, "resolved") for m in scan.resolved] + [
+            (m, "excluded") for m in scan.unresolved
+        ]
+        for position, (m, status) in enumerate(sorted(found, key=lambda f: f[0].start)):
+            entity = bundle.entity(m.entity) if m.entity else None
+            yield {
+                "source_pk": sources[source_id],
+                "position": position,
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "status": status,
+                "entity_type": "person"
+                if isinstance(entity, PersonSeed)
+                else ("organization" if entity else None),
+                "entity_id": m.entity,
+                "reason": reasons.get((source_id, m.text)) if status == "excluded" else None,
             }
 
 

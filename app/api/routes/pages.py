@@ -114,22 +114,18 @@ def index(request: Request) -> Response:
             PageRequest(statistic_sort, INDEX_LIMIT),
         )
         analysed = _analysis(conn)
+
+        def first(module: Any) -> PageRequest:
+            return PageRequest(_all(module.SORT_FIELDS, module.DEFAULT_SORT), INDEX_LIMIT)
+
         who = {
-            name: lister(
-                conn,
-                model(),
-                PageRequest(_all(module.SORT_FIELDS, module.DEFAULT_SORT), INDEX_LIMIT),
-            )[0]
-            for name, module, lister, model in (
-                ("people", people, people.list_people, filters.PersonFilters),
-                (
-                    "organizations",
-                    organizations,
-                    organizations.list_organizations,
-                    filters.OrganizationFilters,
-                ),
-                ("statements", statements, statements.list_statements, filters.StatementFilters),
-            )
+            "people": people.list_people(conn, filters.PersonFilters(), first(people))[0],
+            "organizations": organizations.list_organizations(
+                conn, filters.OrganizationFilters(), first(organizations)
+            )[0],
+            "statements": statements.list_statements(
+                conn, filters.StatementFilters(), first(statements)
+            )[0],
         }
     return _render(
         request,
