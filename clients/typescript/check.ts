@@ -37,6 +37,9 @@ const lists = {
   provisions: await all((cursor) => api.GET("/v1/provisions", { params: { query: { limit, cursor } } }).then((r) => r.data)),
   meetings: await all((cursor) => api.GET("/v1/meetings", { params: { query: { limit, cursor } } }).then((r) => r.data)),
   milestones: await all((cursor) => api.GET("/v1/milestones", { params: { query: { limit, cursor } } }).then((r) => r.data)),
+  people: await all((cursor) => api.GET("/v1/people", { params: { query: { limit, cursor } } }).then((r) => r.data)),
+  organizations: await all((cursor) => api.GET("/v1/organizations", { params: { query: { limit, cursor } } }).then((r) => r.data)),
+  statements: await all((cursor) => api.GET("/v1/statements", { params: { query: { limit, cursor } } }).then((r) => r.data)),
   discrepancies: await all((cursor) => api.GET("/v1/discrepancies", { params: { query: { limit, cursor } } }).then((r) => r.data)),
   checks: await all((cursor) => api.GET("/v1/checks", { params: { query: { limit, cursor } } }).then((r) => r.data)),
   timeline: await all((cursor) => api.GET("/v1/timeline", { params: { query: { limit, cursor } } }).then((r) => r.data)),
@@ -87,6 +90,26 @@ for (const m of lists.milestones) {
   const { data } = await api.GET("/v1/milestones/{milestone_id}", { params: { path: { milestone_id: m.id } } });
   expect(data?.id === m.id, `milestone ${m.id}`); details++;
   if (data) cited.push({ kind: "milestone", id: data.id, citations: data.citations });
+}
+for (const p of lists.people) {
+  const { data } = await api.GET("/v1/people/{person_id}", { params: { path: { person_id: p.id } } });
+  expect(data?.id === p.id, `person ${p.id}`); details++;
+  if (data) cited.push({ kind: "person", id: data.id, citations: data.citations });
+}
+for (const o of lists.organizations) {
+  const { data } = await api.GET("/v1/organizations/{organization_id}", { params: { path: { organization_id: o.id } } });
+  expect(data?.id === o.id, `organization ${o.id}`); details++;
+  // a publisher no text names rests on its sources' metadata, not on a quote
+  if (data && data.names.length > 0) cited.push({ kind: "organization", id: data.id, citations: data.citations });
+  if (data && data.names.length === 0) expect(data.published_sources.length > 0, `organization ${o.id}: uncited and publishes nothing`);
+}
+for (const s of lists.statements) {
+  const { data } = await api.GET("/v1/statements/{statement_id}", { params: { path: { statement_id: s.id } } });
+  expect(data?.id === s.id, `statement ${s.id}`); details++;
+  if (data) {
+    cited.push({ kind: "statement", id: data.id, citations: data.citations });
+    expect(data.citations.some((c) => c.quote.includes(data.text)), `statement ${s.id}: text not in its quotes`);
+  }
 }
 
 // Offsets count code points: index an array of code points, never the UTF-16 string.
