@@ -19,27 +19,11 @@ from sqlalchemy import Engine, select
 from starlette.testclient import TestClient
 
 from app.models import metadata
+from app.vocabulary import FACT_TYPES, collection_url
 
-LIST_PATHS = [
-    "/v1/sources",
-    "/v1/metrics",
-    "/v1/statistics",
-    "/v1/provisions",
-    "/v1/meetings",
-    "/v1/milestones",
-    "/v1/people",
-    "/v1/organizations",
-    "/v1/statements",
-]
-FACT_PATHS = [
-    "/v1/statistics",
-    "/v1/provisions",
-    "/v1/meetings",
-    "/v1/milestones",
-    "/v1/people",
-    "/v1/organizations",
-    "/v1/statements",
-]
+# Every fact list, and every list of /v1 that pages resources (the fact lists and two more).
+FACT_PATHS = [collection_url(t) for t in FACT_TYPES]
+LIST_PATHS = [collection_url("source"), collection_url("metric"), *FACT_PATHS]
 
 
 def walk(client: TestClient, path: str, **params: Any) -> list[dict[str, Any]]:

@@ -6,10 +6,11 @@ source uses for it is kept, cited, with its form (a misspelling is kept as print
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PField
+from sqlalchemy import JSON, Text
 from sqlmodel import Field, SQLModel
 
 from app.models.citation import CitationPublic, CitationSeed
@@ -34,6 +35,15 @@ class NameSeed(BaseModel):
 
     def citation(self) -> CitationSeed:
         return CitationSeed(source=self.source, quote=self.quote, occurrence=self.occurrence)
+
+
+class NamedRow(SQLModel):
+    """The columns people and organisations share: every printed name."""
+
+    names: list[dict[str, Any]] = Field(sa_type=JSON, nullable=False)
+    aliases: str = Field(
+        sa_type=Text, nullable=False, description="Every printed name, one per line (for `q`)."
+    )
 
 
 class NamePublic(SQLModel):

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from app.models.citation import CitationPublic, CitationSeed
-from app.models.names import NameConflictPublic, NamePublic, NameSeed
+from app.models.names import NameConflictPublic, NamedRow, NamePublic, NameSeed
 from app.models.types import Code, Iso3, NonEmpty, Slug
 
 
@@ -45,14 +45,9 @@ class OrganizationBase(SQLModel):
     )
 
 
-class Organization(OrganizationBase, table=True):
+class Organization(OrganizationBase, NamedRow, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
-    names: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
-    aliases: str = Field(
-        sa_column=Column(Text, nullable=False),
-        description="Every printed name, one per line (internal, for `q`).",
-    )
     name_conflict: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 

@@ -6,12 +6,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PField
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.dates import Precision
 from app.models.citation import CitationPublic, CitationSeed
-from app.models.names import NamePublic, NameSeed
+from app.models.names import NamedRow, NamePublic, NameSeed
 from app.models.organization import LinkPublic
 from app.models.types import Iso3, NonEmpty, Slug
 
@@ -60,14 +60,9 @@ class PersonBase(SQLModel):
     )
 
 
-class Person(PersonBase, table=True):
+class Person(PersonBase, NamedRow, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
-    names: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
-    aliases: str = Field(
-        sa_column=Column(Text, nullable=False),
-        description="Every printed name, one per line (internal, for `q`).",
-    )
 
 
 class PersonRole(SQLModel, table=True):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     func,
     or_,
 )
@@ -60,3 +62,14 @@ def number(value: float) -> int | float:
 def link(type_: str, ref: str) -> dict[str, str]:
     """A reference to another resource: its id and relative path."""
     return {"id": ref, "url": resource_url(type_, ref)}
+
+
+def grouped(conn: Connection, stmt: Any, ids: list[str]) -> dict[str, list[str]]:
+    """`stmt` (bound to `:ids`, expanding) answers (key, ref) pairs: each key's refs, in the
+    order the statement gives them, each once."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for batch in batches(ids):
+        for key, ref in conn.execute(stmt, {"ids": batch}):
+            if ref not in found[key]:
+                found[key].append(ref)
+    return found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +11,7 @@ from app.models import Organization, Person, PersonRole
 from app.models.filters import OrganizationFilters
 from app.pagination import PageRequest, SortField, run_page
 from app.queries.citations import citations_for, cited_by
-from app.queries.common import SOURCE, batches, contains_text, link
+from app.queries.common import SOURCE, contains_text, grouped, link
 from app.queries.names import names_public, statement_links
 from app.vocabulary import resource_url
 
@@ -54,20 +53,11 @@ def get_organization(conn: Connection, organization_id: str) -> dict[str, Any] |
     return _public(conn, [row])[0] if row else None
 
 
-def _grouped(conn: Connection, stmt: Any, ids: list[str]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for batch in batches(ids):
-        for key, ref in conn.execute(stmt, {"ids": batch}):
-            if ref not in grouped[key]:
-                grouped[key].append(ref)
-    return grouped
-
-
 def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
     pks = [r["pk"] for r in rows]
     ids = [r["id"] for r in rows]
     citations = citations_for(conn, "organization", pks)
-    people = _grouped(
+    people = grouped(
         conn,
         select(ROLE.c.organization_id, PERSON.c.id)
         .join(PERSON, PERSON.c.pk == ROLE.c.person_pk)
@@ -75,7 +65,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
         .order_by(PERSON.c.name, PERSON.c.id),
         ids,
     )
-    published = _grouped(
+    published = grouped(
         conn,
         select(SOURCE.c.publisher_id, SOURCE.c.id)
         .where(SOURCE.c.publisher_id.in_(bindparam("ids", expanding=True)))

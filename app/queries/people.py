@@ -12,7 +12,7 @@ from app.models import Meeting, Participant, Person, PersonRole, Statement, Stat
 from app.models.filters import PersonFilters
 from app.pagination import PageRequest, SortField, run_page
 from app.queries.citations import citations_for, cited_by
-from app.queries.common import batches, contains_text, link
+from app.queries.common import batches, contains_text, grouped, link
 from app.queries.names import names_public, source_dates, statement_links
 from app.vocabulary import resource_url
 
@@ -55,7 +55,7 @@ def get_person(conn: Connection, person_id: str) -> dict[str, Any] | None:
 
 
 def _roles(conn: Connection, pks: list[int]) -> dict[int, list[Any]]:
-    grouped: dict[int, list[Any]] = defaultdict(list)
+    by_person: dict[int, list[Any]] = defaultdict(list)
     stmt = (
         select(*ROLE.c)
         .where(ROLE.c.person_pk.in_(bindparam("pks", expanding=True)))
@@ -63,17 +63,8 @@ def _roles(conn: Connection, pks: list[int]) -> dict[int, list[Any]]:
     )
     for batch in batches(pks):
         for row in conn.execute(stmt, {"pks": batch}).mappings():
-            grouped[row["person_pk"]].append(row)
-    return grouped
-
-
-def _by_person(conn: Connection, stmt: Any, ids: list[str]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for batch in batches(ids):
-        for person_id, ref in conn.execute(stmt, {"ids": batch}):
-            if ref not in grouped[person_id]:
-                grouped[person_id].append(ref)
-    return grouped
+            by_person[row["person_pk"]].append(row)
+    return by_person
 
 
 def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
@@ -82,7 +73,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
     citations = citations_for(conn, "person", pks)
     roles = _roles(conn, pks)
     dates = source_dates(conn, {role["source_id"] for rs in roles.values() for role in rs})
-    meetings = _by_person(
+    meetings = grouped(
         conn,
         select(PARTICIPANT.c.person_id, MEETING.c.id)
         .join(MEETING, MEETING.c.pk == PARTICIPANT.c.meeting_pk)
@@ -91,7 +82,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
         ids,
     )
     statements = statement_links(conn, "speaker", ids)
-    attributed = _by_person(
+    attributed = grouped(
         conn,
         select(STATISTIC.c.attributed_to_id, STATISTIC.c.id)
         .where(STATISTIC.c.attributed_to_id.in_(bindparam("ids", expanding=True)))
