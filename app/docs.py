@@ -28,6 +28,13 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
+# A chart is an SVG document with its own inline styles and no script; the explorer embeds it
+# (an <object> on its own origin), so it may be framed by the same origin only.
+CHART_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'",
+    "X-Frame-Options": "SAMEORIGIN",
+}
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 

@@ -67,6 +67,7 @@ SORT_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
     "ix_sort_person": ("person", ("name", "id")),
     "ix_sort_organization": ("organization", ("name", "id")),
     "ix_sort_statement": ("statement", ("date", "id")),
+    "ix_sort_series": ("series", ("metric_id", "id")),
 }
 # On SQLite the statistics' sort index also carries what a page reads (pk and the stored JSON),
 # so that a page is a run of adjacent index entries, not one table lookup per row: at 10^6

@@ -26,6 +26,7 @@ PLURALS = {
     "statement": "statements",
     "discrepancy": "discrepancies",
     "check": "checks",
+    "series": "series",
 }
 FACT_KINDS = tuple(PLURALS[t] for t in FACT_TYPES)
 # The type a plural names: SINGULAR["people"] is "person".

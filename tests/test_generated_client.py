@@ -27,10 +27,11 @@ RESOURCES = [
     "people",
     "organizations",
     "statements",
+    "series",
     "discrepancies",
     "checks",
 ]
-SINGULAR = {"discrepancies": "discrepancy", "people": "person"}
+SINGULAR = {"discrepancies": "discrepancy", "people": "person", "series": "series"}
 
 
 def test_the_openapi_document_validates(client: TestClient) -> None:

@@ -60,6 +60,7 @@ def _plan(engine: Engine, statement: str, parameters: Any) -> str:
         ("/v1/people", "ix_sort_person"),
         ("/v1/organizations", "ix_sort_organization"),
         ("/v1/statements", "ix_sort_statement"),
+        ("/v1/series", "ix_sort_series"),
     ],
 )
 def test_first_and_later_pages_read_the_sort_index(seeded_url: str, path: str, index: str) -> None:

@@ -112,11 +112,11 @@ def qualifier(as_reported: str) -> Qualifier:
 def bounds(as_reported: str, value: float) -> tuple[float | None, float | None]:
     """`stated_interval` as the API writes it: an unbounded side is None."""
     interval = stated_interval(as_reported, value)
-    low = None if math.isinf(interval.low) else _tidy(interval.low)
-    high = None if math.isinf(interval.high) else _tidy(interval.high)
+    low = None if math.isinf(interval.low) else tidy(interval.low)
+    high = None if math.isinf(interval.high) else tidy(interval.high)
     return low, high
 
 
-def _tidy(value: float) -> float:
+def tidy(value: float) -> float:
     """2.7 - 0.05 as 2.65, not 2.6500000000000004: twelve significant digits are plenty."""
     return float(f"{value:.12g}") + 0.0  # + 0.0: a bound of -0.0 is written 0.0

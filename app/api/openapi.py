@@ -37,6 +37,10 @@ TAGS = [
     },
     {"name": "statements", "description": "Who said or wrote what, verbatim, and when."},
     {
+        "name": "series",
+        "description": "Each metric period by period: every source's figure, reconciled.",
+    },
+    {
         "name": "analysis",
         "description": "Discrepancies between sources and arithmetic checks of their claims.",
     },

@@ -26,6 +26,7 @@ from app.models.organization import Organization, OrganizationPublic, Organizati
 from app.models.person import Person, PersonPublic, PersonRole, PersonSeed
 from app.models.provision import Provision, ProvisionPublic, ProvisionSeed, ProvisionStatistic
 from app.models.search import SearchDocument, SearchHit, TimelineItem
+from app.models.series import Series, SeriesPublic
 from app.models.source import Source, SourcePublic, SourceSeed
 from app.models.statement import Statement, StatementLink, StatementPublic, StatementSeed
 from app.models.statistic import Statistic, StatisticPublic, StatisticSeed
@@ -70,6 +71,8 @@ __all__ = [
     "ProvisionStatistic",
     "SearchDocument",
     "SearchHit",
+    "Series",
+    "SeriesPublic",
     "Source",
     "SourcePublic",
     "SourceSeed",

@@ -67,6 +67,13 @@ class SourceFilters(Filters):
     publisher: str | None = _code("Only sources from this publisher.")
 
 
+class SeriesFilters(Filters):
+    metric: str | None = _code("Only this metric (its id).")
+    reporter: str | None = _code("Reporter, ISO 3166-1 alpha-3.")
+    partner: str | None = _code("Partner, ISO 3166-1 alpha-3.")
+    scope: str | None = _code("goods, services, goods_and_services.")
+
+
 class DiscrepancyFilters(Filters):
     metric: str | None = _code("Only this metric (its id).")
 

@@ -34,6 +34,7 @@ from app.models import (
     Provision,
     ProvisionStatistic,
     SearchDocument,
+    Series,
     Source,
     Statement,
     StatementLink,
@@ -47,6 +48,7 @@ from app.queries.dataset import dataset_version
 from app.queries.statistics import refresh_documents
 from app.seed.bundle import SeedBundle
 from app.seed.corpus import search_documents, statement_title
+from app.seed.series import series_rows
 from app.vocabulary import FACT_KINDS, FACT_TYPES, PLURALS
 
 _TABLES: dict[str, Table] = {
@@ -64,6 +66,7 @@ _TABLES: dict[str, Table] = {
         "person_role": PersonRole,
         "statement_link": StatementLink,
         "name_mention": NameMention,
+        "series": Series,
         "citation": Citation,
         "participant": Participant,
         "provision_statistic": ProvisionStatistic,
@@ -100,6 +103,7 @@ LOAD_STEPS = (
     "analysis",
     "citations",
     "documents",
+    "series",
     "search index",
 )
 
@@ -266,6 +270,8 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
         list(_name_mention_rows(bundle, sources)),
         report,
     )
+    step("series")
+    _sync_children(conn, "series", ("id",), list(series_rows(bundle)), report)
     _delete_stale(conn, "metric", metrics, report)
     _delete_stale(conn, "source", sources, report)
     step("search index")

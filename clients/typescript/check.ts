@@ -40,6 +40,7 @@ const lists = {
   people: await all((cursor) => api.GET("/v1/people", { params: { query: { limit, cursor } } }).then((r) => r.data)),
   organizations: await all((cursor) => api.GET("/v1/organizations", { params: { query: { limit, cursor } } }).then((r) => r.data)),
   statements: await all((cursor) => api.GET("/v1/statements", { params: { query: { limit, cursor } } }).then((r) => r.data)),
+  series: await all((cursor) => api.GET("/v1/series", { params: { query: { limit, cursor } } }).then((r) => r.data)),
   discrepancies: await all((cursor) => api.GET("/v1/discrepancies", { params: { query: { limit, cursor } } }).then((r) => r.data)),
   checks: await all((cursor) => api.GET("/v1/checks", { params: { query: { limit, cursor } } }).then((r) => r.data)),
   timeline: await all((cursor) => api.GET("/v1/timeline", { params: { query: { limit, cursor } } }).then((r) => r.data)),
@@ -60,6 +61,16 @@ for (const s of lists.sources) {
 for (const m of lists.metrics) {
   const { data } = await api.GET("/v1/metrics/{metric_id}", { params: { path: { metric_id: m.id } } });
   expect(data?.id === m.id, `metric ${m.id}`); details++;
+}
+for (const s of lists.series) {
+  const { data } = await api.GET("/v1/series/{series_id}", { params: { path: { series_id: s.id } } });
+  expect(data?.id === s.id, `series ${s.id}`); details++;
+  for (const point of data?.points ?? []) {
+    expect(point.reported.length > 0, `series ${s.id}: a period with no figure`);
+    if (point.best !== null && point.low !== null && point.high !== null) {
+      expect(point.low <= point.best && point.best <= point.high, `series ${s.id}: best outside its interval`);
+    }
+  }
 }
 for (const d of lists.discrepancies) {
   const { data } = await api.GET("/v1/discrepancies/{discrepancy_id}", { params: { path: { discrepancy_id: d.id } } });

@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import Connection
 from starlette.responses import HTMLResponse, Response
@@ -20,6 +21,7 @@ from app.queries import (
     explorer,
     organizations,
     people,
+    series,
     sources,
     statements,
     statistics,
@@ -46,7 +48,8 @@ router = APIRouter(
     include_in_schema=False, route_class=StrictRoute, default_response_class=HTMLResponse
 )
 PAGE_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
+    "default-src 'none'; style-src 'self'; img-src 'self'; object-src 'self'; frame-src 'self'; "
+    "frame-ancestors 'none'; "
     "base-uri 'none'; form-action 'none'"
 )
 _GETTERS = {
@@ -126,6 +129,10 @@ def index(request: Request) -> Response:
             "statements": statements.list_statements(
                 conn, filters.StatementFilters(), first(statements)
             )[0],
+            "series": [
+                orjson.loads(d)
+                for d in series.list_series(conn, filters.SeriesFilters(), first(series))[0]
+            ],
         }
     return _render(
         request,
@@ -141,6 +148,16 @@ def index(request: Request) -> Response:
             **analysed,
         },
     )
+
+
+@router.get("/series/{series_id}")
+def series_page(
+    request: Request,
+    series_id: Any = Depends(slug_or_404("series", "series_id")),
+) -> Response:
+    with reading(request) as conn:
+        document = get_or_404(series.get_series_document(conn, series_id), "series", series_id)
+    return _render(request, "series.html", {"series": orjson.loads(document)})
 
 
 @router.get("/sources/{source_id}")

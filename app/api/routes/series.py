@@ -1,0 +1,80 @@
+"""/v1/series: each metric for one reporter, partner and scope, period by period, reconciled."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import orjson
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from app.api.deps import ListQuery, get_or_404, list_query, reading, slug_or_404
+from app.api.responses import PROBLEMS, page_of
+from app.api.routing import StrictRoute
+from app.charts import series_svg
+from app.docs import CHART_HEADERS
+from app.models import SeriesPublic
+from app.models.filters import SeriesFilters
+from app.queries import series as queries
+from app.rendering import json_response
+from app.vocabulary import collection_url
+
+router = APIRouter(prefix=collection_url("series"), tags=["series"], route_class=StrictRoute)
+SVG = "image/svg+xml"
+
+
+@router.get(
+    "",
+    response_model=page_of(SeriesPublic),
+    responses=PROBLEMS["list"],
+    summary="List series",
+)
+def list_series(
+    request: Request,
+    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    filters: Annotated[SeriesFilters, Query()],
+) -> Response:
+    """Every metric for one reporter, partner and scope as a series: for each period every
+    source's figure with its interval, the interval all of them allow, a best value with the
+    rule that chose it, and the state (`single_source`, `agreed`, `rounding`, `conflict`)."""
+    with reading(request) as conn:
+        documents, cursor = queries.list_series(conn, filters, query.page)
+    return query.respond_documents(request, documents, cursor, "series")
+
+
+@router.get(
+    "/{series_id}.svg",
+    response_class=Response,
+    responses={
+        200: {"content": {SVG: {}}, "description": "The series as an SVG chart."},
+        **PROBLEMS["detail"],
+    },
+    summary="A series as a chart",
+)
+def get_series_chart(
+    request: Request,
+    series_id: Annotated[str, Depends(slug_or_404("series", "series_id"))],
+) -> Response:
+    """The series drawn as SVG on the server (no JavaScript): each source's figures as points
+    linked to their citations, the best value with the interval every figure allows, and the
+    periods whose sources conflict named on the axis. Accessible title and description."""
+    with reading(request) as conn:
+        document = queries.get_series_document(conn, series_id)
+    series = orjson.loads(get_or_404(document, "series", series_id))
+    return Response(series_svg(series), media_type=f"{SVG}; charset=utf-8", headers=CHART_HEADERS)
+
+
+@router.get(
+    "/{series_id}",
+    response_model=SeriesPublic,
+    responses=PROBLEMS["detail"],
+    summary="Get a series",
+)
+def get_series(
+    request: Request,
+    series_id: Annotated[str, Depends(slug_or_404("series", "series_id"))],
+) -> Response:
+    """One series, every period reconciled (docs/API.md, "Series")."""
+    with reading(request) as conn:
+        document = queries.get_series_document(conn, series_id)
+    return json_response(orjson.Fragment(get_or_404(document, "series", series_id)))

@@ -1,0 +1,126 @@
+"""The series a seed makes: its statistics grouped by metric, reporter, partner and scope, one
+point per period, each point reconciled by app/analysis/series.py. Built by the loader."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from app.analysis.precision import bounds, qualifier, tidy
+from app.analysis.series import Reported, reconcile
+from app.dates import PartialDate
+from app.models import StatisticSeed
+from app.queries.common import number
+from app.seed.bundle import SeedBundle
+from app.vocabulary import resource_url, source_text_url
+
+
+def series_id(metric: str, reporter: str, partner: str | None, scope: str | None) -> str:
+    """metric, reporter, partner and scope as one slug: trade-deficit-goods--usa-kor-goods."""
+    rest = "-".join(p.lower().replace("_", "-") for p in (reporter, partner, scope) if p)
+    return f"{metric}--{rest}"
+
+
+def _period(value: PartialDate | None) -> tuple[str | None, str | None]:
+    return (str(value), value.precision) if value else (None, None)
+
+
+def _sort_key(stat: StatisticSeed) -> tuple[Any, ...]:
+    start, end = stat.period_start, stat.period_end
+    return (
+        start is None,
+        start.first if start else None,
+        start.precision if start else "",
+        end.first if end else start.first if start else None,
+        end.precision if end else "",
+    )
+
+
+def series_rows(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
+    """One row per series: its keys and its public document (see SeriesPublic)."""
+    metrics = {m.id: m for m in bundle.models("metrics")}
+    groups: dict[tuple[str, str, str | None, str | None], list[StatisticSeed]] = defaultdict(list)
+    for stat in bundle.models("statistics"):
+        groups[(stat.metric, stat.reporter, stat.partner, bundle.scope_of(stat))].append(stat)
+    for (metric, reporter, partner, scope), stats in sorted(
+        groups.items(), key=lambda kv: series_id(*kv[0])
+    ):
+        by_period: dict[tuple[Any, ...], list[StatisticSeed]] = defaultdict(list)
+        for stat in sorted(stats, key=lambda s: (_sort_key(s), s.id)):
+            by_period[_sort_key(stat)].append(stat)
+        slug = series_id(metric, reporter, partner, scope)
+        document = {
+            "id": slug,
+            "url": resource_url("series", slug),
+            "svg_url": resource_url("series", slug) + ".svg",
+            "metric": metric,
+            "metric_url": resource_url("metric", metric),
+            "label": metrics[metric].label,
+            "unit": metrics[metric].unit,
+            "reporter": reporter,
+            "partner": partner,
+            "scope": scope,
+            "points": [_point(bundle, members) for members in by_period.values()],
+        }
+        yield {
+            "id": slug,
+            "metric_id": metric,
+            "reporter": reporter,
+            "partner": partner,
+            "scope": scope,
+            "document": orjson.dumps(document).decode(),
+        }
+
+
+def _point(bundle: SeedBundle, members: list[StatisticSeed]) -> dict[str, Any]:
+    figures = []
+    reported = []
+    for stat in members:
+        value = float(stat.value)
+        low, high = bounds(stat.as_reported, value)
+        citation = stat.citations[0]
+        span = bundle.spans[("statistics", stat.id, 0)]
+        figures.append(Reported(stat.id, citation.source, stat.as_reported, value, low, high))
+        reported.append(
+            {
+                "statistic_id": stat.id,
+                "url": resource_url("statistic", stat.id),
+                "source_id": citation.source,
+                "as_reported": stat.as_reported,
+                "value": number(value),
+                "value_low": _number(low),
+                "value_high": _number(high),
+                "qualifier": qualifier(stat.as_reported),
+                "citation_url": f"{source_text_url(citation.source)}#char={span.start},{span.end}",
+            }
+        )
+    result = reconcile(figures)
+    first = members[0]
+    start, start_precision = _period(first.period_start)
+    end, end_precision = _period(first.period_end)
+    return {
+        "period_start": start,
+        "period_start_precision": start_precision,
+        "period_end": end,
+        "period_end_precision": end_precision,
+        "state": result.state,
+        "low": _number(result.low),
+        "high": _number(result.high),
+        "best": _number(result.best),
+        "rule": result.rule,
+        "conflict": {
+            "below": list(result.below),
+            "above": list(result.above),
+            "gap": _number(result.gap),
+        }
+        if result.state == "conflict"
+        else None,
+        "reported": reported,
+    }
+
+
+def _number(value: float | None) -> int | float | None:
+    return None if value is None else number(tidy(value))
