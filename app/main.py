@@ -18,6 +18,7 @@ from app.api import openapi  # noqa: E402
 from app.api.deps import dataset_version_provider  # noqa: E402
 from app.api.routes import (  # noqa: E402
     analysis,
+    citations,
     export,
     health,
     meetings,
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         organizations,
         statements,
         series,
+        citations,
         analysis,
         timeline,
         search,

@@ -45,6 +45,7 @@ LAYERS: list[set[str]] = [
         "app.http",
         "app.rendering",
         "app.charts",
+        "app.citing",
         "app.cors",
         "app.serving",
     },

@@ -32,6 +32,7 @@ MEDIA = {
     "C": "text/csv",
     "T": "text/plain",
     "I": "text/calendar",
+    "L": "application/vnd.citationstyles.csl+json",  # a detail's first offer after JSON
     "X": None,  # 406, as a problem document
 }
 
@@ -81,7 +82,7 @@ PROFILES: dict[str, tuple[str | None, str]] = {
     "text/*": ("text/*", "CXCCTIXX"),
     "text/csv (pandas users who ask)": ("text/csv", "CXCCXXXX"),
     "CSV preferred by q": ("application/json;q=0.5, text/csv", "CJCCXXJJ"),
-    "JSON refused, anything else": ("application/json;q=0, */*", "CXCCTIXX"),
+    "JSON refused, anything else": ("application/json;q=0, */*", "CLCCTIXX"),
     "only problem+json": ("application/problem+json", "JJJJTIJJ"),
     "JSON or problem+json": ("application/json, application/problem+json", "JJJJTIJJ"),
     "JSON:API": ("application/vnd.api+json", "XXXXXXXX"),

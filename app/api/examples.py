@@ -40,15 +40,16 @@ def normalise(media_type: str, body: bytes, base: str) -> Any:
     load to load or host to host is written as a placeholder: the load time, and in a calendar
     its stamps and this server's address (`BASE`), with long lines unfolded."""
     if media_type.endswith("json"):
-        value = trim(json.loads(body))
+        # a reference to paste names this server absolutely: written as `BASE`
+        value = trim(json.loads(body.decode("utf-8").replace(base, "BASE")))
         if isinstance(value, dict) and "loaded_at" in value:
             value["loaded_at"] = "(when the dataset was loaded)"
         return value
     text = body.decode("utf-8")
     if media_type == "text/calendar":
-        text = CALENDAR_FOLD.sub("", text).replace(base, "BASE")
+        text = CALENDAR_FOLD.sub("", text)
         text = CALENDAR_STAMP.sub("DTSTAMP:(when the dataset was loaded)", text)
-    return text
+    return text.replace(base, "BASE")
 
 
 def collect(document: dict[str, Any], get: Getter, base: str) -> dict[str, Any]:

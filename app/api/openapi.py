@@ -37,6 +37,10 @@ TAGS = [
     },
     {"name": "statements", "description": "Who said or wrote what, verbatim, and when."},
     {
+        "name": "citations",
+        "description": "Any source or fact as references to paste (APA, Chicago, BibTeX, RIS).",
+    },
+    {
         "name": "series",
         "description": "Each metric period by period: every source's figure, reconciled.",
     },

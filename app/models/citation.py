@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PField
 from sqlalchemy import Column, ForeignKey, Integer, Text, UniqueConstraint
@@ -77,3 +79,26 @@ class CitationPublic(SQLModel):
             "examples": ["/v1/sources/whitehouse-fact-sheet-2018-03-28/text#char=312,377"]
         },
     )
+
+
+class ReferencePublic(SQLModel):
+    source_id: str = Field(description="The source the reference names.")
+    text: str = Field(description="The reference in the chosen style, as plain text.")
+    html: str = Field(description="The same reference as HTML (italics marked up).")
+    csl: dict[str, Any] = Field(description="The reference as one CSL-JSON item.")
+    pinpoint: CitationPublic | None = Field(
+        default=None, description="The exact span the fact rests on (null when citing a source)."
+    )
+
+
+class CitationSetPublic(SQLModel):
+    id: str = Field(description="The cited resource's id.")
+    type: str = Field(description="The cited resource's type.")
+    permalink: str = Field(description="The resource's absolute address on this server.")
+    style: str = Field(description="The CSL style of `text` and `html`.")
+    dataset_version: str | None = Field(description="The dataset the citation was made from.")
+    references: list[ReferencePublic] = Field(
+        description="One reference per citation of a fact (one for a source)."
+    )
+    bibtex: str = Field(description="Every reference as BibTeX.")
+    ris: str = Field(description="Every reference as RIS.")

@@ -10,8 +10,9 @@ type Page<T> = { items: T[]; next?: string | null };
 
 const base = process.argv[2];
 if (!base) throw new Error("usage: node out/check.js BASE_URL");
-// JSON and problem documents only: lists can also be CSV, which this client does not ask for.
-const api = createClient<paths, `application/${string}`>({ baseUrl: base });
+// JSON and problem documents only: lists can also be CSV, and details references to paste
+// (CSL-JSON, BibTeX, RIS), which this client does not ask for.
+const api = createClient<paths, "application/json" | "application/problem+json">({ baseUrl: base });
 
 function cursorOf(next: string | null | undefined): string | undefined {
   return next ? (new URL(next, base).searchParams.get("cursor") ?? undefined) : undefined;

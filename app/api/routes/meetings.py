@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
     get_or_404,
@@ -42,7 +43,7 @@ def list_meetings(
 @router.get(
     "/{meeting_id}",
     response_model=MeetingPublic,
-    responses=PROBLEMS["detail"],
+    responses={**PROBLEMS["detail"], **CITABLE_RESPONSES},
     summary="Get a meeting",
 )
 def get_meeting(
@@ -50,5 +51,6 @@ def get_meeting(
 ) -> Response:
     """One meeting, with its participants and citations."""
     with reading(request) as conn:
-        found = queries.get_meeting(conn, meeting_id)
-    return json_response(get_or_404(found, "meeting", meeting_id))
+        found = get_or_404(queries.get_meeting(conn, meeting_id), "meeting", meeting_id)
+        cited = cited_response(conn, request, "meeting", found)
+    return cited or json_response(found)

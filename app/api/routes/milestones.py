@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
     get_or_404,
@@ -45,7 +46,7 @@ def list_milestones(
 @router.get(
     "/{milestone_id}",
     response_model=MilestonePublic,
-    responses=PROBLEMS["detail"],
+    responses={**PROBLEMS["detail"], **CITABLE_RESPONSES},
     summary="Get a milestone",
 )
 def get_milestone(
@@ -54,5 +55,6 @@ def get_milestone(
 ) -> Response:
     """One milestone, with its citations."""
     with reading(request) as conn:
-        found = queries.get_milestone(conn, milestone_id)
-    return json_response(get_or_404(found, "milestone", milestone_id))
+        found = get_or_404(queries.get_milestone(conn, milestone_id), "milestone", milestone_id)
+        cited = cited_response(conn, request, "milestone", found)
+    return cited or json_response(found)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
     get_or_404,
@@ -48,7 +49,7 @@ def list_organizations(
 @router.get(
     "/{organization_id}",
     response_model=OrganizationPublic,
-    responses=PROBLEMS["detail"],
+    responses={**PROBLEMS["detail"], **CITABLE_RESPONSES},
     summary="Get an organisation",
 )
 def get_organization(
@@ -58,5 +59,8 @@ def get_organization(
     """One organisation, with its cited names (and any disagreement between them), people,
     statements and publications."""
     with reading(request) as conn:
-        found = queries.get_organization(conn, organization_id)
-    return json_response(get_or_404(found, "organization", organization_id))
+        found = get_or_404(
+            queries.get_organization(conn, organization_id), "organization", organization_id
+        )
+        cited = cited_response(conn, request, "organization", found)
+    return cited or json_response(found)

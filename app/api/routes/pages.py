@@ -11,8 +11,10 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import Connection
 from starlette.responses import HTMLResponse, Response
 
+from app.api.cite import references
 from app.api.deps import get_or_404, reading, slug_or_404
 from app.api.routing import StrictRoute
+from app.citing import formatted
 from app.errors import NotFound
 from app.models import filters
 from app.pagination import PageRequest, everything, parse_sort
@@ -169,15 +171,34 @@ def source_page(
         source = get_or_404(sources.get_source(conn, source_id), "source", source_id)
         text, _ = get_or_404(sources.source_text(conn, source_id), "source", source_id)
         spans = explorer.source_spans(conn, source_id)
+        cite = _cite_this(conn, request, "source", source)
     return _render(
         request,
         "source.html",
         {
+            "cite": cite,
             "source": source,
             "spans": spans,
             "segments": explorer.segments(text, spans),
         },
     )
+
+
+def _cite_this(
+    conn: Connection, request: Request, type_: str, item: dict[str, Any]
+) -> dict[str, Any]:
+    """The "cite this" block: each reference in APA, and where the other formats are."""
+    if not item.get("citations") and type_ != "source":
+        return {"references": [], "url": None}
+    items, _, cited = references(conn, request, type_, item)
+    texts = formatted(items, "apa")
+    return {
+        "references": [
+            {"text": t["text"], "pinpoint": cited[i] if cited else None}
+            for i, t in enumerate(texts)
+        ],
+        "url": f"{item['url']}/citation",
+    }
 
 
 def _page(api_url: str) -> str:
@@ -226,4 +247,5 @@ def fact_page(
         }
         if fact_type == "statistic":
             context |= _analysis(conn, fact_id)
+        context["cite"] = _cite_this(conn, request, fact_type, fact)
     return _render(request, "fact.html", context)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
     get_or_404,
@@ -46,7 +47,7 @@ def list_people(
 @router.get(
     "/{person_id}",
     response_model=PersonPublic,
-    responses=PROBLEMS["detail"],
+    responses={**PROBLEMS["detail"], **CITABLE_RESPONSES},
     summary="Get a person",
 )
 def get_person(
@@ -55,5 +56,6 @@ def get_person(
 ) -> Response:
     """One person: names, roles (dated by their sources), meetings, statements, statistics."""
     with reading(request) as conn:
-        found = queries.get_person(conn, person_id)
-    return json_response(get_or_404(found, "person", person_id))
+        found = get_or_404(queries.get_person(conn, person_id), "person", person_id)
+        cited = cited_response(conn, request, "person", found)
+    return cited or json_response(found)

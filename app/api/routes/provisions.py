@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
     get_or_404,
@@ -45,7 +46,7 @@ def list_provisions(
 @router.get(
     "/{provision_id}",
     response_model=ProvisionPublic,
-    responses=PROBLEMS["detail"],
+    responses={**PROBLEMS["detail"], **CITABLE_RESPONSES},
     summary="Get a provision",
 )
 def get_provision(
@@ -54,5 +55,6 @@ def get_provision(
 ) -> Response:
     """One provision, with the statistics it carries and its citations."""
     with reading(request) as conn:
-        found = queries.get_provision(conn, provision_id)
-    return json_response(get_or_404(found, "provision", provision_id))
+        found = get_or_404(queries.get_provision(conn, provision_id), "provision", provision_id)
+        cited = cited_response(conn, request, "provision", found)
+    return cited or json_response(found)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import ListQuery, get_or_404, list_query, reading, slug_or_404
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
@@ -40,14 +41,15 @@ def list_sources(
 @router.get(
     "/{source_id}",
     response_model=SourcePublic,
-    responses=PROBLEMS["detail"],
+    responses={**PROBLEMS["detail"], **CITABLE_RESPONSES},
     summary="Get a source",
 )
 def get_source(request: Request, source_id: SourceId) -> Response:
     """One document's metadata."""
     with reading(request) as conn:
-        found = queries.get_source(conn, source_id)
-    return json_response(get_or_404(found, "source", source_id))
+        found = get_or_404(queries.get_source(conn, source_id), "source", source_id)
+        cited = cited_response(conn, request, "source", found)
+    return cited or json_response(found)
 
 
 @router.get(

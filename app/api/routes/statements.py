@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
     get_or_404,
@@ -46,7 +47,7 @@ def list_statements(
 @router.get(
     "/{statement_id}",
     response_model=StatementPublic,
-    responses=PROBLEMS["detail"],
+    responses={**PROBLEMS["detail"], **CITABLE_RESPONSES},
     summary="Get a statement",
 )
 def get_statement(
@@ -55,5 +56,6 @@ def get_statement(
 ) -> Response:
     """One statement, with its speakers, what it concerns and its citations."""
     with reading(request) as conn:
-        found = queries.get_statement(conn, statement_id)
-    return json_response(get_or_404(found, "statement", statement_id))
+        found = get_or_404(queries.get_statement(conn, statement_id), "statement", statement_id)
+        cited = cited_response(conn, request, "statement", found)
+    return cited or json_response(found)

@@ -8,6 +8,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
     get_or_404,
@@ -17,6 +18,7 @@ from app.api.deps import (
 )
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
+from app.citing import CITATION_MEDIA_TYPES
 from app.models import StatisticPublic
 from app.models.filters import StatisticFilters
 from app.queries import statistics as queries
@@ -46,7 +48,7 @@ def list_statistics(
 @router.get(
     "/{statistic_id}",
     response_model=StatisticPublic,
-    responses=PROBLEMS["detail"],
+    responses={**PROBLEMS["detail"], **CITABLE_RESPONSES},
     summary="Get a statistic",
 )
 def get_statistic(
@@ -55,5 +57,9 @@ def get_statistic(
 ) -> Response:
     """One figure, with every citation that states it."""
     with reading(request) as conn:
-        document = queries.get_statistic_document(conn, statistic_id)
-    return json_response(orjson.Fragment(get_or_404(document, "statistic", statistic_id)))
+        document = get_or_404(
+            queries.get_statistic_document(conn, statistic_id), "statistic", statistic_id
+        )
+        if request.state.media_type in CITATION_MEDIA_TYPES:
+            return cited_response(conn, request, "statistic", orjson.loads(document)) or Response()
+    return json_response(orjson.Fragment(document))
