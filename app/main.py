@@ -18,6 +18,7 @@ from app.api import openapi  # noqa: E402
 from app.api.deps import dataset_version_provider  # noqa: E402
 from app.api.routes import (  # noqa: E402
     analysis,
+    changes,
     citations,
     export,
     health,
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         statements,
         series,
         citations,
+        changes,
         analysis,
         timeline,
         search,

@@ -182,7 +182,8 @@ def test_every_documented_representation_is_served(served: str) -> None:
     for path, operations in document["paths"].items():
         concrete = path.format(**examples)
         for media in operations["get"]["responses"]["200"]["content"]:
-            query = "?q=steel" if path == "/v1/search" else ""
+            version = httpx.get(f"{served}/readyz").json()["dataset_version"]
+            query = {"/v1/search": "?q=steel", "/v1/changes": f"?since={version}"}.get(path, "")
             response = httpx.get(f"{served}{concrete}{query}", headers={"Accept": media})
             if response.status_code != 200 or _media(response) != media:
                 wrong.append(f"{concrete} {media}: {response.status_code} {_media(response)}")

@@ -205,7 +205,11 @@ def test_an_edit_changes_exactly_what_was_edited(engine: Engine, seed_copy: Path
     after = dump(engine)
     assert report.counts["statistic"] == {"inserted": 0, "updated": 1, "deleted": 0}
     changed = {t for t in before if before[t] != after[t]}
-    assert changed == {"statistic", "dataset", "search_document"}  # the label is searchable
+    # the label is searchable, and the load is remembered with what it changed
+    assert changed == {"statistic", "dataset", "search_document", "dataset_load"}
+    assert report.log.document() == {
+        "statistic": {"added": [], "changed": {"as-exports-2016": ["label"]}, "removed": []}
+    }
     assert len(set(after["search_document"]) - set(before["search_document"])) == 1
     removed = set(before["statistic"]) - set(after["statistic"])
     added = set(after["statistic"]) - set(before["statistic"])

@@ -68,6 +68,8 @@ def collect(document: dict[str, Any], get: Getter, base: str) -> dict[str, Any]:
         query = dict(_QUERIES.get(operation["operationId"], {}))
         if "limit" in names:
             query["limit"] = "1"
+        if "since" in names:  # changes since the loaded version: none, but the shape shows
+            query["since"] = json.loads(get("/readyz", "application/json")[1])["dataset_version"]
         target = path.format(**ids) + (
             "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
         )

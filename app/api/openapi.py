@@ -37,6 +37,10 @@ TAGS = [
     },
     {"name": "statements", "description": "Who said or wrote what, verbatim, and when."},
     {
+        "name": "changes",
+        "description": "What the loads since a dataset version added, changed and removed.",
+    },
+    {
         "name": "citations",
         "description": "Any source or fact as references to paste (APA, Chicago, BibTeX, RIS).",
     },

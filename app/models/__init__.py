@@ -10,7 +10,7 @@ from app.models.analysis import (
 )
 from app.models.base import metadata
 from app.models.citation import Citation, CitationPublic, CitationSeed
-from app.models.dataset import Dataset
+from app.models.dataset import Dataset, DatasetLoad
 from app.models.exclusion import Exclusion, ExclusionSeed
 from app.models.meeting import (
     Meeting,
@@ -40,6 +40,7 @@ __all__ = [
     "CitationPublic",
     "CitationSeed",
     "Dataset",
+    "DatasetLoad",
     "Discrepancy",
     "DiscrepancyNoteSeed",
     "DiscrepancyPublic",

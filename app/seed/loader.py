@@ -22,6 +22,7 @@ from app.models import (
     ArithmeticCheck,
     Citation,
     Dataset,
+    DatasetLoad,
     Exclusion,
     Meeting,
     Metric,
@@ -47,6 +48,7 @@ from app.models.person import PersonSeed
 from app.queries.dataset import dataset_version
 from app.queries.statistics import refresh_documents
 from app.seed.bundle import SeedBundle
+from app.seed.changes import ChangeLog
 from app.seed.corpus import search_documents, statement_title
 from app.seed.series import series_rows
 from app.vocabulary import FACT_KINDS, FACT_TYPES, PLURALS
@@ -71,6 +73,7 @@ _TABLES: dict[str, Table] = {
         "participant": Participant,
         "provision_statistic": ProvisionStatistic,
         "dataset": Dataset,
+        "dataset_load": DatasetLoad,
         "coverage_exclusion": Exclusion,
         "arithmetic_check": ArithmeticCheck,
         "discrepancy": DiscrepancyTable,
@@ -86,6 +89,7 @@ class LoadReport:
     version: str
     changed: bool
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    log: ChangeLog = field(default_factory=ChangeLog)
 
     def record(self, table: str, inserted: int, updated: int, deleted: int) -> None:
         row = self.counts.setdefault(table, {"inserted": 0, "updated": 0, "deleted": 0})
@@ -156,12 +160,32 @@ def load_seed(
         data_changed = any(sum(c.values()) for c in report.counts.values())
         if current != version or data_changed:
             report.changed = True
+            now = datetime.now(UTC)
             conn.execute(delete(_TABLES["dataset"]))
-            conn.execute(
-                insert(_TABLES["dataset"]),
-                {"version": version, "loaded_at": datetime.now(UTC)},
-            )
+            conn.execute(insert(_TABLES["dataset"]), {"version": version, "loaded_at": now})
+            _remember(conn, version, current, now, report.log)
     return report
+
+
+# How many loads `/v1/changes` remembers: a client further behind downloads everything again.
+MAX_HISTORY = 100
+
+
+def _remember(
+    conn: Connection, version: str, previous: str | None, now: datetime, log: ChangeLog
+) -> None:
+    table = _TABLES["dataset_load"]
+    conn.execute(
+        insert(table),
+        {
+            "version": version,
+            "previous_version": previous,
+            "loaded_at": now,
+            "changes": log.document(),
+        },
+    )
+    newest = select(table.c.pk).order_by(table.c.pk.desc()).limit(MAX_HISTORY)
+    conn.execute(delete(table).where(table.c.pk.not_in(newest.scalar_subquery())))
 
 
 def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: ProgressHook) -> None:
@@ -541,17 +565,21 @@ def _sync_parents(
     _sync(conn, name, ("id",), rows, report, delete_stale=False)
     table = _TABLES[name]
     wanted = {row["id"] for row in rows}
-    return {slug: pk for pk, slug in conn.execute(select(table.c.pk, table.c.id)) if slug in wanted}
+    existing = dict(conn.execute(select(table.c.pk, table.c.id)).all())
+    report.log.ids[name] = existing  # every row's id by pk, stale ones included
+    return {slug: pk for pk, slug in existing.items() if slug in wanted}
 
 
 def _delete_stale(conn: Connection, name: str, keep: dict[str, int], report: LoadReport) -> None:
     table = _TABLES[name]
-    stale = [pk for pk, slug in conn.execute(select(table.c.pk, table.c.id)) if slug not in keep]
+    found = [(pk, slug) for pk, slug in conn.execute(select(table.c.pk, table.c.id))]
+    stale = [pk for pk, slug in found if slug not in keep]
     for start in range(0, len(stale), MAX_BOUND_PARAMETERS):
         batch = stale[start : start + MAX_BOUND_PARAMETERS]
         conn.execute(delete(table).where(table.c.pk.in_(batch)))
     if stale:
         report.record(name, 0, 0, len(stale))
+        report.log.rows(name, [], [], [{"id": slug} for _, slug in found if slug not in keep])
 
 
 def _sync_children(
@@ -573,7 +601,9 @@ def _sync(
     has_pk = "pk" in table.c
     columns = [c.name for c in table.c if c.name != "pk"]
     existing = {tuple(r[k] for k in key): r for r in conn.execute(select(table)).mappings()}
-    inserts, updates = [], 0
+    inserts: list[dict[str, Any]] = []
+    updated: list[tuple[dict[str, Any], list[str]]] = []
+    removed: list[dict[str, Any]] = []
     wanted: set[tuple[Any, ...]] = set()
     for row in rows:
         row_key = tuple(row[k] for k in key)
@@ -590,8 +620,7 @@ def _sync(
                 conn.execute(
                     update(table).where(*[table.c[k] == current[k] for k in key]).values(changes)
                 )
-            updates += 1
-    deleted = 0
+            updated.append((dict(current), list(changes)))
     if delete_stale:
         for row_key, current in existing.items():
             if row_key not in wanted:
@@ -601,7 +630,8 @@ def _sync(
                     else [table.c[k] == current[k] for k in key]
                 )
                 conn.execute(delete(table).where(*where))
-                deleted += 1
+                removed.append(dict(current))
     if inserts:
         conn.execute(insert(table), inserts)
-    report.record(name, len(inserts), updates, deleted)
+    report.record(name, len(inserts), len(updated), len(removed))
+    report.log.rows(name, inserts, updated, removed)
