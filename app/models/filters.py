@@ -85,7 +85,17 @@ class CheckFilters(Filters):
     source_id: SourceId = None
 
 
-DATE_PATTERN = r"^[1-9]\d{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+# YYYY, YYYY-MM or YYYY-MM-DD naming a real day: the schema refuses what the server would
+# (April 31st, February 29th outside leap years), so that a client that trusts it is never
+# refused a value it allows.
+_YEAR = r"[1-9]\d{3}"
+_LEAP_YEAR = r"(?:[1-9]\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)"
+DATE_PATTERN = (
+    rf"^(?:{_YEAR}(?:-(?:0[13578]|1[02])(?:-(?:0[1-9]|[12]\d|3[01]))?"
+    r"|-(?:0[469]|11)(?:-(?:0[1-9]|[12]\d|30))?"
+    r"|-02(?:-(?:0[1-9]|1\d|2[0-8]))?)?"
+    rf"|{_LEAP_YEAR}-02-29)$"
+)
 
 
 def comma_list_pattern(values: tuple[str, ...]) -> str:
