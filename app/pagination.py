@@ -12,6 +12,7 @@ import binascii
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from functools import cached_property
 from typing import Any, Literal
@@ -212,6 +213,10 @@ class PageRequest:
     sort: Sort
     limit: int | None = None
     cursor_values: list[Any] | None = None
+    # Facets asked for: (name, column) pairs; run_page writes each one's value counts into
+    # `counts` (the same filters, every matching row, not only the page).
+    facets: tuple[tuple[str, Any], ...] = ()
+    counts: dict[str, list[tuple[Any, int]]] = dataclass_field(default_factory=dict, compare=False)
 
 
 def everything(fields: dict[str, SortField], default: str) -> PageRequest:
@@ -261,6 +266,10 @@ def run_page(
                 _PAGE_STATEMENTS.clear()
             _PAGE_STATEMENTS[key] = final
     values = dict(params or {})
+    if page.facets:
+        base = stmt() if callable(stmt) else stmt
+        for name, column in page.facets:
+            page.counts[name] = facet_counts(conn, base, column, values)
     if page.limit is None:
         return PageResult(list(conn.execute(final, values).mappings().all()), None)
     if page.cursor_values is not None:
@@ -273,3 +282,17 @@ def run_page(
         last = rows[-1]
         next_cursor = encode_cursor(sort, [last[label] for label in labels])
     return PageResult(rows, next_cursor)
+
+
+def facet_counts(
+    conn: Connection, stmt: Select[Any], column: Any, params: dict[str, Any]
+) -> list[tuple[Any, int]]:
+    """How many rows `stmt` (its filters, not its columns) holds for each value of `column`,
+    most first, then by value. Grouped by the database, on the column's index where it has one."""
+    count = func.count().label("count")
+    grouped = (
+        stmt.with_only_columns(column.label("value"), count)
+        .group_by(column)
+        .order_by(count.desc(), column)
+    )
+    return [(value, int(n)) for value, n in conn.execute(grouped, params)]

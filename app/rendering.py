@@ -30,10 +30,35 @@ def next_link(request: Request, cursor: str | None) -> str | None:
     return f"{request.url.path}?{urlencode(params)}"
 
 
-def page_response(request: Request, items: list[Any], cursor: str | None) -> Response:
+# Value counts by facet name, as run_page leaves them (see app/pagination.py).
+Facets = dict[str, list[tuple[Any, int]]]
+
+
+def page_response(
+    request: Request, items: list[Any], cursor: str | None, facets: Facets | None = None
+) -> Response:
     link = next_link(request, cursor)
     headers = {"Link": f'<{link}>; rel="next"'} if link else None
-    return json_response({"items": items, "next": link}, headers)
+    body: dict[str, Any] = {"items": items, "next": link}
+    if facets is not None:
+        body["facets"] = {
+            name: [
+                {"value": value, "count": count, "url": facet_link(request, name, value)}
+                for value, count in counts
+            ]
+            for name, counts in facets.items()
+        }
+    return json_response(body, headers)
+
+
+def facet_link(request: Request, name: str, value: Any) -> str | None:
+    """This list narrowed to one facet value (the first page); None for "no value", which no
+    filter can ask for."""
+    if value is None:
+        return None
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", name)]
+    params.append((name, _cell(value)))
+    return f"{request.url.path}?{urlencode(params)}"
 
 
 def flatten(item: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -101,19 +126,30 @@ def csv_response(items: list[dict[str, Any]], filename: str, link: str | None = 
 
 
 def list_response(
-    request: Request, media_type: str, items: list[Any], cursor: str | None, name: str
+    request: Request,
+    media_type: str,
+    items: list[Any],
+    cursor: str | None,
+    name: str,
+    facets: Facets | None = None,
 ) -> Response:
-    """A list as negotiated: a JSON page, or CSV (named `name`.csv) with the next page's Link."""
+    """A list as negotiated: a JSON page (with the facets asked for), or CSV (named `name`.csv)
+    with the next page's Link (CSV has no place for facets)."""
     if media_type == CSV:
         return csv_response(items, name, next_link(request, cursor))
-    return page_response(request, items, cursor)
+    return page_response(request, items, cursor, facets)
 
 
 def documents_response(
-    request: Request, media_type: str, documents: list[str], cursor: str | None, name: str
+    request: Request,
+    media_type: str,
+    documents: list[str],
+    cursor: str | None,
+    name: str,
+    facets: Facets | None = None,
 ) -> Response:
     """The same, for items that are already JSON documents (embedded as they are)."""
     if media_type == CSV:
         items = [orjson.loads(d) for d in documents]
         return csv_response(items, name, next_link(request, cursor))
-    return page_response(request, [orjson.Fragment(d) for d in documents], cursor)
+    return page_response(request, [orjson.Fragment(d) for d in documents], cursor, facets)

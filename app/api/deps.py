@@ -9,16 +9,17 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal, TypeVar
 
 from anyio import to_thread
-from fastapi import FastAPI, Path, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from sqlalchemy import Connection
 from starlette.responses import Response
 
 from app.errors import NotFound
 from app.models.base import SLUG_PATTERN
+from app.models.filters import comma_list, comma_list_pattern
 from app.negotiation import CSV
 from app.pagination import (
     CURSOR_MAX_LENGTH,
@@ -91,20 +92,57 @@ class ListQuery:
     page: PageRequest
     media_type: str
 
+    @property
+    def facets(self) -> dict[str, list[tuple[Any, int]]] | None:
+        """The facet counts run_page wrote, when the request asked for facets."""
+        return self.page.counts if self.page.facets else None
+
     def respond(
         self, request: Request, items: list[dict[str, Any]], cursor: str | None, name: str
     ) -> Response:
-        return list_response(request, self.media_type, items, cursor, name)
+        return list_response(request, self.media_type, items, cursor, name, self.facets)
 
     def respond_documents(
         self, request: Request, documents: list[str], cursor: str | None, name: str
     ) -> Response:
-        return documents_response(request, self.media_type, documents, cursor, name)
+        return documents_response(request, self.media_type, documents, cursor, name, self.facets)
 
 
-def list_query(fields: dict[str, SortField], default: str) -> Callable[..., Any]:
-    """A dependency reading limit, cursor, sort and format for a list with these sort fields.
-    The representation was negotiated by the route (`request.state.media_type`)."""
+def list_query(
+    fields: dict[str, SortField], default: str, facets: dict[str, Any] | None = None
+) -> Callable[..., Any]:
+    """A dependency reading limit, cursor, sort and format for a list with these sort fields,
+    and `facets` where the list has facet fields (name -> column). The representation was
+    negotiated by the route (`request.state.media_type`)."""
+    paging = _paging(fields, default)
+    if not facets:
+        return paging
+    names = tuple(facets)
+
+    async def with_facets(
+        query: Annotated[ListQuery, Depends(paging)],
+        asked: Annotated[
+            str | None,
+            Query(
+                alias="facets",
+                max_length=200,
+                pattern=comma_list_pattern(names),
+                description=f"Comma list of fields to count values of, under the same filters: "
+                f"{', '.join(names)}. The JSON page then carries `facets`: for each field, each "
+                "value with its count and the URL of this list narrowed to it.",
+            ),
+        ] = None,
+    ) -> ListQuery:
+        if asked is None:
+            return query
+        chosen = dict.fromkeys(comma_list("facets", asked, names))
+        page = replace(query.page, facets=tuple((name, facets[name]) for name in chosen))
+        return ListQuery(page, query.media_type)
+
+    return with_facets
+
+
+def _paging(fields: dict[str, SortField], default: str) -> Callable[..., Any]:
     sortable = ", ".join(fields)
 
     async def dependency(

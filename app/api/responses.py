@@ -126,7 +126,21 @@ def page_of(model: type[BaseModel]) -> type[BaseModel]:
         f"{model.__name__.removesuffix('Public')}Page",
         items=(list[model], Field(description="This page's items.")),  # type: ignore[valid-type]
         next=(str | None, Field(description="Relative URL of the next page, or null.")),
+        facets=(
+            dict[str, list[FacetValue]] | None,
+            Field(
+                default=None,
+                description="Only when `facets=` is asked: for each field, every value under "
+                "the same filters (all pages), most frequent first.",
+            ),
+        ),
     )
+
+
+class FacetValue(BaseModel):
+    value: Any = Field(description="A value of the field (null: items without one).")
+    count: int = Field(description="How many items of the whole list have it.")
+    url: str | None = Field(description="This list narrowed to the value (null for no value).")
 
 
 # What the API refuses in any free-text parameter (see app/api/routing.py), said in the schema.

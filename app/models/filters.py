@@ -239,6 +239,7 @@ class StatementFilters(DateRange):
         "Only statements by this organisation, or by a person speaking for it (its id)."
     )
     country: str | None = _code("Only statements from this side: ISO 3166-1 alpha-3.")
+    medium: str | None = _code("letter, press_conference, joint_statement, fact_sheet, ...")
     kind: str | None = Field(
         default=None,
         max_length=100,

@@ -49,6 +49,7 @@ class MeetingSeed(BaseModel):
 class MeetingBase(SQLModel):
     title: str = Field(description="Short name of the meeting.")
     kind: str = Field(
+        index=True,
         description="What sort of meeting.",
         schema_extra={
             "examples": ["summit", "joint_committee_special_session", "negotiation_round"]

@@ -34,11 +34,14 @@ class OrganizationSeed(BaseModel):
 class OrganizationBase(SQLModel):
     name: str = Field(description="The curator's label for the organisation.")
     kind: str = Field(
+        index=True,
         description="What sort of organisation.",
         schema_extra={"examples": ["ministry", "agency", "company", "publisher"]},
     )
     country: str | None = Field(
-        default=None, description="ISO 3166-1 alpha-3 code, where the texts make it plain."
+        index=True,
+        default=None,
+        description="ISO 3166-1 alpha-3 code, where the texts make it plain.",
     )
     note: str | None = Field(
         default=None, sa_column=Column(Text), description="The curator's note, if any."

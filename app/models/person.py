@@ -54,7 +54,7 @@ class PersonSeed(BaseModel):
 
 class PersonBase(SQLModel):
     name: str = Field(description="The curator's label: the fullest form a source prints.")
-    country: str | None = Field(default=None, description="ISO 3166-1 alpha-3 code.")
+    country: str | None = Field(index=True, default=None, description="ISO 3166-1 alpha-3 code.")
     note: str | None = Field(
         default=None, sa_column=Column(Text), description="The curator's note, if any."
     )

@@ -34,10 +34,12 @@ class ProvisionBase(SQLModel):
     title: str = Field(description="Short name of the provision.")
     summary: str = Field(sa_column=Column(Text, nullable=False), description="What it provides.")
     category: str = Field(
+        index=True,
         description="Subject area.",
         schema_extra={"examples": ["autos", "trucks", "steel", "pharmaceuticals"]},
     )
     instrument: str = Field(
+        index=True,
         description="The instrument it belongs to.",
         schema_extra={"examples": ["korus_amendment", "section_232", "currency_understanding"]},
     )

@@ -16,9 +16,9 @@ class Series(SQLModel, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
     metric_id: str
-    reporter: str
-    partner: str | None = None
-    scope: str | None = None
+    reporter: str = Field(index=True)
+    partner: str | None = Field(default=None, index=True)
+    scope: str | None = Field(default=None, index=True)
     document: str = Field(sa_column=Column(Text, nullable=False))
 
 

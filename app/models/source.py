@@ -34,12 +34,13 @@ class SourceSeed(BaseModel):
 
 class SourceBase(SQLModel):
     title: str = Field(description="The document's title.")
-    publisher: str | None = Field(default=None, description="Who published it.")
+    publisher: str | None = Field(index=True, default=None, description="Who published it.")
     publisher_id: str | None = Field(
         default=None, description="The publisher's id among the organisations."
     )
     author: str | None = Field(default=None, description="Who wrote it, where known.")
     kind: str = Field(
+        index=True,
         description="What sort of document it is.",
         schema_extra={"examples": ["fact_sheet", "news_article", "press_statement"]},
     )

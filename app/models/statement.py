@@ -54,6 +54,7 @@ class StatementBase(SQLModel):
         description="A one-line label made by the loader: who, and the start of what they said."
     )
     kind: StatementKind = Field(
+        index=True,
         sa_type=String(16),
         description="`quote` (the speaker's own words), `paraphrase` (the source's words for "
         "them), `position`, `allegation` or `commitment`.",
@@ -77,6 +78,7 @@ class StatementBase(SQLModel):
         default=None, sa_column=Column(Text), description="How the date was found."
     )
     medium: str = Field(
+        index=True,
         description="Where it was said or written.",
         schema_extra={
             "examples": ["letter", "press_conference", "joint_statement", "fact_sheet", "speech"]

@@ -42,15 +42,18 @@ class StatisticSeed(BaseModel):
 class StatisticBase(SQLModel):
     label: str = Field(description="What the figure is, in a phrase.")
     reporter: str = Field(
+        index=True,
         description="ISO 3166-1 alpha-3 code of the economy the figure is about.",
         schema_extra={"examples": ["USA"]},
     )
     partner: str | None = Field(
+        index=True,
         default=None,
         description="ISO 3166-1 alpha-3 code of the counterpart economy, if any.",
         schema_extra={"examples": ["KOR"]},
     )
     scope: str | None = Field(
+        index=True,
         default=None,
         description="What the figure covers.",
         schema_extra={"examples": ["goods", "services", "goods_and_services"]},
@@ -59,7 +62,9 @@ class StatisticBase(SQLModel):
         description="The figure in `unit`, unscaled: '$27.6 billion' is 27600000000."
     )
     unit: str = Field(
-        description="Unit of `value`.", schema_extra={"examples": ["USD", "percent", "vehicles"]}
+        index=True,
+        description="Unit of `value`.",
+        schema_extra={"examples": ["USD", "percent", "vehicles"]},
     )
     as_reported: str = Field(
         description="The figure verbatim as the source writes it; it stands inside a citation."

@@ -32,6 +32,8 @@ CHECK_SORT = {
     "id": SortField("id", CHECK.c.id, "str"),
 }
 CHECK_DEFAULT = "id"
+# What `facets=` may count on the checks: name -> column.
+CHECK_FACETS = {"status": CHECK.c.status}
 
 
 # Each filter's condition, by the filter's name.

@@ -25,6 +25,10 @@ SORT_FIELDS = {
     "id": SortField("id", MEETING.c.id, "str"),
 }
 DEFAULT_SORT = "start_date"
+# What `facets=` may count, by the filter that narrows to a value: name -> column.
+FACETS = {
+    "kind": MEETING.c.kind,
+}
 
 
 # Each filter's condition, by the filter's name.

@@ -24,6 +24,11 @@ SORT_FIELDS = {
     "id": SortField("id", ORGANIZATION.c.id, "str"),
 }
 DEFAULT_SORT = "name"
+# What `facets=` may count, by the filter that narrows to a value: name -> column.
+FACETS = {
+    "kind": ORGANIZATION.c.kind,
+    "country": ORGANIZATION.c.country,
+}
 
 # Each filter's condition, by the filter's name.
 _CONDITIONS: dict[str, Callable[[Any], Any]] = {

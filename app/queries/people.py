@@ -27,6 +27,10 @@ SORT_FIELDS = {
     "id": SortField("id", PERSON.c.id, "str"),
 }
 DEFAULT_SORT = "name"
+# What `facets=` may count, by the filter that narrows to a value: name -> column.
+FACETS = {
+    "country": PERSON.c.country,
+}
 
 # Each filter's condition, by the filter's name.
 _CONDITIONS: dict[str, Callable[[Any], Any]] = {

@@ -26,6 +26,11 @@ SORT_FIELDS = {
     "id": SortField("id", PROVISION.c.id, "str"),
 }
 DEFAULT_SORT = "category"
+# What `facets=` may count, by the filter that narrows to a value: name -> column.
+FACETS = {
+    "category": PROVISION.c.category,
+    "instrument": PROVISION.c.instrument,
+}
 
 
 # Each filter's condition, by the filter's name.

@@ -17,6 +17,13 @@ SORT_FIELDS = {
     "id": SortField("id", SERIES.c.id, "str"),
 }
 DEFAULT_SORT = "metric"
+# What `facets=` may count, by the filter that narrows to a value: name -> column.
+FACETS = {
+    "metric": SERIES.c.metric_id,
+    "reporter": SERIES.c.reporter,
+    "partner": SERIES.c.partner,
+    "scope": SERIES.c.scope,
+}
 
 # Each filter's condition, by the filter's name.
 _CONDITIONS: dict[str, Callable[[Any], Any]] = {

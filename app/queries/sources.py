@@ -20,6 +20,11 @@ SORT_FIELDS = {
     "id": SortField("id", SOURCE.c.id, "str"),
 }
 DEFAULT_SORT = "published_on"
+# What `facets=` may count, by the filter that narrows to a value: name -> column.
+FACETS = {
+    "kind": SOURCE.c.kind,
+    "publisher": SOURCE.c.publisher,
+}
 _PUBLIC = [c for c in SOURCE.c if c.name != "text"]
 _FACTS = FACT_TYPES
 

@@ -24,6 +24,11 @@ SORT_FIELDS = {
     "id": SortField("id", STATEMENT.c.id, "str"),
 }
 DEFAULT_SORT = "date"
+# What `facets=` may count, by the filter that narrows to a value: name -> column.
+FACETS = {
+    "kind": STATEMENT.c.kind,
+    "medium": STATEMENT.c.medium,
+}
 
 
 def _linked(role: str) -> Callable[[Any], Any]:
@@ -40,6 +45,7 @@ _CONDITIONS: dict[str, Callable[[Any], Any]] = {
     "organization": _linked("organization"),
     "country": _linked("country"),
     "kind": lambda v: STATEMENT.c.kind.in_(v),
+    "medium": lambda v: STATEMENT.c.medium == v,
     "date_from": lambda v: STATEMENT.c.date_last >= v,
     "date_to": lambda v: STATEMENT.c.date <= v,
     "source_id": lambda v: cited_by("statement", STATEMENT.c.pk, v),

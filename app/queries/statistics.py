@@ -28,6 +28,14 @@ SORT_FIELDS = {
     "id": SortField("id", STATISTIC.c.id, "str"),
 }
 DEFAULT_SORT = "metric,period_start"
+# What `facets=` may count, by the filter that narrows to a value: name -> column.
+FACETS = {
+    "metric": STATISTIC.c.metric_id,
+    "reporter": STATISTIC.c.reporter,
+    "partner": STATISTIC.c.partner,
+    "scope": STATISTIC.c.scope,
+    "unit": STATISTIC.c.unit,
+}
 
 
 def _select() -> Any:

@@ -99,6 +99,10 @@ SORT_FIELDS = {
     "id": SortField("id", TIMELINE.c.id, "str"),
 }
 DEFAULT_SORT = "date"
+# What `facets=` may count, by the filter that narrows to a value: name -> column.
+FACETS = {
+    "type": TIMELINE.c.type,
+}
 
 
 # Each filter's condition, by the filter's name.

@@ -70,7 +70,10 @@ def get_discrepancy(
 )
 def list_checks(
     request: Request,
-    query: Annotated[ListQuery, Depends(list_query(queries.CHECK_SORT, queries.CHECK_DEFAULT))],
+    query: Annotated[
+        ListQuery,
+        Depends(list_query(queries.CHECK_SORT, queries.CHECK_DEFAULT, queries.CHECK_FACETS)),
+    ],
     filters: Annotated[CheckFilters, Query()],
 ) -> Response:
     """Every percent change, share, difference, ratio ("doubled") and sum the sources state,

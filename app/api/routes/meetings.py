@@ -31,7 +31,9 @@ router = APIRouter(prefix=collection_url("meeting"), tags=["meetings"], route_cl
 )
 def list_meetings(
     request: Request,
-    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    query: Annotated[
+        ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT, queries.FACETS))
+    ],
     filters: Annotated[MeetingFilters, Query()],
 ) -> Response:
     """Summits, Joint Committee sessions and negotiation rounds, by date by default."""

@@ -36,7 +36,9 @@ router = APIRouter(
 )
 def list_organizations(
     request: Request,
-    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    query: Annotated[
+        ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT, queries.FACETS))
+    ],
     filters: Annotated[OrganizationFilters, Query()],
 ) -> Response:
     """Ministries, agencies, companies and publishers, each once with every name a source

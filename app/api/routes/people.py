@@ -34,7 +34,9 @@ router = APIRouter(prefix=collection_url("person"), tags=["people"], route_class
 )
 def list_people(
     request: Request,
-    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    query: Annotated[
+        ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT, queries.FACETS))
+    ],
     filters: Annotated[PersonFilters, Query()],
 ) -> Response:
     """People the sources name, each once: every name and role as each source states it; by

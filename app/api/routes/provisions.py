@@ -34,7 +34,9 @@ router = APIRouter(prefix=collection_url("provision"), tags=["provisions"], rout
 )
 def list_provisions(
     request: Request,
-    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    query: Annotated[
+        ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT, queries.FACETS))
+    ],
     filters: Annotated[ProvisionFilters, Query()],
 ) -> Response:
     """Provisions of the amended agreement and of the side arrangements, by category by default."""

@@ -31,7 +31,9 @@ SVG = "image/svg+xml"
 )
 def list_series(
     request: Request,
-    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    query: Annotated[
+        ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT, queries.FACETS))
+    ],
     filters: Annotated[SeriesFilters, Query()],
 ) -> Response:
     """Every metric for one reporter, partner and scope as a series: for each period every

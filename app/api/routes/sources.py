@@ -28,7 +28,9 @@ SourceId = Annotated[str, Depends(slug_or_404("source", "source_id"))]
 )
 def list_sources(
     request: Request,
-    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    query: Annotated[
+        ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT, queries.FACETS))
+    ],
     filters: Annotated[SourceFilters, Query()],
 ) -> Response:
     """The originating documents, by publication date by default. Each has its sha256 and the

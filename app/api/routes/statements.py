@@ -34,7 +34,9 @@ router = APIRouter(prefix=collection_url("statement"), tags=["statements"], rout
 )
 def list_statements(
     request: Request,
-    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    query: Annotated[
+        ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT, queries.FACETS))
+    ],
     filters: Annotated[StatementFilters, Query()],
 ) -> Response:
     """Who said or wrote what, verbatim: speaker, date at its precision, kind, medium; by date

@@ -36,7 +36,9 @@ router = APIRouter(prefix=collection_url("statistic"), tags=["statistics"], rout
 )
 def list_statistics(
     request: Request,
-    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    query: Annotated[
+        ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT, queries.FACETS))
+    ],
     filters: Annotated[StatisticFilters, Query()],
 ) -> Response:
     """Every reported figure with its citations, by metric then period by default."""

@@ -33,7 +33,9 @@ router = APIRouter(prefix=API_PREFIX, tags=["timeline"], route_class=StrictRoute
 )
 def list_timeline(
     request: Request,
-    query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
+    query: Annotated[
+        ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT, queries.FACETS))
+    ],
     filters: Annotated[TimelineFilters, Query()],
 ) -> Response:
     """Meetings, milestones and provision deadlines in chronological order. A date known to the
