@@ -13,6 +13,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.dates import PartialDate
 from app.negotiation import CSV, JSON
 
 # -- bodies -------------------------------------------------------------------------------------
@@ -40,6 +41,8 @@ def page_response(
     link = next_link(request, cursor)
     headers = {"Link": f'<{link}>; rel="next"'} if link else None
     body: dict[str, Any] = {"items": items, "next": link}
+    if (raw := request.query_params.get("as_of")) is not None:
+        body["as_of"] = as_of_note(request, raw)
     if facets is not None:
         body["facets"] = {
             name: [
@@ -49,6 +52,16 @@ def page_response(
             for name, counts in facets.items()
         }
     return json_response(body, headers)
+
+
+def as_of_note(request: Request, raw: str) -> dict[str, Any]:
+    """What an `as_of` answer says of itself: the date asked, the last day it covers, and the
+    dataset it was cut from."""
+    return {
+        "date": raw,
+        "cutoff": PartialDate.parse(raw).last.isoformat(),
+        "dataset_version": getattr(request.state, "dataset_version", None),
+    }
 
 
 def facet_link(request: Request, name: str, value: Any) -> str | None:

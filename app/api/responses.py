@@ -126,6 +126,10 @@ def page_of(model: type[BaseModel]) -> type[BaseModel]:
         f"{model.__name__.removesuffix('Public')}Page",
         items=(list[model], Field(description="This page's items.")),  # type: ignore[valid-type]
         next=(str | None, Field(description="Relative URL of the next page, or null.")),
+        as_of=(
+            AsOfNote | None,
+            Field(default=None, description="Only when `as_of=` is asked: the cut-off."),
+        ),
         facets=(
             dict[str, list[FacetValue]] | None,
             Field(
@@ -135,6 +139,12 @@ def page_of(model: type[BaseModel]) -> type[BaseModel]:
             ),
         ),
     )
+
+
+class AsOfNote(BaseModel):
+    date: str = Field(description="The `as_of` asked for, as written.")
+    cutoff: str = Field(description="The last day it covers (ISO 8601).")
+    dataset_version: str | None = Field(description="The dataset the answer was cut from.")
 
 
 class FacetValue(BaseModel):

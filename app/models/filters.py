@@ -23,6 +23,32 @@ Text = Annotated[
 ]
 
 
+# YYYY, YYYY-MM or YYYY-MM-DD naming a real day: the schema refuses what the server would
+# (April 31st, February 29th outside leap years), so that a client that trusts it is never
+# refused a value it allows.
+_YEAR = r"[1-9]\d{3}"
+_LEAP_YEAR = r"(?:[1-9]\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)"
+DATE_PATTERN = (
+    rf"^(?:{_YEAR}(?:-(?:0[13578]|1[02])(?:-(?:0[1-9]|[12]\d|3[01]))?"
+    r"|-(?:0[469]|11)(?:-(?:0[1-9]|[12]\d|30))?"
+    r"|-02(?:-(?:0[1-9]|1\d|2[0-8]))?)?"
+    rf"|{_LEAP_YEAR}-02-29)$"
+)
+
+
+AsOf = Annotated[
+    str | None,
+    Field(
+        pattern=DATE_PATTERN,
+        max_length=10,
+        description="Only what sources published by then state: YYYY, YYYY-MM or YYYY-MM-DD (a "
+        "partial date means its last day; a source counts once its own date's last day is "
+        "reached). Later citations, names, roles and figures are left out; the page says the "
+        "cut-off in `as_of`.",
+    ),
+]
+
+
 def _code(description: str) -> Any:
     """A filter on a slug or a code: no longer than any id a curator can write."""
     return Field(default=None, max_length=120, description=description)
@@ -32,8 +58,11 @@ class Filters(BaseModel):
     """What every filter model shares: unknown names are refused by the route, not here."""
 
     def given(self) -> dict[str, object]:
-        """The filters the request set, by name."""
-        return {name: value for name, value in self if value is not None}
+        """The filters the request set, by name (`as_of` as the last day it covers)."""
+        given = {name: value for name, value in self if value is not None}
+        if given.get("as_of") is not None:
+            given["as_of"] = partial_date("as_of", str(given["as_of"]), end=True)
+        return given
 
 
 class StatisticFilters(Filters):
@@ -53,6 +82,7 @@ class StatisticFilters(Filters):
         default=None, ge=-1e18, le=1e18, allow_inf_nan=False, description="Largest value."
     )
     q: Text = None
+    as_of: AsOf = None
 
 
 class ProvisionFilters(Filters):
@@ -60,11 +90,13 @@ class ProvisionFilters(Filters):
     instrument: str | None = _code("korus_amendment, section_232, currency_understanding, ...")
     source_id: SourceId = None
     q: Text = None
+    as_of: AsOf = None
 
 
 class SourceFilters(Filters):
     kind: str | None = _code("Only sources of this kind.")
     publisher: str | None = _code("Only sources from this publisher.")
+    as_of: AsOf = None
 
 
 class SeriesFilters(Filters):
@@ -72,6 +104,7 @@ class SeriesFilters(Filters):
     reporter: str | None = _code("Reporter, ISO 3166-1 alpha-3.")
     partner: str | None = _code("Partner, ISO 3166-1 alpha-3.")
     scope: str | None = _code("goods, services, goods_and_services.")
+    as_of: AsOf = None
 
 
 class DiscrepancyFilters(Filters):
@@ -83,19 +116,6 @@ class CheckFilters(Filters):
         default=None, description="Only this outcome."
     )
     source_id: SourceId = None
-
-
-# YYYY, YYYY-MM or YYYY-MM-DD naming a real day: the schema refuses what the server would
-# (April 31st, February 29th outside leap years), so that a client that trusts it is never
-# refused a value it allows.
-_YEAR = r"[1-9]\d{3}"
-_LEAP_YEAR = r"(?:[1-9]\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)"
-DATE_PATTERN = (
-    rf"^(?:{_YEAR}(?:-(?:0[13578]|1[02])(?:-(?:0[1-9]|[12]\d|3[01]))?"
-    r"|-(?:0[469]|11)(?:-(?:0[1-9]|[12]\d|30))?"
-    r"|-02(?:-(?:0[1-9]|1\d|2[0-8]))?)?"
-    rf"|{_LEAP_YEAR}-02-29)$"
-)
 
 
 def comma_list_pattern(values: tuple[str, ...]) -> str:
@@ -162,12 +182,14 @@ class MeetingFilters(DateRange):
         default=None, min_length=1, max_length=200, description="Part of a participant's name."
     )
     source_id: SourceId = None
+    as_of: AsOf = None
 
 
 class MilestoneFilters(DateRange):
     date_from: DateFrom = None
     date_to: DateTo = None
     source_id: SourceId = None
+    as_of: AsOf = None
 
 
 class TimelineFilters(DateRange):
@@ -179,6 +201,8 @@ class TimelineFilters(DateRange):
         pattern=comma_list_pattern(TIMELINE_TYPES),
         description=f"Comma list of {', '.join(TIMELINE_TYPES)}.",
     )
+
+    as_of: AsOf = None
 
     def given(self) -> dict[str, object]:
         given = super().given()
@@ -196,6 +220,8 @@ class SearchFilters(Filters):
         pattern=comma_list_pattern(SEARCH_TYPES),
         description=f"Comma list of {', '.join(SEARCH_TYPES)}.",
     )
+
+    as_of: AsOf = None
 
     def given(self) -> dict[str, object]:
         given = super().given()
@@ -218,6 +244,7 @@ class PersonFilters(Filters):
         str | None,
         Field(min_length=1, max_length=200, description="Part of any name a source prints."),
     ] = None
+    as_of: AsOf = None
 
 
 class OrganizationFilters(Filters):
@@ -231,6 +258,7 @@ class OrganizationFilters(Filters):
         str | None,
         Field(min_length=1, max_length=200, description="Part of any name a source prints."),
     ] = None
+    as_of: AsOf = None
 
 
 class StatementFilters(DateRange):
@@ -253,6 +281,8 @@ class StatementFilters(DateRange):
         str | None,
         Field(min_length=1, max_length=200, description="Case-insensitive text of the statement."),
     ] = None
+
+    as_of: AsOf = None
 
     def given(self) -> dict[str, object]:
         given = super().given()

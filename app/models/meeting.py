@@ -71,6 +71,12 @@ class MeetingBase(SQLModel):
 class Meeting(MeetingBase, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
+    first_published: date | None = Field(
+        default=None,
+        index=True,
+        description="The earliest last day any source citing it may have been published "
+        "(internal, for `as_of`).",
+    )
     start_date: date
     end_date: date | None = None
     span_last: date = Field(description="Last day the meeting may cover (internal, for filters).")

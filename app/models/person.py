@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -63,6 +64,12 @@ class PersonBase(SQLModel):
 class Person(PersonBase, NamedRow, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
+    first_published: date | None = Field(
+        default=None,
+        index=True,
+        description="The earliest last day any source citing it may have been published "
+        "(internal, for `as_of`).",
+    )
 
 
 class PersonRole(SQLModel, table=True):

@@ -62,6 +62,12 @@ class ProvisionBase(SQLModel):
 class Provision(ProvisionBase, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
+    first_published: date | None = Field(
+        default=None,
+        index=True,
+        description="The earliest last day any source citing it may have been published "
+        "(internal, for `as_of`).",
+    )
     deadline: date | None = None
     deadline_last: date | None = Field(
         default=None, description="Last day the deadline may stand for (internal, for filters)."

@@ -6,6 +6,7 @@ Each database indexes it with its own engine, created by the migrations: an FTS5
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from sqlalchemy import Column, Text, UniqueConstraint
@@ -30,6 +31,7 @@ class SearchDocument(SQLModel, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     type: str
     ref_id: str
+    first_published: date | None = Field(default=None, index=True)
     title: str = Field(sa_column=Column(Text, nullable=False))
     body: str = Field(sa_column=Column(Text, nullable=False))
     url: str

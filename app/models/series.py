@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from sqlalchemy import Column, Text
@@ -19,6 +20,7 @@ class Series(SQLModel, table=True):
     reporter: str = Field(index=True)
     partner: str | None = Field(default=None, index=True)
     scope: str | None = Field(default=None, index=True)
+    first_published: date | None = Field(default=None, index=True)
     document: str = Field(sa_column=Column(Text, nullable=False))
 
 

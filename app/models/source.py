@@ -62,6 +62,11 @@ class Source(SourceBase, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
     published_on: date | None = None
+    published_last: date | None = Field(
+        default=None,
+        index=True,
+        description="The last day it may have been published (internal, for `as_of`).",
+    )
     filename: str
     text: str = Field(sa_column=Column(Text, nullable=False))
 

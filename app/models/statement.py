@@ -93,6 +93,12 @@ class StatementBase(SQLModel):
 class Statement(StatementBase, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
+    first_published: dt.date | None = Field(
+        default=None,
+        index=True,
+        description="The earliest last day any source citing it may have been published "
+        "(internal, for `as_of`).",
+    )
     date: dt.date
     date_last: dt.date
     speakers: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))

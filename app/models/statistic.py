@@ -96,6 +96,12 @@ class StatisticBase(SQLModel):
 class Statistic(StatisticBase, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
+    first_published: date | None = Field(
+        default=None,
+        index=True,
+        description="The earliest last day any source citing it may have been published "
+        "(internal, for `as_of`).",
+    )
     metric_pk: int = Field(foreign_key="metric.pk", index=True)
     metric_id: str = Field(description="The metric's slug, kept beside its key for sorting.")
     document: str | None = Field(

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, bindparam, exists, select
 from app.models import Meeting, Participant
 from app.models.filters import MeetingFilters
 from app.pagination import PageRequest, SortField, run_page
+from app.queries.asof import as_of
 from app.queries.citations import citations_for, cited_by
 from app.queries.common import batches, contains_text, partial
 from app.vocabulary import resource_url
@@ -33,6 +34,7 @@ FACETS = {
 
 # Each filter's condition, by the filter's name.
 _CONDITIONS: dict[str, Callable[[Any], Any]] = {
+    "as_of": lambda v: MEETING.c.first_published <= v,
     "kind": lambda v: MEETING.c.kind == v,
     "date_from": lambda v: MEETING.c.span_last >= v,
     "date_to": lambda v: MEETING.c.start_date <= v,
@@ -52,7 +54,7 @@ def list_meetings(
         *[_CONDITIONS[name](value) for name, value in filters.given().items()]
     )
     result = run_page(conn, stmt, page)
-    return _public(conn, result.rows), result.next_cursor
+    return as_of(conn, _public(conn, result.rows), filters), result.next_cursor
 
 
 def get_meeting(conn: Connection, meeting_id: str) -> dict[str, Any] | None:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, select
 from app.models import Milestone
 from app.models.filters import MilestoneFilters
 from app.pagination import PageRequest, SortField, run_page
+from app.queries.asof import as_of
 from app.queries.citations import citations_for, cited_by
 from app.queries.common import partial
 from app.vocabulary import resource_url
@@ -25,6 +26,7 @@ DEFAULT_SORT = "date"
 
 # Each filter's condition, by the filter's name.
 _CONDITIONS: dict[str, Callable[[Any], Any]] = {
+    "as_of": lambda v: MILESTONE.c.first_published <= v,
     "date_from": lambda v: MILESTONE.c.date_last >= v,
     "date_to": lambda v: MILESTONE.c.date <= v,
     "source_id": lambda v: cited_by("milestone", MILESTONE.c.pk, v),
@@ -38,7 +40,7 @@ def list_milestones(
         *[_CONDITIONS[name](value) for name, value in filters.given().items()]
     )
     result = run_page(conn, stmt, page)
-    return _public(conn, result.rows), result.next_cursor
+    return as_of(conn, _public(conn, result.rows), filters), result.next_cursor
 
 
 def get_milestone(conn: Connection, milestone_id: str) -> dict[str, Any] | None:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, bindparam, select
 from app.models import Organization, Person, PersonRole
 from app.models.filters import OrganizationFilters
 from app.pagination import PageRequest, SortField, run_page
+from app.queries.asof import as_of
 from app.queries.citations import citations_for, cited_by
 from app.queries.common import SOURCE, contains_text, grouped, link
 from app.queries.names import names_public, statement_links
@@ -32,6 +33,7 @@ FACETS = {
 
 # Each filter's condition, by the filter's name.
 _CONDITIONS: dict[str, Callable[[Any], Any]] = {
+    "as_of": lambda v: ORGANIZATION.c.first_published <= v,
     "kind": lambda v: ORGANIZATION.c.kind == v,
     "country": lambda v: ORGANIZATION.c.country == v,
     "source_id": lambda v: cited_by("organization", ORGANIZATION.c.pk, v),
@@ -46,7 +48,7 @@ def list_organizations(
         *[_CONDITIONS[name](value) for name, value in filters.given().items()]
     )
     result = run_page(conn, stmt, page)
-    return _public(conn, result.rows), result.next_cursor
+    return as_of(conn, _public(conn, result.rows), filters), result.next_cursor
 
 
 def get_organization(conn: Connection, organization_id: str) -> dict[str, Any] | None:

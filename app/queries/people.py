@@ -11,6 +11,7 @@ from sqlalchemy import Connection, bindparam, exists, select
 from app.models import Meeting, Participant, Person, PersonRole, Statement, Statistic
 from app.models.filters import PersonFilters
 from app.pagination import PageRequest, SortField, run_page
+from app.queries.asof import as_of
 from app.queries.citations import citations_for, cited_by
 from app.queries.common import batches, contains_text, grouped, link
 from app.queries.names import names_public, source_dates, statement_links
@@ -34,6 +35,7 @@ FACETS = {
 
 # Each filter's condition, by the filter's name.
 _CONDITIONS: dict[str, Callable[[Any], Any]] = {
+    "as_of": lambda v: PERSON.c.first_published <= v,
     "country": lambda v: PERSON.c.country == v,
     "organization": lambda v: exists(
         select(ROLE.c.pk).where(ROLE.c.person_pk == PERSON.c.pk, ROLE.c.organization_id == v)
@@ -50,7 +52,7 @@ def list_people(
         *[_CONDITIONS[name](value) for name, value in filters.given().items()]
     )
     result = run_page(conn, stmt, page)
-    return _public(conn, result.rows), result.next_cursor
+    return as_of(conn, _public(conn, result.rows), filters), result.next_cursor
 
 
 def get_person(conn: Connection, person_id: str) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, bindparam, select
 from app.models import Provision, ProvisionStatistic, Statistic
 from app.models.filters import ProvisionFilters
 from app.pagination import PageRequest, SortField, run_page
+from app.queries.asof import as_of
 from app.queries.citations import citations_for, cited_by
 from app.queries.common import batches, contains_text, partial
 from app.vocabulary import resource_url
@@ -35,6 +36,7 @@ FACETS = {
 
 # Each filter's condition, by the filter's name.
 _CONDITIONS: dict[str, Callable[[Any], Any]] = {
+    "as_of": lambda v: PROVISION.c.first_published <= v,
     "category": lambda v: PROVISION.c.category == v,
     "instrument": lambda v: PROVISION.c.instrument == v,
     "source_id": lambda v: cited_by("provision", PROVISION.c.pk, v),
@@ -51,7 +53,7 @@ def list_provisions(
         *[_CONDITIONS[name](value) for name, value in filters.given().items()]
     )
     result = run_page(conn, stmt, page)
-    return _public(conn, result.rows), result.next_cursor
+    return as_of(conn, _public(conn, result.rows), filters), result.next_cursor
 
 
 def get_provision(conn: Connection, provision_id: str) -> dict[str, Any] | None:

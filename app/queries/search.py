@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -48,15 +49,15 @@ def _match(terms: list[str]) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def _sqlite(terms: list[str]) -> Any:
+def _sqlite(terms: list[str], as_of: date | None) -> Any:
     return (
         text(
             "SELECT d.pk AS pk, d.type AS type, d.ref_id AS id, d.title AS title, d.url AS url, "
             "-bm25(search_fts, 4.0, 1.0) AS score "
             "FROM search_fts JOIN search_document d ON d.pk = search_fts.rowid "
-            "WHERE search_fts MATCH :match"
+            "WHERE search_fts MATCH :match" + (" AND d.first_published <= :as_of" if as_of else "")
         )
-        .bindparams(match=_match(terms))
+        .bindparams(match=_match(terms), **({"as_of": as_of} if as_of else {}))
         .columns(pk=Integer, type=String, id=String, title=String, url=String, score=Float)
         .subquery("hits")
     )
@@ -66,7 +67,7 @@ def _tsquery(terms: list[str]) -> Any:
     return func.websearch_to_tsquery(literal_column("'english'"), " ".join(terms))
 
 
-def _postgresql(terms: list[str]) -> Any:
+def _postgresql(terms: list[str], as_of: date | None) -> Any:
     tsv: Any = literal_column("search_document.tsv")
     query = _tsquery(terms)
     return (
@@ -79,6 +80,7 @@ def _postgresql(terms: list[str]) -> Any:
             func.ts_rank(tsv, query).cast(Float).label("score"),
         )
         .where(tsv.op("@@")(query))
+        .where(*([DOCUMENT.c.first_published <= as_of] if as_of else []))
         .subquery("hits")
     )
 
@@ -116,8 +118,11 @@ def search(
     terms = _terms(q)
     if not terms:
         return [], None
-    hits = (_sqlite if conn.dialect.name == "sqlite" else _postgresql)(terms)
-    types = filters.given().get("type")
+    given = filters.given()
+    cutoff = given.get("as_of")
+    as_of = cutoff if isinstance(cutoff, date) else None
+    hits = (_sqlite if conn.dialect.name == "sqlite" else _postgresql)(terms, as_of)
+    types = given.get("type")
     stmt = select(*hits.c)
     if types:
         stmt = stmt.where(hits.c.type.in_(types))

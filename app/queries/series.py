@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -10,6 +11,7 @@ from sqlalchemy import Connection, select
 from app.models import Series
 from app.models.filters import SeriesFilters
 from app.pagination import PageRequest, SortField, run_page
+from app.queries.asof import published_by, restrict_series
 
 SERIES = Series.__table__  # type: ignore[attr-defined]
 SORT_FIELDS = {
@@ -31,6 +33,7 @@ _CONDITIONS: dict[str, Callable[[Any], Any]] = {
     "reporter": lambda v: SERIES.c.reporter == v,
     "partner": lambda v: SERIES.c.partner == v,
     "scope": lambda v: SERIES.c.scope == v,
+    "as_of": lambda v: SERIES.c.first_published <= v,  # and its figures narrowed below
 }
 
 
@@ -42,7 +45,11 @@ def list_series(
         *[_CONDITIONS[name](value) for name, value in filters.given().items()]
     )
     result = run_page(conn, stmt, page)
-    return [r["document"] for r in result.rows], result.next_cursor
+    documents = [r["document"] for r in result.rows]
+    cutoff = filters.given().get("as_of")
+    if isinstance(cutoff, date):
+        documents = restrict_series(documents, published_by(conn, cutoff))
+    return documents, result.next_cursor
 
 
 def get_series_document(conn: Connection, series_id: str) -> str | None:

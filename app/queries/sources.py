@@ -32,6 +32,7 @@ _FACTS = FACT_TYPES
 # Each filter's condition, by the filter's name.
 _CONDITIONS: dict[str, Callable[[Any], Any]] = {
     "kind": lambda v: SOURCE.c.kind == v,
+    "as_of": lambda v: SOURCE.c.published_last <= v,
     "publisher": lambda v: SOURCE.c.publisher == v,
 }
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, bindparam, exists, select
 from app.models import Organization, Person, Statement, StatementLink
 from app.models.filters import StatementFilters
 from app.pagination import PageRequest, SortField, run_page
+from app.queries.asof import as_of
 from app.queries.citations import citations_for, cited_by
 from app.queries.common import batches, contains_text, link, partial
 from app.vocabulary import resource_url
@@ -41,6 +42,7 @@ def _linked(role: str) -> Callable[[Any], Any]:
 
 # Each filter's condition, by the filter's name.
 _CONDITIONS: dict[str, Callable[[Any], Any]] = {
+    "as_of": lambda v: STATEMENT.c.first_published <= v,
     "speaker": _linked("speaker"),
     "organization": _linked("organization"),
     "country": _linked("country"),
@@ -60,7 +62,7 @@ def list_statements(
         *[_CONDITIONS[name](value) for name, value in filters.given().items()]
     )
     result = run_page(conn, stmt, page)
-    return _public(conn, result.rows), result.next_cursor
+    return as_of(conn, _public(conn, result.rows), filters), result.next_cursor
 
 
 def get_statement(conn: Connection, statement_id: str) -> dict[str, Any] | None:

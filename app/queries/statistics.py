@@ -12,6 +12,7 @@ from app.analysis.precision import bounds, qualifier
 from app.models import Statistic
 from app.models.filters import StatisticFilters
 from app.pagination import PageRequest, SortField, run_page
+from app.queries.asof import published_by, restrict_documents
 from app.queries.citations import citations_for, cited_by
 from app.queries.common import batches, contains_pattern, like_pattern, number, partial
 from app.vocabulary import resource_url
@@ -62,13 +63,19 @@ def list_statistics(
         params["max_value"] = f.max_value
     if f.q:
         params["q"] = like_pattern(f.q)
+    cutoff = f.given().get("as_of")
+    if cutoff is not None:
+        params["as_of"] = cutoff
     names = sorted(params)
 
     def build() -> Any:
         return _select().where(*[_CONDITIONS[name]() for name in names if name in _CONDITIONS])
 
     result = run_page(conn, build, page, params, ("statistics", *names))
-    return _documents(conn, result.rows), result.next_cursor
+    documents = _documents(conn, result.rows)
+    if isinstance(cutoff, date):
+        documents = restrict_documents(documents, published_by(conn, cutoff))
+    return documents, result.next_cursor
 
 
 # Each filter's condition on its bound parameter (year binds year_first and year_last).
@@ -78,6 +85,7 @@ _CONDITIONS: dict[str, Any] = {
         for name in ("reporter", "partner", "scope", "unit")
     },
     "metric": lambda: STATISTIC.c.metric_id == bindparam("metric"),
+    "as_of": lambda: STATISTIC.c.first_published <= bindparam("as_of", type_=Date),
     "year_first": lambda: STATISTIC.c.period_last >= bindparam("year_first", type_=Date),
     "year_last": lambda: STATISTIC.c.period_start <= bindparam("year_last", type_=Date),
     "min_value": lambda: STATISTIC.c.value >= bindparam("min_value"),

@@ -43,6 +43,7 @@ def _union() -> Any:
         MEETING.c.id.label("id"),
         MEETING.c.title.label("title"),
         _breadth(MEETING.c.start_date_precision).label("breadth"),
+        MEETING.c.first_published.label("first_published"),
     )
     milestones = select(
         MILESTONE.c.date,
@@ -55,6 +56,7 @@ def _union() -> Any:
         MILESTONE.c.id,
         MILESTONE.c.title,
         _breadth(MILESTONE.c.date_precision),
+        MILESTONE.c.first_published,
     )
     provisions = select(
         PROVISION.c.deadline,
@@ -67,6 +69,7 @@ def _union() -> Any:
         PROVISION.c.id,
         PROVISION.c.title,
         _breadth(PROVISION.c.deadline_precision),
+        PROVISION.c.first_published,
     ).where(PROVISION.c.deadline.is_not(None))
     statements = select(
         STATEMENT.c.date,
@@ -79,6 +82,7 @@ def _union() -> Any:
         STATEMENT.c.id,
         STATEMENT.c.title,
         _breadth(STATEMENT.c.date_precision),
+        STATEMENT.c.first_published,
     )
     return union_all(meetings, milestones, provisions, statements).subquery("timeline")
 
@@ -110,6 +114,7 @@ _CONDITIONS: dict[str, Callable[[Any], Any]] = {
     "date_from": lambda v: TIMELINE.c.date_last >= v,
     "date_to": lambda v: TIMELINE.c.date <= v,
     "type": lambda v: TIMELINE.c.type.in_(v),
+    "as_of": lambda v: TIMELINE.c.first_published <= v,
 }
 
 

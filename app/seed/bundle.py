@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -216,6 +217,17 @@ class SeedBundle:
                 m.id: m for kind in ("organizations", "people") for m in self.models(kind)
             }
         return self._entities.get(entity_id)
+
+    def first_published(self, model: Any) -> date | None:
+        """The earliest day by which a source citing `model` was surely published (the last
+        day of its publication date): what `as_of` compares. None if no citing source is dated."""
+        days = [
+            published.last
+            for citation in model.citations
+            if (source := self.texts.get(citation.source)) is not None
+            and (published := source.seed.published_on) is not None
+        ]
+        return min(days, default=None)
 
     def country_codes(self) -> set[str]:
         """Every ISO 3166-1 alpha-3 code the seed uses for a country."""

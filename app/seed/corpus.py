@@ -39,6 +39,7 @@ def search_documents(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
             "title": seed.title,
             "body": _join(seed.publisher, seed.author, source.text),
             "url": resource_url("source", source_id),
+            "first_published": seed.published_on.last if seed.published_on else None,
         }
     for kind in FACT_KINDS:
         for model in bundle.models(kind):
@@ -90,4 +91,5 @@ def search_documents(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
                 "title": title,
                 "body": body,
                 "url": f"{API_PREFIX}/{kind}/{model.id}",
+                "first_published": bundle.first_published(model),
             }

@@ -374,6 +374,7 @@ def _source_row(bundle: SeedBundle, source_id: str) -> dict[str, Any]:
         "kind": seed.kind,
         "published_on": seed.published_on.first if seed.published_on else None,
         "published_on_precision": seed.published_on.precision if seed.published_on else None,
+        "published_last": seed.published_on.last if seed.published_on else None,
         "published_on_note": seed.published_on_note,
         "original_url": seed.original_url,
         "language": seed.language,
@@ -392,6 +393,13 @@ def _dates(prefix: str, value: PartialDate | None) -> dict[str, Any]:
 
 
 def _fact_row(kind: str, model: Any, metrics: dict[str, int], bundle: SeedBundle) -> dict[str, Any]:
+    row = _fact_fields(kind, model, metrics, bundle)
+    return row | {"first_published": bundle.first_published(model)}
+
+
+def _fact_fields(
+    kind: str, model: Any, metrics: dict[str, int], bundle: SeedBundle
+) -> dict[str, Any]:
     if kind == "statistics":
         row: dict[str, Any] = model.model_dump(
             exclude={"citations", "metric", "period_start", "period_end"}

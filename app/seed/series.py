@@ -71,6 +71,9 @@ def series_rows(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
             "reporter": reporter,
             "partner": partner,
             "scope": scope,
+            "first_published": min(
+                (d for s in stats if (d := bundle.first_published(s)) is not None), default=None
+            ),
             "document": orjson.dumps(document).decode(),
         }
 

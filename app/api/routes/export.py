@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlmodel import Field
 from starlette.requests import Request
@@ -24,6 +26,7 @@ from app.models import (
     StatementPublic,
     StatisticPublic,
 )
+from app.models.filters import AsOf
 from app.queries.export import export
 from app.rendering import json_response
 from app.vocabulary import API_PREFIX
@@ -38,6 +41,7 @@ class SourceWithText(SourcePublic):
 class Export(BaseModel):
     dataset_version: str | None = Field(description="The version of everything loaded.")
     loaded_at: str | None = Field(description="When it was loaded (ISO 8601, UTC).")
+    as_of: str | None = Field(description="The `as_of` asked for, if any.")
     sources: list[SourceWithText] = Field(description="Every source, with its exact text.")
     metrics: list[MetricPublic] = Field(description="Every metric.")
     statistics: list[StatisticPublic] = Field(description="Every statistic.")
@@ -58,9 +62,9 @@ class Export(BaseModel):
     summary="Export the whole dataset",
     openapi_extra={"x-heavy": True},
 )
-def export_dataset(request: Request) -> Response:
+def export_dataset(request: Request, as_of: Annotated[AsOf, Query()] = None) -> Response:
     """Every resource in one JSON document, the sources' exact texts included, with the dataset
     version: what a fact-checker needs to verify everything offline."""
     with reading(request) as conn:
-        document = export(conn)
+        document = export(conn, as_of)
     return json_response(document)

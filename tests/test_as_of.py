@@ -1,0 +1,90 @@
+"""as_of: what had been claimed by a day. A source counts once the last day its date may stand
+for has come (a source of July 2017 counts from 31 July 2017); a fact counts when a counted
+source cites it, and shows only what counted sources say. Expectations are computed from the
+full lists and the sources' dates, by that rule."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from app.dates import PartialDate
+from tests.helpers import FACT_PATHS, walk
+
+BEFORE_JOINT_COMMITTEE = "2017-08-21"  # the first special session met on 2017-08-22
+
+
+def _counted(client: TestClient, cutoff: str) -> set[str]:
+    last = PartialDate.parse(cutoff).last
+    return {
+        s["id"]
+        for s in walk(client, "/v1/sources")
+        if s["published_on"] and PartialDate.parse(s["published_on"]).last <= last
+    }
+
+
+@pytest.mark.parametrize("path", FACT_PATHS)
+def test_a_fact_list_as_of_a_day_holds_what_counted_sources_say(
+    client: TestClient, path: str
+) -> None:
+    counted = _counted(client, BEFORE_JOINT_COMMITTEE)
+    assert counted == {"ictsd-bridges-2017-07-06", "sourcing-journal-2017-07"}
+    everything = walk(client, path)
+    expected = {i["id"] for i in everything if {c["source_id"] for c in i["citations"]} & counted}
+    then = walk(client, path, as_of=BEFORE_JOINT_COMMITTEE)
+    assert {i["id"] for i in then} == expected
+    for item in then:
+        assert item["citations"] and {c["source_id"] for c in item["citations"]} <= counted
+        for name in item.get("names", []) + item.get("roles", []):
+            assert name["source_id"] in counted
+
+
+def test_the_page_says_its_cut_off(client: TestClient) -> None:
+    page = client.get("/v1/statistics", params={"as_of": "2017-07", "limit": 1})
+    assert page.json()["as_of"] == {
+        "date": "2017-07",
+        "cutoff": "2017-07-31",
+        "dataset_version": page.headers["x-dataset-version"],
+    }
+    plain = client.get("/v1/statistics", params={"limit": 1})
+    assert "as_of" not in plain.json() and plain.headers["etag"] != page.headers["etag"]
+    assert client.get("/v1/statistics", params={"as_of": "2017-02-30"}).status_code == 400
+
+
+def test_series_are_reconciled_again_from_what_counted(client: TestClient) -> None:
+    series = {s["id"]: s for s in walk(client, "/v1/series", as_of=BEFORE_JOINT_COMMITTEE)}
+    goods = series["trade-deficit-goods--usa-kor-goods"]
+    by_year = {p["period_start"]: p for p in goods["points"]}
+    assert set(by_year) == {"2011", "2016"}  # 2017's only figure is the White House's, of 2018
+    y2016 = by_year["2016"]
+    assert sorted(f["source_id"] for f in y2016["reported"]) == [
+        "ictsd-bridges-2017-07-06",
+        "sourcing-journal-2017-07",
+    ]
+    assert (y2016["state"], y2016["best"]) == ("rounding", 27650000000)
+    assert by_year["2011"]["state"] == "single_source"
+
+
+def test_timeline_search_and_export_as_of(client: TestClient) -> None:
+    counted = _counted(client, BEFORE_JOINT_COMMITTEE)
+    cited: dict[tuple[str, str], set[str]] = {}
+    for path in FACT_PATHS:
+        for item in walk(client, path):
+            cited[(item["url"].split("/")[2], item["id"])] = {
+                c["source_id"] for c in item["citations"]
+            }
+    timeline = walk(client, "/v1/timeline", as_of=BEFORE_JOINT_COMMITTEE)
+    assert timeline
+    for entry in timeline:
+        assert cited[(entry["url"].split("/")[2], entry["id"])] & counted
+    hits = walk(client, "/v1/search", q="deficit", as_of=BEFORE_JOINT_COMMITTEE)
+    assert hits
+    for hit in hits:
+        if hit["type"] == "source":
+            assert hit["id"] in counted
+        else:
+            assert cited[(hit["url"].split("/")[2], hit["id"])] & counted
+    export = client.get("/v1/export", params={"as_of": BEFORE_JOINT_COMMITTEE}).json()
+    assert export["as_of"] == BEFORE_JOINT_COMMITTEE
+    assert {s["id"] for s in export["sources"]} == counted
+    assert export["statistics"] == walk(client, "/v1/statistics", as_of=BEFORE_JOINT_COMMITTEE)
