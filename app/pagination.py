@@ -216,6 +216,8 @@ class PageRequest:
     # Facets asked for: (name, column) pairs; run_page writes each one's value counts into
     # `counts` (the same filters, every matching row, not only the page).
     facets: tuple[tuple[str, Any], ...] = ()
+    # How to count them (the queries layer's, which knows the loader's counts); else grouped here.
+    counter: Callable[[Connection, Any, Any, dict[str, Any]], list[tuple[Any, int]]] | None = None
     counts: dict[str, list[tuple[Any, int]]] = dataclass_field(default_factory=dict, compare=False)
 
 
@@ -269,7 +271,7 @@ def run_page(
     if page.facets:
         base = stmt() if callable(stmt) else stmt
         for name, column in page.facets:
-            page.counts[name] = facet_counts(conn, base, column, values)
+            page.counts[name] = (page.counter or facet_counts)(conn, base, column, values)
     if page.limit is None:
         return PageResult(list(conn.execute(final, values).mappings().all()), None)
     if page.cursor_values is not None:

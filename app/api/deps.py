@@ -31,6 +31,7 @@ from app.pagination import (
     parse_sort,
     sort_pattern,
 )
+from app.queries import facets as facet_queries
 from app.queries.dataset import dataset_version
 from app.rendering import documents_response, list_response
 
@@ -136,7 +137,11 @@ def list_query(
         if asked is None:
             return query
         chosen = dict.fromkeys(comma_list("facets", asked, names))
-        page = replace(query.page, facets=tuple((name, facets[name]) for name in chosen))
+        page = replace(
+            query.page,
+            facets=tuple((name, facets[name]) for name in chosen),
+            counter=facet_queries.counts,
+        )
         return ListQuery(page, query.media_type)
 
     return with_facets

@@ -25,7 +25,7 @@ from app.models.milestone import Milestone, MilestonePublic, MilestoneSeed
 from app.models.organization import Organization, OrganizationPublic, OrganizationSeed
 from app.models.person import Person, PersonPublic, PersonRole, PersonSeed
 from app.models.provision import Provision, ProvisionPublic, ProvisionSeed, ProvisionStatistic
-from app.models.search import SearchDocument, SearchHit, TimelineItem
+from app.models.search import FacetCount, SearchDocument, SearchHit, TimelineItem
 from app.models.series import Series, SeriesPublic
 from app.models.source import Source, SourcePublic, SourceSeed
 from app.models.statement import Statement, StatementLink, StatementPublic, StatementSeed
@@ -46,6 +46,7 @@ __all__ = [
     "DiscrepancyPublic",
     "Exclusion",
     "ExclusionSeed",
+    "FacetCount",
     "Meeting",
     "MeetingPublic",
     "MeetingSeed",

@@ -65,3 +65,17 @@ class TimelineItem(SQLModel):
     id: str = Field(description="The item's id among its type's resources.")
     title: str = Field(description="What happened, in a phrase.")
     url: str = Field(description="The item's relative path.")
+
+
+class FacetCount(SQLModel, table=True):
+    """How many rows of a whole list hold each value of a faceted column, counted by the loader:
+    a list asked for facets with no filter reads these instead of grouping every row."""
+
+    __tablename__ = "facet_count"
+    __table_args__ = (UniqueConstraint("facet", "position"),)
+
+    pk: int | None = Field(default=None, primary_key=True)
+    facet: str = Field(index=True)  # table.column
+    position: int
+    value: str | None = None
+    count: int

@@ -24,6 +24,7 @@ from app.models import (
     Dataset,
     DatasetLoad,
     Exclusion,
+    FacetCount,
     Meeting,
     Metric,
     Milestone,
@@ -46,6 +47,7 @@ from app.models.names import name_conflict
 from app.models.organization import OrganizationSeed
 from app.models.person import PersonSeed
 from app.queries.dataset import dataset_version
+from app.queries.facets import facet_count_rows
 from app.queries.statistics import refresh_documents
 from app.seed.bundle import SeedBundle
 from app.seed.changes import ChangeLog
@@ -69,6 +71,7 @@ _TABLES: dict[str, Table] = {
         "statement_link": StatementLink,
         "name_mention": NameMention,
         "series": Series,
+        "facet_count": FacetCount,
         "citation": Citation,
         "participant": Participant,
         "provision_statistic": ProvisionStatistic,
@@ -160,6 +163,9 @@ def load_seed(
         data_changed = any(sum(c.values()) for c in report.counts.values())
         if current != version or data_changed:
             report.changed = True
+            _sync_children(
+                conn, "facet_count", ("facet", "position"), facet_count_rows(conn), report
+            )
             now = datetime.now(UTC)
             conn.execute(delete(_TABLES["dataset"]))
             conn.execute(insert(_TABLES["dataset"]), {"version": version, "loaded_at": now})
