@@ -26,10 +26,14 @@ KILLS = 20
 
 
 def _content(engine: Engine) -> dict[str, object]:
-    """Every row of every table, the dataset reduced to its version (not when it was loaded)."""
+    """Every row of every table, the dataset reduced to its version (not when it was loaded),
+    and the history of loads to its newest entry's version (each reload back to the original
+    adds an entry; the newest must be the dataset's)."""
     rows = dump(engine)  # one snapshot, so that rows and version are read at one moment
     content: dict[str, object] = dict(rows)
     content["dataset"] = [row[1] for row in rows["dataset"]]
+    newest = max(rows["dataset_load"], key=lambda row: row[0], default=None)
+    content["dataset_load"] = newest[1] if newest else None
     return content
 
 
