@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from app.models import FacetCount
-from app.pagination import facet_counts
+from app.pagination import FACET_VALUES, facet_counts
 from app.queries import (
     analysis,
     meetings,
@@ -78,6 +78,7 @@ def counts(
             select(FACET_COUNT.c.value, FACET_COUNT.c.count)
             .where(FACET_COUNT.c.facet == facet_key(column))
             .order_by(FACET_COUNT.c.position)
+            .limit(FACET_VALUES)
         ).all()
         if kept:
             return [(value, int(n)) for value, n in kept]
