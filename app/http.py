@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
@@ -289,3 +289,28 @@ class HttpConventions:
         headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": prepared.status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if head else body})
+
+
+_AS_OF_PATH = re.compile(r"^/v1/as-of/([^/]{1,10})/(.+)$")
+
+
+class AsOfPaths:
+    """`/v1/as-of/2017-08-21/statistics?limit=5` is `/v1/statistics?limit=5&as_of=2017-08-21`:
+    the same answer under a path of its own, for caches that key on the path only. Installed
+    inside the conventions, so the response cache and ETags see the path as asked."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (match := _AS_OF_PATH.match(scope["path"])):
+            day, rest = match.groups()
+            query = scope.get("query_string", b"")
+            extra = urlencode({"as_of": day}).encode()
+            scope = {
+                **scope,
+                "path": f"/v1/{rest}",
+                "raw_path": f"/v1/{rest}".encode(),
+                "query_string": query + b"&" + extra if query else extra,
+            }
+        await self.app(scope, receive, send)

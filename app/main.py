@@ -43,7 +43,7 @@ from app.cors import Cors  # noqa: E402
 from app.db import make_engine  # noqa: E402
 from app.docs import install_docs  # noqa: E402
 from app.errors import install_error_handlers  # noqa: E402
-from app.http import HttpConventions  # noqa: E402
+from app.http import AsOfPaths, HttpConventions  # noqa: E402
 from app.limits import RequestLimits  # noqa: E402
 from app.serving import die_with_master  # noqa: E402
 
@@ -134,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = lambda: openapi.build_openapi(app)  # type: ignore[method-assign]
     # Outermost last: CORS, then the limits, the response cache and the response conventions.
     settings = app.state.settings
+    app.add_middleware(AsOfPaths)
     app.add_middleware(
         HttpConventions,
         version=dataset_version_provider(app),

@@ -88,3 +88,13 @@ def test_timeline_search_and_export_as_of(client: TestClient) -> None:
     assert export["as_of"] == BEFORE_JOINT_COMMITTEE
     assert {s["id"] for s in export["sources"]} == counted
     assert export["statistics"] == walk(client, "/v1/statistics", as_of=BEFORE_JOINT_COMMITTEE)
+
+
+def test_the_same_as_a_path_for_caches(client: TestClient) -> None:
+    path = client.get(f"/v1/as-of/{BEFORE_JOINT_COMMITTEE}/statistics", params={"limit": 5})
+    query = client.get("/v1/statistics", params={"limit": 5, "as_of": BEFORE_JOINT_COMMITTEE})
+    assert path.status_code == 200 and path.json() == query.json()
+    assert path.headers["etag"] != client.get("/v1/statistics", params={"limit": 5}).headers["etag"]
+    unknown = client.get(f"/v1/as-of/{BEFORE_JOINT_COMMITTEE}/metrics")  # metrics have no as_of
+    assert unknown.status_code == 400 and unknown.json()["errors"][0]["parameter"] == "as_of"
+    assert client.get("/v1/as-of/yesterday/statistics").status_code == 400
