@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+from app.analysis.precision import tidy
 
 State = Literal["single_source", "agreed", "rounding", "conflict"]
 
@@ -106,3 +108,28 @@ def reconcile(reported: list[Reported]) -> Reconciled:
         "bound: the one finite end of the interval every figure allows (the wording leaves "
         "the other open)",
     )
+
+
+def point_fields(result: Reconciled) -> dict[str, Any]:
+    """A reconciled period as the API writes it (whole numbers as integers)."""
+    return {
+        "state": result.state,
+        "low": _plain(result.low),
+        "high": _plain(result.high),
+        "best": _plain(result.best),
+        "rule": result.rule,
+        "conflict": {
+            "below": list(result.below),
+            "above": list(result.above),
+            "gap": _plain(result.gap),
+        }
+        if result.state == "conflict"
+        else None,
+    }
+
+
+def _plain(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    value = tidy(value)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value

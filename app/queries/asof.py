@@ -11,9 +11,8 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, select
 
-from app.analysis.precision import tidy
-from app.analysis.series import Reported, reconcile
-from app.queries.common import SOURCE, number
+from app.analysis.series import Reported, point_fields, reconcile
+from app.queries.common import SOURCE
 
 
 def published_by(conn: Connection, cutoff: date) -> set[str]:
@@ -81,23 +80,8 @@ def restrict_series(documents: list[str], sources: set[str]) -> list[str]:
                 point
                 | {
                     "reported": reported,
-                    "state": result.state,
-                    "low": _number(result.low),
-                    "high": _number(result.high),
-                    "best": _number(result.best),
-                    "rule": result.rule,
-                    "conflict": {
-                        "below": list(result.below),
-                        "above": list(result.above),
-                        "gap": _number(result.gap),
-                    }
-                    if result.state == "conflict"
-                    else None,
+                    **point_fields(result),
                 }
             )
         out.append(orjson.dumps(series | {"points": points}).decode())
     return out
-
-
-def _number(value: float | None) -> int | float | None:
-    return None if value is None else number(tidy(value))

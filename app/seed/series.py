@@ -9,8 +9,8 @@ from typing import Any
 
 import orjson
 
-from app.analysis.precision import bounds, qualifier, tidy
-from app.analysis.series import Reported, reconcile
+from app.analysis.precision import bounds, qualifier
+from app.analysis.series import Reported, point_fields, reconcile
 from app.dates import PartialDate
 from app.models import StatisticSeed
 from app.queries.common import number
@@ -94,8 +94,8 @@ def _point(bundle: SeedBundle, members: list[StatisticSeed]) -> dict[str, Any]:
                 "source_id": citation.source,
                 "as_reported": stat.as_reported,
                 "value": number(value),
-                "value_low": _number(low),
-                "value_high": _number(high),
+                "value_low": None if low is None else number(low),
+                "value_high": None if high is None else number(high),
                 "qualifier": qualifier(stat.as_reported),
                 "citation_url": f"{source_text_url(citation.source)}#char={span.start},{span.end}",
             }
@@ -109,21 +109,6 @@ def _point(bundle: SeedBundle, members: list[StatisticSeed]) -> dict[str, Any]:
         "period_start_precision": start_precision,
         "period_end": end,
         "period_end_precision": end_precision,
-        "state": result.state,
-        "low": _number(result.low),
-        "high": _number(result.high),
-        "best": _number(result.best),
-        "rule": result.rule,
-        "conflict": {
-            "below": list(result.below),
-            "above": list(result.above),
-            "gap": _number(result.gap),
-        }
-        if result.state == "conflict"
-        else None,
+        **point_fields(result),
         "reported": reported,
     }
-
-
-def _number(value: float | None) -> int | float | None:
-    return None if value is None else number(tidy(value))
