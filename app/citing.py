@@ -115,6 +115,17 @@ def _names(item: dict[str, Any]) -> list[str]:
     ]
 
 
+def _bibtex_names(item: dict[str, Any]) -> list[str]:
+    """Authors for BibTeX: a person as "Family, Given"; an organisation braced whole, so that no
+    comma in its name is read as "Family, Given" ("{ICTSD, Bridges Weekly}")."""
+    return [
+        f"{_bibtex_escape(a['family'])}, {_bibtex_escape(a['given'])}"
+        if "family" in a
+        else "{" + _bibtex_escape(a["literal"]) + "}"
+        for a in item.get("author", [])
+    ]
+
+
 def bibtex(items: list[dict[str, Any]], kinds: list[str]) -> str:
     """The items as BibTeX entries (UTF-8; special characters escaped). `kinds` are their
     sources' kinds, for the entry types."""
@@ -122,7 +133,7 @@ def bibtex(items: list[dict[str, Any]], kinds: list[str]) -> str:
     for item, kind in zip(items, kinds, strict=True):
         _, entry_type, _ = _types(kind)
         fields: list[tuple[str, str]] = [("title", item["title"])]
-        if names := _names(item):
+        if names := _bibtex_names(item):
             fields.append(("author", " and ".join(names)))
         if "container-title" in item:
             fields.append(("journal", item["container-title"]))
@@ -139,8 +150,9 @@ def bibtex(items: list[dict[str, Any]], kinds: list[str]) -> str:
         if "note" in item:
             fields.append(("note", item["note"]))
         key = re.sub(r"[^A-Za-z0-9:_-]", "-", item["id"])
+        raw = ("url", "month", "author")  # written as they are (authors escaped above)
         body = ",\n".join(
-            f"  {name} = {{{value if name in ('url', 'month') else _bibtex_escape(value)}}}"
+            f"  {name} = {{{value if name in raw else _bibtex_escape(value)}}}"
             for name, value in fields
         )
         entries.append(f"@{entry_type}{{{key},\n{body}\n}}\n")

@@ -96,3 +96,15 @@ def test_every_explorer_page_has_a_cite_this_block(client: TestClient) -> None:
     assert "/v1/statistics/as-goods-deficit-2016/citation" in block.group(0)
     source = client.get("/sources/ustr-statement-2018-02-01", headers=html).text
     assert '<section class="cite-this"' in source
+
+
+def test_an_organisation_as_author_is_one_name_in_bibtex(client: TestClient) -> None:
+    bib = client.get(
+        "/v1/sources/ictsd-bridges-2017-07-06", headers={"Accept": "application/x-bibtex"}
+    ).text
+    # braced whole: its comma must not read as "Family, Given"
+    assert "author = {{International Centre for Trade and Sustainable Development (ICTSD), " in bib
+    person = client.get(
+        "/v1/sources/american-shipper-2017-12", headers={"Accept": "application/x-bibtex"}
+    ).text
+    assert "author = {Gillis, Chris}" in person
