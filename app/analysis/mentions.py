@@ -258,12 +258,6 @@ def _is_heading(line: str) -> bool:
     return len(words) >= 2 and all(w.isupper() for w in words)
 
 
-def scan_names(text: str, names: Mapping[str, str], titles: Iterable[str]) -> NameScan:
-    """Every name in `text`: `names` maps each curated form to its entity's id, `titles` are the
-    curated titles (for many texts, build one NameIndex and call its `scan`)."""
-    return NameIndex(names, titles).scan(text)
-
-
 def _leftovers(text: str, start: int, end: int, taken: list[bool]) -> list[Mention]:
     """Capitalised words of runs in text[start:end] that nothing known covers, each unbroken
     stretch of them one mention. A lone capitalised word opening a sentence is capitalised for
