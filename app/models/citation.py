@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -23,6 +24,18 @@ class CitationSeed(BaseModel):
         default=None,
         ge=1,
         description="Which occurrence of the quote is meant (1-based), if it recurs.",
+    )
+
+
+class FirstPublished(SQLModel):
+    """The column every cited fact's table shares: the earliest day by which a source citing it
+    was surely published (the loader's), which `as_of` compares."""
+
+    first_published: date | None = Field(
+        default=None,
+        index=True,
+        description="The earliest last day any source citing it may have been published "
+        "(internal, for `as_of`).",
     )
 
 

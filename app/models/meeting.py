@@ -10,7 +10,7 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Text, UniqueConstrai
 from sqlmodel import Field, SQLModel
 
 from app.dates import Precision
-from app.models.citation import CitationPublic, CitationSeed
+from app.models.citation import CitationPublic, CitationSeed, FirstPublished
 from app.models.types import Code, Iso3, NonEmpty, SeedDate, Slug
 
 
@@ -68,15 +68,9 @@ class MeetingBase(SQLModel):
     )
 
 
-class Meeting(MeetingBase, table=True):
+class Meeting(MeetingBase, FirstPublished, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
-    first_published: date | None = Field(
-        default=None,
-        index=True,
-        description="The earliest last day any source citing it may have been published "
-        "(internal, for `as_of`).",
-    )
     start_date: date
     end_date: date | None = None
     span_last: date = Field(description="Last day the meeting may cover (internal, for filters).")

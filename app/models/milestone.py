@@ -10,7 +10,7 @@ from sqlalchemy import Column, String, Text
 from sqlmodel import Field, SQLModel
 
 from app.dates import Precision
-from app.models.citation import CitationPublic, CitationSeed
+from app.models.citation import CitationPublic, CitationSeed, FirstPublished
 from app.models.names import DateBasis
 from app.models.types import NonEmpty, SeedDate, Slug
 
@@ -55,15 +55,9 @@ class MilestoneBase(SQLModel):
     )
 
 
-class Milestone(MilestoneBase, table=True):
+class Milestone(MilestoneBase, FirstPublished, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
-    first_published: dt.date | None = Field(
-        default=None,
-        index=True,
-        description="The earliest last day any source citing it may have been published "
-        "(internal, for `as_of`).",
-    )
     date: dt.date
     date_last: dt.date
 

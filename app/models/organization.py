@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
-from app.models.citation import CitationPublic, CitationSeed
+from app.models.citation import CitationPublic, CitationSeed, FirstPublished
 from app.models.names import NameConflictPublic, NamedRow, NamePublic, NameSeed
 from app.models.types import Code, Iso3, NonEmpty, Slug
 
@@ -49,15 +48,9 @@ class OrganizationBase(SQLModel):
     )
 
 
-class Organization(OrganizationBase, NamedRow, table=True):
+class Organization(OrganizationBase, NamedRow, FirstPublished, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
-    first_published: date | None = Field(
-        default=None,
-        index=True,
-        description="The earliest last day any source citing it may have been published "
-        "(internal, for `as_of`).",
-    )
     name_conflict: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -11,7 +10,7 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Text, UniqueConstrai
 from sqlmodel import Field, SQLModel
 
 from app.dates import Precision
-from app.models.citation import CitationPublic, CitationSeed
+from app.models.citation import CitationPublic, CitationSeed, FirstPublished
 from app.models.names import NamedRow, NamePublic, NameSeed
 from app.models.organization import LinkPublic
 from app.models.types import Iso3, NonEmpty, Slug
@@ -61,15 +60,9 @@ class PersonBase(SQLModel):
     )
 
 
-class Person(PersonBase, NamedRow, table=True):
+class Person(PersonBase, NamedRow, FirstPublished, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
-    first_published: date | None = Field(
-        default=None,
-        index=True,
-        description="The earliest last day any source citing it may have been published "
-        "(internal, for `as_of`).",
-    )
 
 
 class PersonRole(SQLModel, table=True):

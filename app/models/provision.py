@@ -10,7 +10,7 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from app.dates import Precision
-from app.models.citation import CitationPublic, CitationSeed
+from app.models.citation import CitationPublic, CitationSeed, FirstPublished
 from app.models.types import Code, NonEmpty, SeedDate, Slug
 
 
@@ -59,15 +59,9 @@ class ProvisionBase(SQLModel):
     )
 
 
-class Provision(ProvisionBase, table=True):
+class Provision(ProvisionBase, FirstPublished, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
-    first_published: date | None = Field(
-        default=None,
-        index=True,
-        description="The earliest last day any source citing it may have been published "
-        "(internal, for `as_of`).",
-    )
     deadline: date | None = None
     deadline_last: date | None = Field(
         default=None, description="Last day the deadline may stand for (internal, for filters)."

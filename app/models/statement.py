@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueCo
 from sqlmodel import Field, SQLModel
 
 from app.dates import Precision
-from app.models.citation import CitationPublic, CitationSeed
+from app.models.citation import CitationPublic, CitationSeed, FirstPublished
 from app.models.names import DateBasis
 from app.models.organization import LinkPublic
 from app.models.types import Code, Iso3, NonEmpty, SeedDate, Slug
@@ -90,15 +90,9 @@ class StatementBase(SQLModel):
     )
 
 
-class Statement(StatementBase, table=True):
+class Statement(StatementBase, FirstPublished, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
-    first_published: dt.date | None = Field(
-        default=None,
-        index=True,
-        description="The earliest last day any source citing it may have been published "
-        "(internal, for `as_of`).",
-    )
     date: dt.date
     date_last: dt.date
     speakers: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Column, String, Text
 from sqlmodel import Field, SQLModel
 
 from app.dates import Precision
-from app.models.citation import CitationPublic, CitationSeed
+from app.models.citation import CitationPublic, CitationSeed, FirstPublished
 from app.models.curation import ExemptionPublic, RuleName, SourceErrorPublic, SourceErrorSeed
 from app.models.types import Iso3, NonEmpty, SeedDate, Slug
 
@@ -93,15 +93,9 @@ class StatisticBase(SQLModel):
     notes: str | None = Field(default=None, sa_column=Column(Text), description="Curator's notes.")
 
 
-class Statistic(StatisticBase, table=True):
+class Statistic(StatisticBase, FirstPublished, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(unique=True)
-    first_published: date | None = Field(
-        default=None,
-        index=True,
-        description="The earliest last day any source citing it may have been published "
-        "(internal, for `as_of`).",
-    )
     metric_pk: int = Field(foreign_key="metric.pk", index=True)
     metric_id: str = Field(description="The metric's slug, kept beside its key for sorting.")
     document: str | None = Field(
