@@ -231,33 +231,30 @@ class SearchFilters(Filters):
 
 
 STATEMENT_KINDS: tuple[str, ...] = get_args(StatementKind)
+# People's and organisations' filters: by the source their names (or roles) cite, by any name.
+NamesCite = Annotated[
+    str | None,
+    Field(max_length=120, description="Only those whose names (or roles) cite this source."),
+]
+PrintedName = Annotated[
+    str | None,
+    Field(min_length=1, max_length=200, description="Part of any name a source prints."),
+]
 
 
 class PersonFilters(Filters):
     country: str | None = _code("ISO 3166-1 alpha-3 code.")
     organization: str | None = _code("Only people a source gives a role in this organisation.")
-    source_id: Annotated[
-        str | None,
-        Field(max_length=120, description="Only people whose names or roles cite this source."),
-    ] = None
-    q: Annotated[
-        str | None,
-        Field(min_length=1, max_length=200, description="Part of any name a source prints."),
-    ] = None
+    source_id: NamesCite = None
+    q: PrintedName = None
     as_of: AsOf = None
 
 
 class OrganizationFilters(Filters):
     kind: str | None = _code("ministry, agency, department, company, publisher, ...")
     country: str | None = _code("ISO 3166-1 alpha-3 code.")
-    source_id: Annotated[
-        str | None,
-        Field(max_length=120, description="Only organisations whose names cite this source."),
-    ] = None
-    q: Annotated[
-        str | None,
-        Field(min_length=1, max_length=200, description="Part of any name a source prints."),
-    ] = None
+    source_id: NamesCite = None
+    q: PrintedName = None
     as_of: AsOf = None
 
 
