@@ -53,7 +53,11 @@ def test_the_page_says_its_cut_off(client: TestClient) -> None:
 
 def test_series_are_reconciled_again_from_what_counted(client: TestClient) -> None:
     series = {s["id"]: s for s in walk(client, "/v1/series", as_of=BEFORE_JOINT_COMMITTEE)}
-    goods = series["trade-deficit-goods--usa-kor-goods"]
+    summary = series["trade-deficit-goods--usa-kor-goods"]
+    answer = client.get(summary["url"], params={"as_of": BEFORE_JOINT_COMMITTEE})
+    goods = answer.json()
+    assert goods["as_of"]["cutoff"] == "2017-08-21"
+    assert answer.headers["etag"] != client.get(summary["url"]).headers["etag"]
     by_year = {p["period_start"]: p for p in goods["points"]}
     assert set(by_year) == {"2011", "2016"}  # 2017's only figure is the White House's, of 2018
     y2016 = by_year["2016"]
@@ -63,6 +67,11 @@ def test_series_are_reconciled_again_from_what_counted(client: TestClient) -> No
     ]
     assert (y2016["state"], y2016["best"]) == ("rounding", 27650000000)
     assert by_year["2011"]["state"] == "single_source"
+    # the list's summary counts the same narrowed periods
+    assert (summary["period_count"], summary["last_period"]) == (2, "2016")
+    assert summary["states"] == {"single_source": 1, "agreed": 0, "rounding": 1, "conflict": 0}
+    # a series none of whose figures had been published did not exist yet
+    assert client.get(summary["url"], params={"as_of": "2000"}).status_code == 404
 
 
 def test_timeline_search_and_export_as_of(client: TestClient) -> None:

@@ -107,3 +107,36 @@ def test_generated_client_pages_and_fetches_everything(generated: Any, resource:
     for item_id in seen:
         detail = getter.sync(client=api, **{f"{singular}_id": item_id})
         assert detail.id == item_id and detail.url.endswith(item_id)
+
+
+CITED = ["sources", "statistics", "provisions", "meetings", "milestones", "people",
+         "organizations", "statements"]  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("resource", CITED)
+def test_generated_client_formats_citations(generated: Any, resource: str) -> None:
+    """`/v1/<resource>/{id}/citation` through the generated client: a reference per citation,
+    formatted, with the permalink of the fact."""
+    package, api = generated
+    singular = SINGULAR.get(resource, resource[:-1])
+    lister = importlib.import_module(f"{package.__name__}.api.{resource}.list_{resource}")
+    cite = importlib.import_module(f"{package.__name__}.api.citations.cite_{singular}")
+    first = lister.sync(client=api, limit=1).items[0]
+    cited = cite.sync(client=api, **{f"{singular}_id": first.id})
+    assert cited.id == first.id and cited.permalink.endswith(first.url)
+    assert cited.references and all(r.text for r in cited.references)
+    assert cited.bibtex.startswith("@") and cited.ris.startswith("TY  -")
+
+
+@pytest.mark.slow
+def test_generated_client_asks_for_changes(generated: Any, served: str) -> None:
+    """`/v1/changes` through the generated client: nothing has changed since the version being
+    served, and a version the server never loaded is a documented 404."""
+    package, api = generated
+    changes = importlib.import_module(f"{package.__name__}.api.changes.list_changes")
+    version = httpx.get(f"{served}/readyz").json()["dataset_version"]
+    answer = changes.sync(client=api, since=version)
+    assert (answer.since, answer.version) == (version, version)
+    assert (answer.loads, answer.added, answer.changed, answer.removed) == ([], [], [], [])
+    assert changes.sync_detailed(client=api, since="0" * 16).status_code == 404

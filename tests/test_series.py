@@ -69,7 +69,8 @@ def test_the_2016_goods_deficit_is_reconciled_as_rounding(client: TestClient) ->
 def test_every_statistic_stands_in_exactly_one_series(client: TestClient) -> None:
     statistics = {s["id"]: s for s in walk(client, "/v1/statistics")}
     seen: list[str] = []
-    for series in walk(client, "/v1/series"):
+    for summary in walk(client, "/v1/series"):
+        series = client.get(summary["url"]).json()
         for point in series["points"]:
             for figure in point["reported"]:
                 stat = statistics[figure["statistic_id"]]
@@ -105,7 +106,7 @@ def test_series_filters_and_conventions(client: TestClient) -> None:
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("application/problem+json")
     csv = client.get("/v1/series", headers={"Accept": "text/csv"})
-    assert csv.status_code == 200 and "points.0.state" in csv.text.splitlines()[0]
+    assert csv.status_code == 200 and "states.conflict" in csv.text.splitlines()[0]
     etag = client.get(f"/v1/series/{GOODS}").headers["etag"]
     assert client.get(f"/v1/series/{GOODS}", headers={"If-None-Match": etag}).status_code == 304
 
@@ -150,3 +151,34 @@ def test_the_chart_renders_in_chromium(sqlite_seeded_url: str, tmp_path: Any) ->
         page.screenshot(path=str(tmp_path / "page.png"))
         browser.close()
     assert [e for e in errors if "favicon" not in e and "404" not in e] == []
+
+
+def test_a_list_item_summarises_its_series(client: TestClient) -> None:
+    """A list carries summaries (docs/API.md, "Series"): what the whole series says, counted."""
+    summaries = walk(client, "/v1/series")
+    assert summaries
+    for summary in summaries:
+        series = client.get(summary["url"]).json()
+        assert "points" not in summary
+        for key in ("id", "svg_url", "metric", "label", "unit", "reporter", "partner", "scope"):
+            assert summary[key] == series[key]
+        points = series["points"]
+        assert summary["period_count"] == len(points)
+        assert summary["figure_count"] == sum(len(p["reported"]) for p in points)
+        for state in ("single_source", "agreed", "rounding", "conflict"):
+            assert summary["states"][state] == sum(p["state"] == state for p in points)
+        dated = [p for p in points if p["period_start"] is not None]
+        last = (dated or points)[-1]
+        assert summary["latest"] == {
+            k: v for k, v in last.items() if k not in ("reported", "conflict")
+        }
+        assert summary["first_period"] == (dated[0]["period_start"] if dated else None)
+    goods = next(s for s in summaries if s["id"] == GOODS)
+    # the worked example: 2011, 2016 and 2017; the latest is 2017's one White House figure
+    assert (goods["first_period"], goods["last_period"], goods["period_count"]) == (
+        "2011",
+        "2017",
+        3,
+    )
+    assert goods["states"] == {"single_source": 1, "agreed": 1, "rounding": 1, "conflict": 0}
+    assert goods["latest"]["best"] == 22900000000 and goods["figure_count"] == 7

@@ -21,6 +21,7 @@ from app.errors import (
     UriTooLong,
     problem_body,
 )
+from app.models import SeriesPublic
 
 
 class ParameterError(BaseModel):
@@ -145,6 +146,12 @@ class AsOfNote(BaseModel):
     date: str = Field(description="The `as_of` asked for, as written.")
     cutoff: str = Field(description="The last day it covers (ISO 8601).")
     dataset_version: str | None = Field(description="The dataset the answer was cut from.")
+
+
+class SeriesDetail(SeriesPublic):
+    as_of: AsOfNote | None = Field(
+        default=None, description="Only when `as_of` is asked: the cut-off the series was cut at."
+    )
 
 
 class FacetValue(BaseModel):

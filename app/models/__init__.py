@@ -26,7 +26,7 @@ from app.models.organization import Organization, OrganizationPublic, Organizati
 from app.models.person import Person, PersonPublic, PersonRole, PersonSeed
 from app.models.provision import Provision, ProvisionPublic, ProvisionSeed, ProvisionStatistic
 from app.models.search import FacetCount, SearchDocument, SearchHit, TimelineItem
-from app.models.series import Series, SeriesPublic
+from app.models.series import Series, SeriesPublic, SeriesSummaryPublic
 from app.models.source import Source, SourcePublic, SourceSeed
 from app.models.statement import Statement, StatementLink, StatementPublic, StatementSeed
 from app.models.statistic import Statistic, StatisticPublic, StatisticSeed
@@ -75,6 +75,7 @@ __all__ = [
     "SearchHit",
     "Series",
     "SeriesPublic",
+    "SeriesSummaryPublic",
     "Source",
     "SourcePublic",
     "SourceSeed",

@@ -107,6 +107,12 @@ class SeriesFilters(Filters):
     as_of: AsOf = None
 
 
+class SeriesView(Filters):
+    """One series, whole or as of a day."""
+
+    as_of: AsOf = None
+
+
 class DiscrepancyFilters(Filters):
     metric: str | None = _code("Only this metric (its id).")
 

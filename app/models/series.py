@@ -22,6 +22,7 @@ class Series(SQLModel, table=True):
     scope: str | None = Field(default=None, index=True)
     first_published: date | None = Field(default=None, index=True)
     document: str = Field(sa_column=Column(Text, nullable=False))
+    summary: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class ReportedFigurePublic(SQLModel):
@@ -79,3 +80,49 @@ class SeriesPublic(SQLModel):
     partner: str | None = Field(description="ISO 3166-1 alpha-3 code of the partner, if any.")
     scope: str | None = Field(description="goods, services, goods_and_services, or none.")
     points: list[SeriesPointPublic] = Field(description="One per period, in time order.")
+
+
+class SeriesStatesPublic(SQLModel):
+    single_source: int = Field(description="Periods reported by one source.")
+    agreed: int = Field(description="Periods whose sources give the same figure.")
+    rounding: int = Field(description="Periods whose figures one true value could be written as.")
+    conflict: int = Field(description="Periods whose sources disagree (no value all allow).")
+
+
+class LatestPointPublic(SQLModel):
+    period_start: str | None = Field(description="First period covered, ISO 8601 at its precision.")
+    period_start_precision: Precision | None = Field(description="Its precision.")
+    period_end: str | None = Field(description="Last period covered, when it differs.")
+    period_end_precision: Precision | None = Field(description="Its precision.")
+    state: Literal["single_source", "agreed", "rounding", "conflict"] = Field(
+        description="As in a series' points."
+    )
+    low: float | None = Field(description="The reconciled interval's low end.")
+    high: float | None = Field(description="The reconciled interval's high end.")
+    best: float | None = Field(description="The best value, by `rule` (null in a conflict).")
+    rule: str = Field(description="The rule that chose `best`.")
+
+
+class SeriesSummaryPublic(SQLModel):
+    """A series in a list: its keys and a summary; `url` has every period and figure."""
+
+    id: str = Field(description="Stable slug: metric, reporter, partner and scope.")
+    url: str = Field(description="The whole series: every period, every figure, cited.")
+    svg_url: str = Field(description="The series as an SVG chart.")
+    metric: str = Field(description="The metric's id.")
+    metric_url: str = Field(description="The metric's relative path.")
+    label: str = Field(description="The metric's label.")
+    unit: str = Field(description="Unit of every value (values are unscaled: 27.6 bn is 27.6e9).")
+    reporter: str = Field(description="ISO 3166-1 alpha-3 code of the reporter.")
+    partner: str | None = Field(description="ISO 3166-1 alpha-3 code of the partner, if any.")
+    scope: str | None = Field(description="goods, services, goods_and_services, or none.")
+    first_period: str | None = Field(description="The first dated point's period_start.")
+    last_period: str | None = Field(
+        description="The last dated point's period_end, or its period_start."
+    )
+    period_count: int = Field(description="How many periods (points) the series has.")
+    figure_count: int = Field(description="How many reported figures, over all periods.")
+    states: SeriesStatesPublic = Field(description="How many periods are in each state.")
+    latest: LatestPointPublic | None = Field(
+        description="The last dated point without its figures (no dated point: the last one)."
+    )

@@ -1,4 +1,5 @@
-"""Series: read as the loader stored them (one JSON document each), filtered by their keys."""
+"""Series: read as the loader stored them (a summary and a whole document each), filtered by
+their keys. A list carries summaries; one series carries every period and figure."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, select
 
 from app.models import Series
@@ -37,22 +39,61 @@ _CONDITIONS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+# A summary's fields that are the series' own, copied from its document.
+_KEYS = ("id", "url", "svg_url", "metric", "metric_url", "label", "unit", "reporter", "partner",
+         "scope")  # fmt: skip
+# The latest point's fields a summary repeats (all but the figures).
+_LATEST = ("period_start", "period_start_precision", "period_end", "period_end_precision",
+           "state", "low", "high", "best", "rule")  # fmt: skip
+STATES = ("single_source", "agreed", "rounding", "conflict")
+
+
+def summarise(series: dict[str, Any]) -> dict[str, Any]:
+    """A series without its figures (see SeriesSummaryPublic): its keys, the periods it spans,
+    how many periods are in each state, and its latest point (the last dated one; a series
+    with no dated point: its last point)."""
+    points = series["points"]
+    states = dict.fromkeys(STATES, 0)
+    for point in points:
+        states[point["state"]] += 1
+    dated = [p for p in points if p["period_start"] is not None]  # undated points come last
+    last = dated[-1] if dated else (points[-1] if points else None)
+    return {
+        **{key: series[key] for key in _KEYS},
+        "first_period": dated[0]["period_start"] if dated else None,
+        "last_period": (last["period_end"] or last["period_start"]) if dated and last else None,
+        "period_count": len(points),
+        "figure_count": sum(len(p["reported"]) for p in points),
+        "states": states,
+        "latest": {key: last[key] for key in _LATEST} if last else None,
+    }
+
+
 def list_series(
     conn: Connection, filters: SeriesFilters, page: PageRequest
 ) -> tuple[list[str], str | None]:
-    """One page of series as their stored JSON documents."""
-    stmt = select(SERIES.c.pk, SERIES.c.document).where(
+    """One page of series summaries (JSON). Under `as_of` each series is first narrowed to what
+    had been published, then summarised."""
+    cutoff = filters.given().get("as_of")
+    column = SERIES.c.document if isinstance(cutoff, date) else SERIES.c.summary
+    stmt = select(SERIES.c.pk, column.label("item")).where(
         *[_CONDITIONS[name](value) for name, value in filters.given().items()]
     )
     result = run_page(conn, stmt, page)
-    documents = [r["document"] for r in result.rows]
-    cutoff = filters.given().get("as_of")
+    items = [r["item"] for r in result.rows]
     if isinstance(cutoff, date):
-        documents = restrict_series(documents, published_by(conn, cutoff))
-    return documents, result.next_cursor
+        narrowed = restrict_series(items, published_by(conn, cutoff))
+        items = [orjson.dumps(summarise(orjson.loads(d))).decode() for d in narrowed]
+    return items, result.next_cursor
 
 
-def get_series_document(conn: Connection, series_id: str) -> str | None:
+def get_series_document(conn: Connection, series_id: str, as_of: date | None = None) -> str | None:
+    """One series' document; under `as_of` narrowed to what had been published (None when
+    nothing had: the series did not exist yet)."""
     stmt = select(SERIES.c.document).where(SERIES.c.id == series_id)
+    if as_of is not None:
+        stmt = stmt.where(_CONDITIONS["as_of"](as_of))
     document: str | None = conn.execute(stmt).scalar()
-    return document
+    if document is None or as_of is None:
+        return document
+    return restrict_series([document], published_by(conn, as_of))[0]

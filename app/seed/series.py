@@ -14,6 +14,7 @@ from app.analysis.series import Reported, point_fields, reconcile
 from app.dates import PartialDate
 from app.models import StatisticSeed
 from app.queries.common import number
+from app.queries.series import summarise
 from app.seed.bundle import SeedBundle
 from app.vocabulary import resource_url, source_text_url
 
@@ -40,7 +41,8 @@ def _sort_key(stat: StatisticSeed) -> tuple[Any, ...]:
 
 
 def series_rows(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
-    """One row per series: its keys and its public document (see SeriesPublic)."""
+    """One row per series: its keys, its public document (see SeriesPublic) and its summary
+    (SeriesSummaryPublic)."""
     metrics = {m.id: m for m in bundle.models("metrics")}
     groups: dict[tuple[str, str, str | None, str | None], list[StatisticSeed]] = defaultdict(list)
     for stat in bundle.models("statistics"):
@@ -75,6 +77,7 @@ def series_rows(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
                 (d for s in stats if (d := bundle.first_published(s)) is not None), default=None
             ),
             "document": orjson.dumps(document).decode(),
+            "summary": orjson.dumps(summarise(document)).decode(),
         }
 
 

@@ -66,6 +66,7 @@ for (const m of lists.metrics) {
 for (const s of lists.series) {
   const { data } = await api.GET("/v1/series/{series_id}", { params: { path: { series_id: s.id } } });
   expect(data?.id === s.id, `series ${s.id}`); details++;
+  expect(data?.points.length === s.period_count, `series ${s.id}: the summary miscounts its periods`);
   for (const point of data?.points ?? []) {
     expect(point.reported.length > 0, `series ${s.id}: a period with no figure`);
     if (point.best !== null && point.low !== null && point.high !== null) {

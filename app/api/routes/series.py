@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import orjson
@@ -9,14 +10,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from app.api.deps import ListQuery, get_or_404, list_query, reading, slug_or_404
-from app.api.responses import PROBLEMS, page_of
+from app.api.responses import PROBLEMS, SeriesDetail, page_of
 from app.api.routing import StrictRoute
 from app.charts import series_svg
 from app.docs import CHART_HEADERS
-from app.models import SeriesPublic
-from app.models.filters import SeriesFilters
+from app.models import SeriesSummaryPublic
+from app.models.filters import SeriesFilters, SeriesView
 from app.queries import series as queries
-from app.rendering import json_response
+from app.rendering import as_of_note, json_response
 from app.vocabulary import collection_url
 
 router = APIRouter(prefix=collection_url("series"), tags=["series"], route_class=StrictRoute)
@@ -25,7 +26,7 @@ SVG = "image/svg+xml"
 
 @router.get(
     "",
-    response_model=page_of(SeriesPublic),
+    response_model=page_of(SeriesSummaryPublic),
     responses=PROBLEMS["list"],
     summary="List series",
 )
@@ -36,12 +37,13 @@ def list_series(
     ],
     filters: Annotated[SeriesFilters, Query()],
 ) -> Response:
-    """Every metric for one reporter, partner and scope as a series: for each period every
-    source's figure with its interval, the interval all of them allow, a best value with the
-    rule that chose it, and the state (`single_source`, `agreed`, `rounding`, `conflict`)."""
+    """Every metric for one reporter, partner and scope as a series, summarised: the periods it
+    spans, how many are in each state (`single_source`, `agreed`, `rounding`, `conflict`) and
+    its latest reconciled value. Each item's `url` has every period with every source's figure,
+    its interval, the interval all of them allow and the best value with its rule."""
     with reading(request) as conn:
-        documents, cursor = queries.list_series(conn, filters, query.page)
-    return query.respond_documents(request, documents, cursor, "series")
+        summaries, cursor = queries.list_series(conn, filters, query.page)
+    return query.respond_documents(request, summaries, cursor, "series")
 
 
 @router.get(
@@ -68,15 +70,26 @@ def get_series_chart(
 
 @router.get(
     "/{series_id}",
-    response_model=SeriesPublic,
+    response_model=SeriesDetail,
     responses=PROBLEMS["detail"],
     summary="Get a series",
 )
 def get_series(
     request: Request,
     series_id: Annotated[str, Depends(slug_or_404("series", "series_id"))],
+    view: Annotated[SeriesView, Query()],
 ) -> Response:
-    """One series, every period reconciled (docs/API.md, "Series")."""
+    """One series, every period reconciled (docs/API.md, "Series"). With `as_of`, only the
+    figures published by then, reconciled again; a 404 if none had been."""
+    cutoff = view.given().get("as_of")
     with reading(request) as conn:
-        document = queries.get_series_document(conn, series_id)
-    return json_response(orjson.Fragment(get_or_404(document, "series", series_id)))
+        document = get_or_404(
+            queries.get_series_document(
+                conn, series_id, cutoff if isinstance(cutoff, date) else None
+            ),
+            "series",
+            series_id,
+        )
+    if view.as_of is None:
+        return json_response(orjson.Fragment(document))
+    return json_response({**orjson.loads(document), "as_of": as_of_note(request, view.as_of)})
