@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -251,31 +251,30 @@ def export_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Export the loaded dataset: the same document as GET /v1/export, or CSV files flattened
-    as the API's CSV is."""
-    import orjson
-
+    as the API's CSV is, each written while it is read (memory: one batch)."""
     from app.db import make_engine
-    from app.queries.export import export
-    from app.rendering import csv_text
+    from app.pagination import batches
+    from app.queries.dataset import dataset_version
+    from app.queries.export import export_chunks, export_lists
+    from app.tabular import csv_pieces
 
     if format not in ("json", "csv"):
         raise typer.BadParameter("use json or csv", param_hint="--format")
     engine = make_engine(_settings(database_url).database_url)
     try:
-        with engine.connect() as conn:
-            document = export(conn)
+        with engine.connect() as conn, conn.begin():
+            version = dataset_version(conn)
+            if format == "json":
+                with output.open("wb") as out:
+                    out.writelines(export_chunks(conn))
+            else:
+                output.mkdir(parents=True, exist_ok=True)
+                for name, fetch, sort in export_lists(None):
+                    with (output / f"{name}.csv").open("wb") as out:
+                        out.writelines(csv_pieces(partial(batches, conn, fetch, sort)))
     finally:
         engine.dispose()
-    if format == "json":
-        output.write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2))
-    else:
-        output.mkdir(parents=True, exist_ok=True)
-        for name, items in document.items():
-            if isinstance(items, list):
-                (output / f"{name}.csv").write_text(csv_text(items), encoding="utf-8")
-    _consoles.out.print(
-        f"exported version {document['dataset_version']} to {output}", highlight=False
-    )
+    _consoles.out.print(f"exported version {version} to {output}", highlight=False)
 
 
 @cli.command("openapi-examples")

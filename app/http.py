@@ -1,22 +1,29 @@
 """What the app installs around every route, in one middleware: limits, the response cache,
 ETag/304, caching headers, gzip, the dataset version header, OPTIONS, the trailing-slash redirect
-and the security headers of every response. What routes themselves call to build a body is in
-app/rendering.py."""
+and the security headers of every response. A `Streamed` response (a whole list as CSV, the
+export) is passed through as it is made, never held: its ETag is made from the request, gzip is
+applied chunk by chunk, and a 304 or a HEAD is answered without making the body. What routes
+themselves call to build a body is in app/rendering.py."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
 import re
+import zlib
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from anyio import to_thread
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -28,6 +35,15 @@ from app.negotiation import accept_ranges
 READ_METHODS = "GET, HEAD, OPTIONS"
 
 
+# The header a streamed response carries to the conventions (which remove it): send as you go.
+STREAMED = "x-korus-streamed"
+_STREAMED = STREAMED.encode()
+# The scope key where the conventions say they answered without the body (304, HEAD): a
+# mutable dict {"answered": bool}, so that the body is never made.
+ANSWERED = "korus.answered"
+# Bytes gathered before a streamed chunk is sent.
+CHUNK = 1 << 16
+_CODE_FILES = frozenset({".py", ".html", ".json", ".css", ".js"})
 _COMPRESSIBLE = re.compile(r"^(application/(json|problem\+json|xml)|text/|image/svg)")
 _GZIP_SUFFIX = "-gzip"
 
@@ -48,6 +64,116 @@ def _accepts_gzip(header: str | None) -> bool:
     so `gzip;q=0, *` is a refusal."""
     ranges = dict(accept_ranges(header or ""))
     return ranges.get("gzip", ranges.get("*/*", 0.0)) > 0
+
+
+@cache
+def code_identity() -> str:
+    """What distinguishes this code from other versions of it: a digest of the app package's
+    files (a streamed body's ETag changes with the code that makes it)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in _CODE_FILES and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def stream_etag(version: str | None, scope: Scope, headers: Headers, content_type: str) -> str:
+    """A strong ETag for a body made while it is sent: the dataset version, the code's identity
+    and the canonical request (path, sorted query, Accept) say what the body will be."""
+    query = scope.get("query_string", b"")
+    digest = hashlib.sha256()
+    for part in (
+        (version or "").encode(),
+        code_identity().encode(),
+        scope["path"].encode(),
+        b"&".join(sorted(query.split(b"&"))),
+        (headers.get("accept") or "").encode(),
+        content_type.encode(),
+    ):
+        digest.update(part + b"\0")
+    return f'"{digest.hexdigest()[:32]}"'
+
+
+class _Stream:
+    """A streamed body on its way out: each chunk forwarded (gzipped when agreed), or, once the
+    response was answered without a body, dropped."""
+
+    def __init__(self, send: Send, compressor: Any = None, *, answered: bool = False) -> None:
+        self.forward = send
+        self.compressor = compressor
+        self.answered = answered
+
+    async def send(self, message: Message) -> None:
+        if self.answered or message["type"] != "http.response.body":
+            if not self.answered:
+                await self.forward(message)
+            return
+        body = message.get("body", b"")
+        more = message.get("more_body", False)
+        if self.compressor is not None:
+            body = self.compressor.compress(body)
+            if not more:
+                body += self.compressor.flush()
+        await self.forward({"type": "http.response.body", "body": body, "more_body": more})
+
+
+class Streamed(StreamingResponse):
+    """A response whose body is made while it is sent, from resources held in `stack` (a read
+    snapshot, a heavy-request slot); they are released when the response ends, however it ends:
+    sent, refused with a 304, answered to a HEAD, or abandoned by the client."""
+
+    def __init__(
+        self,
+        chunks: Iterator[bytes],
+        media_type: str,
+        stack: ExitStack,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(self._body(), media_type=media_type, headers=headers)
+        self.raw_headers.append((STREAMED.encode(), b"1"))
+        self.chunks = chunks
+        self.stack = stack
+        self.on_end: list[Callable[[], None]] = []  # run on the event loop, after the stack
+        self.answered: dict[str, bool] = {}
+
+    def _body(self) -> Iterator[bytes]:
+        # runs once the response has started: by then the conventions know whether a body is due
+        if not self.answered.get("answered"):
+            yield from _gathered(self.chunks)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.answered = scope.get(ANSWERED) or {}
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            try:
+                await to_thread.run_sync(self.close)
+            finally:
+                for done in self.on_end:
+                    done()
+
+    def close(self) -> None:
+        closing = getattr(self.chunks, "close", None)
+        try:
+            if closing is not None:
+                closing()
+        finally:
+            self.stack.close()
+
+
+def _gathered(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    buffer: list[bytes] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= CHUNK:
+            yield b"".join(buffer)
+            buffer, size = [], 0
+    if buffer:
+        yield b"".join(buffer)
 
 
 VersionProvider = Callable[[], Awaitable[str | None]]
@@ -162,11 +288,21 @@ class HttpConventions:
                     return
         start: Message | None = None
         chunks: list[bytes] = []
+        answered = {"answered": False}
+        scope = {**scope, ANSWERED: answered}
+        stream: _Stream | None = None
 
         async def capture(message: Message) -> None:
-            nonlocal start
+            nonlocal start, stream
             if message["type"] == "http.response.start":
+                if any(name == _STREAMED for name, _ in message["headers"]):
+                    stream = await self._stream_start(scope, message, request_headers, send, head)
+                    answered["answered"] = stream.answered
+                    return
                 start = message
+                return
+            if stream is not None:
+                await stream.send(message)
                 return
             if message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
@@ -263,6 +399,47 @@ class HttpConventions:
         return Prepared(
             status, headers.raw, body, f'"{digest.hexdigest()[:32]}"', compressible=compressible
         )
+
+    async def _stream_start(
+        self, scope: Scope, start: Message, request_headers: Headers, send: Send, head: bool
+    ) -> _Stream:
+        """A streamed response's headers: the conventions' own, with an ETag made from the
+        request (the body is not held to hash it) and gzip applied chunk by chunk. A 304 or a
+        HEAD is answered here, and the body is never made."""
+        headers = MutableHeaders(raw=[(k, v) for k, v in start["headers"] if k != _STREAMED])
+        state = scope.get("state") or {}
+        version = state.get("dataset_version") or await self.version()
+        if version:
+            headers["X-Dataset-Version"] = version
+        for name, value in SECURITY_HEADERS.items():
+            headers.setdefault(name, value)
+        for name in ("server", "content-length"):
+            if name in headers:
+                del headers[name]
+        headers.setdefault("Cache-Control", f"public, max-age={self.max_age}")
+        headers.append("Vary", "Accept, Accept-Encoding")
+        content_type = headers.get("content-type", "")
+        compress = bool(_COMPRESSIBLE.match(content_type)) and _accepts_gzip(
+            request_headers.get("accept-encoding")
+        )
+        etag = stream_etag(version, scope, request_headers, content_type)
+        if compress:
+            etag = etag[:-1] + _GZIP_SUFFIX + '"'
+            headers["Content-Encoding"] = "gzip"
+        headers["ETag"] = etag
+        if_none_match = request_headers.get("if-none-match")
+        if if_none_match is not None and _etag_matches(if_none_match, etag):
+            kept = [(k, v) for k, v in headers.raw if k.decode().lower() not in _ENTITY_HEADERS]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
+            await send({"type": "http.response.body", "body": b""})
+            return _Stream(send, answered=True)
+        await send(
+            {"type": "http.response.start", "status": start["status"], "headers": headers.raw}
+        )
+        if head:
+            await send({"type": "http.response.body", "body": b""})
+            return _Stream(send, answered=True)
+        return _Stream(send, zlib.compressobj(6, zlib.DEFLATED, 31) if compress else None)
 
     async def _send(
         self, prepared: Prepared, request_headers: Headers, send: Send, *, head: bool

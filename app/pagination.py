@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date
@@ -303,3 +303,23 @@ def facet_counts(
         .limit(FACET_VALUES)
     )
     return [(value, int(n)) for value, n in conn.execute(grouped, params)]
+
+
+# What a list function answers a page with: its items (dicts or stored JSON documents) and the
+# next cursor.
+Fetch = Callable[[Connection, PageRequest], tuple[Sequence[Any], str | None]]
+# Rows read per query when a whole list is written out (streamed CSV, the export).
+BATCH = 500
+
+
+def batches(
+    conn: Connection, fetch: Fetch, sort: Sort, size: int = BATCH
+) -> Iterator[Sequence[Any]]:
+    """Every item of a list, a batch at a time, in the list's order (keyset pages)."""
+    after = None
+    while True:
+        items, cursor = fetch(conn, PageRequest(sort, size, after))
+        yield items
+        if cursor is None:
+            return
+        after = decode_cursor(cursor, sort)

@@ -3,9 +3,7 @@ nested object flattened), and a list in the representation the request negotiate
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +13,7 @@ from starlette.responses import Response
 
 from app.dates import PartialDate
 from app.negotiation import CSV, JSON
+from app.tabular import cell, csv_text
 
 # -- bodies -------------------------------------------------------------------------------------
 
@@ -70,99 +69,40 @@ def facet_link(request: Request, name: str, value: Any) -> str | None:
     if value is None:
         return None
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", name)]
-    params.append((name, _cell(value)))
+    params.append((name, cell(value)))
     return f"{request.url.path}?{urlencode(params)}"
 
 
-def flatten(item: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    """One CSV row: nested objects as `a.b`, lists of objects as `a.0.b`, lists of scalars as
-    values joined by `|`, null as the empty string, booleans as true/false."""
-    row: dict[str, str] = {}
-    for key, value in item.items():
-        name = prefix + key
-        if isinstance(value, dict):
-            row.update(flatten(value, name + "."))
-        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
-            for index, element in enumerate(value):
-                row.update(flatten(element, f"{name}.{index}."))
-        elif isinstance(value, list):
-            row[name] = "|".join(_cell(v) for v in value)
-        else:
-            row[name] = _cell(value)
-    return row
+CSV_TYPE = "text/csv; charset=utf-8"
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _column_order(columns: Iterable[str]) -> list[str]:
-    shapes: dict[str, int] = {}
-    keyed = []
-    for column in columns:
-        parts = column.split(".")
-        shape = ".".join("#" if p.isdigit() else p for p in parts)
-        shapes.setdefault(shape, len(shapes))
-        top = shapes.setdefault(parts[0], shapes[shape])
-        indexes = tuple(int(p) for p in parts if p.isdigit())
-        keyed.append(((top, indexes, shapes[shape]), column))
-    return [column for _, column in sorted(keyed)]
-
-
-def csv_text(items: list[dict[str, Any]]) -> str:
-    """Items as one CSV document, columns flattened as `flatten` says, in a stable order."""
-    rows = [flatten(item) for item in items]
-    seen: dict[str, None] = {}
-    for row in rows:
-        seen.update(dict.fromkeys(row))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=_column_order(seen), lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+def csv_headers(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'inline; filename="{filename}.csv"'}
 
 
 def csv_response(items: list[dict[str, Any]], filename: str, link: str | None = None) -> Response:
-    headers = {"Content-Disposition": f'inline; filename="{filename}.csv"'}
+    headers = csv_headers(filename)
     if link:
         headers["Link"] = f'<{link}>; rel="next"'
-    return Response(
-        csv_text(items).encode("utf-8"), media_type="text/csv; charset=utf-8", headers=headers
-    )
+    return Response(csv_text(items).encode("utf-8"), media_type=CSV_TYPE, headers=headers)
 
 
-# -- the middleware -----------------------------------------------------------------------------
+# -- lists -------------------------------------------------------------------------------------
 
 
 def list_response(
     request: Request,
     media_type: str,
-    items: list[Any],
+    items: Sequence[Any],
     cursor: str | None,
     name: str,
     facets: Facets | None = None,
 ) -> Response:
     """A list as negotiated: a JSON page (with the facets asked for), or CSV (named `name`.csv)
-    with the next page's Link (CSV has no place for facets)."""
+    with the next page's Link (CSV has no place for facets). Items are dicts, or JSON documents
+    stored ready (embedded as they are)."""
     if media_type == CSV:
-        return csv_response(items, name, next_link(request, cursor))
-    return page_response(request, items, cursor, facets)
-
-
-def documents_response(
-    request: Request,
-    media_type: str,
-    documents: list[str],
-    cursor: str | None,
-    name: str,
-    facets: Facets | None = None,
-) -> Response:
-    """The same, for items that are already JSON documents (embedded as they are)."""
-    if media_type == CSV:
-        items = [orjson.loads(d) for d in documents]
-        return csv_response(items, name, next_link(request, cursor))
-    return page_response(request, [orjson.Fragment(d) for d in documents], cursor, facets)
+        parsed = [orjson.loads(i) if isinstance(i, str) else i for i in items]
+        return csv_response(parsed, name, next_link(request, cursor))
+    embedded = [orjson.Fragment(i) if isinstance(i, str) else i for i in items]
+    return page_response(request, embedded, cursor, facets)

@@ -38,7 +38,15 @@ APP = Path(__file__).resolve().parent.parent / "app"
 # drives everything.
 LAYERS: list[set[str]] = [
     {"app.dates", "app.errors", "app.config", "app.docs", "app.vocabulary", "app.startup"},
-    {"app.analysis", "app.models", "app.negotiation", "app.pagination", "app.limits", "app.db"},
+    {
+        "app.analysis",
+        "app.models",
+        "app.negotiation",
+        "app.pagination",
+        "app.limits",
+        "app.db",
+        "app.tabular",
+    },
     {
         "app.schema",
         "app.queries",

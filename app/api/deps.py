@@ -7,8 +7,8 @@ dependencies made inside functions.
 import inspect
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from starlette.responses import Response
 
 from app.errors import NotFound
+from app.http import Streamed
 from app.models.base import SLUG_PATTERN
 from app.models.filters import comma_list, comma_list_pattern
 from app.negotiation import CSV
@@ -25,15 +26,18 @@ from app.pagination import (
     CURSOR_MAX_LENGTH,
     CURSOR_MIN_LENGTH,
     CURSOR_PATTERN,
+    Fetch,
     PageRequest,
     SortField,
+    batches,
     decode_cursor,
     parse_sort,
     sort_pattern,
 )
 from app.queries import facets as facet_queries
 from app.queries.dataset import dataset_version
-from app.rendering import documents_response, list_response
+from app.rendering import CSV_TYPE, csv_headers, list_response
+from app.tabular import csv_pieces
 
 _SLUG = re.compile(SLUG_PATTERN)
 
@@ -88,25 +92,52 @@ def slug_or_404(kind: str, name: str) -> Callable[..., Any]:
 @dataclass(frozen=True)
 class ListQuery:
     """How a list was asked for: a page (JSON, or CSV when `limit` or `cursor` is given) or, as
-    CSV without either, every matching item."""
+    CSV without either, every matching item, streamed (with `end`: and an END row last)."""
 
     page: PageRequest
     media_type: str
+    end: bool = False
 
     @property
     def facets(self) -> dict[str, list[tuple[Any, int]]] | None:
         """The facet counts run_page wrote, when the request asked for facets."""
         return self.page.counts if self.page.facets else None
 
-    def respond(
-        self, request: Request, items: list[dict[str, Any]], cursor: str | None, name: str
-    ) -> Response:
+    def run(self, request: Request, fetch: Fetch, name: str) -> Response:
+        """Answer with `fetch` (a list function bound to its filters): one page, or the whole
+        list as CSV made while it is sent, a batch at a time."""
+        if self.media_type == CSV and self.page.limit is None:
+            sort, end = self.page.sort, self.end
+            return streamed(
+                request,
+                lambda conn: csv_pieces(lambda: batches(conn, fetch, sort), end=end),
+                CSV_TYPE,
+                csv_headers(name),
+            )
+        with reading(request) as conn:
+            items, cursor = fetch(conn, self.page)
         return list_response(request, self.media_type, items, cursor, name, self.facets)
 
-    def respond_documents(
-        self, request: Request, documents: list[str], cursor: str | None, name: str
-    ) -> Response:
-        return documents_response(request, self.media_type, documents, cursor, name, self.facets)
+
+def bound(function: Callable[..., tuple[Sequence[Any], str | None]], *args: Any) -> Fetch:
+    """A list function with its arguments (filters, a query) bound: `fetch(conn, page)`."""
+    return lambda conn, page: function(conn, *args, page)
+
+
+def streamed(
+    request: Request,
+    make: Callable[[Connection], Iterator[bytes]],
+    media_type: str,
+    headers: dict[str, str] | None = None,
+) -> Streamed:
+    """A response made while it is sent from one read snapshot, held until it ends."""
+    stack = ExitStack()
+    try:
+        conn = stack.enter_context(reading(request))
+        return Streamed(make(conn), media_type, stack, headers)
+    except BaseException:
+        stack.close()
+        raise
 
 
 def list_query(
@@ -142,7 +173,7 @@ def list_query(
             facets=tuple((name, facets[name]) for name in chosen),
             counter=facet_queries.counts,
         )
-        return ListQuery(page, query.media_type)
+        return replace(query, page=page)
 
     return with_facets
 
@@ -187,11 +218,19 @@ def _paging(fields: dict[str, SortField], default: str) -> Callable[..., Any]:
                 "says. CSV flattens nested objects to `a.b` columns."
             ),
         ] = None,
+        end: Annotated[
+            bool,
+            Query(
+                description="CSV of the whole list (no `limit`, no `cursor`): end with a row "
+                "whose first cell is `END`, so that a download cut short shows (a JSON page is "
+                "whole when it parses)."
+            ),
+        ] = False,
     ) -> ListQuery:
         parsed = parse_sort(sort, fields, default, fields["id"])
         media_type: str = request.state.media_type
         if media_type == CSV and cursor is None and "limit" not in request.query_params:
-            return ListQuery(PageRequest(parsed), CSV)
+            return ListQuery(PageRequest(parsed), CSV, end)
         values = decode_cursor(cursor, parsed) if cursor is not None else None
         return ListQuery(PageRequest(parsed, limit, values), media_type)
 

@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from app.errors import InvalidParameter, Overloaded
+from app.http import Streamed
 from app.negotiation import CSV, JSON, negotiate
 
 MAX_QUERY_LENGTH = 8192
@@ -33,8 +34,17 @@ async def heavy(request: Request, handler: Callable[[Request], Awaitable[Respons
             "retry shortly, or ask for a page (limit, cursor).",
             headers={"Retry-After": "2"},
         )
-    async with slots:
-        return await handler(request)
+    await slots.acquire()
+    try:
+        response = await handler(request)
+    except BaseException:
+        slots.release()
+        raise
+    if isinstance(response, Streamed):  # held until the body has been sent (or abandoned)
+        response.on_end.append(slots.release)
+    else:
+        slots.release()
+    return response
 
 
 def operation_id(route: APIRoute) -> str:

@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from app.api.deps import (
     ListQuery,
+    bound,
     get_or_404,
     list_query,
     reading,
@@ -41,9 +42,7 @@ def list_discrepancies(
     """Groups of statistics with the same metric, reporter, partner, scope and period whose values
     differ, with the relative spread and whether rounding explains it. Figures of different
     metrics or scopes never form a group, however equal their numbers."""
-    with reading(request) as conn:
-        items, cursor = queries.list_discrepancies(conn, filters, query.page)
-    return query.respond(request, items, cursor, "discrepancies")
+    return query.run(request, bound(queries.list_discrepancies, filters), "discrepancies")
 
 
 @router.get(
@@ -82,9 +81,7 @@ def list_checks(
     the claim allows; a check is `consistent` or `inconsistent` only when every reading agrees,
     else `depends_on_reading`. `source_errors` marks a check that rests on a sentence the
     curators judge garbled."""
-    with reading(request) as conn:
-        items, cursor = queries.list_checks(conn, filters, query.page)
-    return query.respond(request, items, cursor, "checks")
+    return query.run(request, bound(queries.list_checks, filters), "checks")
 
 
 @router.get(

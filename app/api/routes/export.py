@@ -10,7 +10,7 @@ from sqlmodel import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.api.deps import reading
+from app.api.deps import streamed
 from app.api.responses import PROBLEMS
 from app.api.routing import StrictRoute
 from app.models import (
@@ -27,8 +27,8 @@ from app.models import (
     StatisticPublic,
 )
 from app.models.filters import AsOf
-from app.queries.export import export
-from app.rendering import json_response
+from app.negotiation import JSON
+from app.queries.export import export_chunks
 from app.vocabulary import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX, tags=["export"], route_class=StrictRoute)
@@ -36,6 +36,10 @@ router = APIRouter(prefix=API_PREFIX, tags=["export"], route_class=StrictRoute)
 
 class SourceWithText(SourcePublic):
     text: str = Field(description="The exact text.")
+
+
+class ExportComplete(BaseModel):
+    counts: dict[str, int] = Field(description="How many items each list holds.")
 
 
 class Export(BaseModel):
@@ -53,6 +57,9 @@ class Export(BaseModel):
     statements: list[StatementPublic] = Field(description="Every statement.")
     discrepancies: list[DiscrepancyPublic] = Field(description="Every discrepancy.")
     checks: list[CheckPublic] = Field(description="Every arithmetic check.")
+    complete: ExportComplete = Field(
+        description="Always the last member: a document without it was cut short."
+    )
 
 
 @router.get(
@@ -64,7 +71,6 @@ class Export(BaseModel):
 )
 def export_dataset(request: Request, as_of: Annotated[AsOf, Query()] = None) -> Response:
     """Every resource in one JSON document, the sources' exact texts included, with the dataset
-    version: what a fact-checker needs to verify everything offline."""
-    with reading(request) as conn:
-        document = export(conn, as_of)
-    return json_response(document)
+    version: what a fact-checker needs to verify everything offline. Sent while it is made (its
+    size does not cost the server memory); its last member, `complete`, counts every list."""
+    return streamed(request, lambda conn: export_chunks(conn, as_of), JSON)

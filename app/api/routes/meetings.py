@@ -10,6 +10,7 @@ from starlette.responses import Response
 from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
+    bound,
     get_or_404,
     list_query,
     reading,
@@ -37,9 +38,7 @@ def list_meetings(
     filters: Annotated[MeetingFilters, Query()],
 ) -> Response:
     """Summits, Joint Committee sessions and negotiation rounds, by date by default."""
-    with reading(request) as conn:
-        items, cursor = queries.list_meetings(conn, filters, query.page)
-    return query.respond(request, items, cursor, "meetings")
+    return query.run(request, bound(queries.list_meetings, filters), "meetings")
 
 
 @router.get(

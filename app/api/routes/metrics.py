@@ -26,9 +26,7 @@ def list_metrics(
     query: Annotated[ListQuery, Depends(list_query(queries.SORT_FIELDS, queries.DEFAULT_SORT))],
 ) -> Response:
     """What statistics measure: statistics of one metric measure the same thing, in one unit."""
-    with reading(request) as conn:
-        items, cursor = queries.list_metrics(conn, query.page)
-    return query.respond(request, items, cursor, "metrics")
+    return query.run(request, queries.list_metrics, "metrics")
 
 
 @router.get(

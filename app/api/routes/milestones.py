@@ -10,6 +10,7 @@ from starlette.responses import Response
 from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
+    bound,
     get_or_404,
     list_query,
     reading,
@@ -38,9 +39,7 @@ def list_milestones(
     filters: Annotated[MilestoneFilters, Query()],
 ) -> Response:
     """Letters, directions, announcements, entry into force, tariff actions; by date by default."""
-    with reading(request) as conn:
-        items, cursor = queries.list_milestones(conn, filters, query.page)
-    return query.respond(request, items, cursor, "milestones")
+    return query.run(request, bound(queries.list_milestones, filters), "milestones")
 
 
 @router.get(

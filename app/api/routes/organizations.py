@@ -10,6 +10,7 @@ from starlette.responses import Response
 from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
+    bound,
     get_or_404,
     list_query,
     reading,
@@ -43,9 +44,7 @@ def list_organizations(
 ) -> Response:
     """Ministries, agencies, companies and publishers, each once with every name a source
     uses; by name by default."""
-    with reading(request) as conn:
-        items, cursor = queries.list_organizations(conn, filters, query.page)
-    return query.respond(request, items, cursor, "organizations")
+    return query.run(request, bound(queries.list_organizations, filters), "organizations")
 
 
 @router.get(

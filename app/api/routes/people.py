@@ -10,6 +10,7 @@ from starlette.responses import Response
 from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
+    bound,
     get_or_404,
     list_query,
     reading,
@@ -41,9 +42,7 @@ def list_people(
 ) -> Response:
     """People the sources name, each once: every name and role as each source states it; by
     name by default."""
-    with reading(request) as conn:
-        items, cursor = queries.list_people(conn, filters, query.page)
-    return query.respond(request, items, cursor, "people")
+    return query.run(request, bound(queries.list_people, filters), "people")
 
 
 @router.get(

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
+    bound,
     get_or_404,
     list_query,
     reading,
@@ -40,9 +41,7 @@ def list_provisions(
     filters: Annotated[ProvisionFilters, Query()],
 ) -> Response:
     """Provisions of the amended agreement and of the side arrangements, by category by default."""
-    with reading(request) as conn:
-        items, cursor = queries.list_provisions(conn, filters, query.page)
-    return query.respond(request, items, cursor, "provisions")
+    return query.run(request, bound(queries.list_provisions, filters), "provisions")
 
 
 @router.get(

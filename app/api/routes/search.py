@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from app.api.deps import ListQuery, list_query, reading
+from app.api.deps import ListQuery, bound, list_query
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.models import SearchHit
@@ -30,6 +30,4 @@ def search_facts(
     """Ranked by the database's own engine (SQLite FTS5 bm25, PostgreSQL ts_rank); every word
     must match. Tokens such as `eco-credits`, `OCTG`, `U.S.` and `27.6` are found as written.
     Snippets wrap matches in `<mark>…</mark>` and HTML-escape everything else."""
-    with reading(request) as conn:
-        items, cursor = queries.search(conn, q, filters, query.page)
-    return query.respond(request, items, cursor, "search")
+    return query.run(request, bound(queries.search, q, filters), "search")

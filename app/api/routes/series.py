@@ -9,7 +9,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from app.api.deps import ListQuery, get_or_404, list_query, reading, slug_or_404
+from app.api.deps import ListQuery, bound, get_or_404, list_query, reading, slug_or_404
 from app.api.responses import PROBLEMS, SeriesDetail, page_of
 from app.api.routing import StrictRoute
 from app.charts import series_svg
@@ -41,9 +41,7 @@ def list_series(
     spans, how many are in each state (`single_source`, `agreed`, `rounding`, `conflict`) and
     its latest reconciled value. Each item's `url` has every period with every source's figure,
     its interval, the interval all of them allow and the best value with its rule."""
-    with reading(request) as conn:
-        summaries, cursor = queries.list_series(conn, filters, query.page)
-    return query.respond_documents(request, summaries, cursor, "series")
+    return query.run(request, bound(queries.list_series, filters), "series")
 
 
 @router.get(

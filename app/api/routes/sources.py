@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from app.api.cite import CITABLE_RESPONSES, cited_response
-from app.api.deps import ListQuery, get_or_404, list_query, reading, slug_or_404
+from app.api.deps import ListQuery, bound, get_or_404, list_query, reading, slug_or_404
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.models import SourcePublic
@@ -35,9 +35,7 @@ def list_sources(
 ) -> Response:
     """The originating documents, by publication date by default. Each has its sha256 and the
     number of facts of each kind that cite it."""
-    with reading(request) as conn:
-        items, cursor = queries.list_sources(conn, filters, query.page)
-    return query.respond(request, items, cursor, "sources")
+    return query.run(request, bound(queries.list_sources, filters), "sources")
 
 
 @router.get(

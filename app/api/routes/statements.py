@@ -10,6 +10,7 @@ from starlette.responses import Response
 from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
+    bound,
     get_or_404,
     list_query,
     reading,
@@ -41,9 +42,7 @@ def list_statements(
 ) -> Response:
     """Who said or wrote what, verbatim: speaker, date at its precision, kind, medium; by date
     by default."""
-    with reading(request) as conn:
-        items, cursor = queries.list_statements(conn, filters, query.page)
-    return query.respond(request, items, cursor, "statements")
+    return query.run(request, bound(queries.list_statements, filters), "statements")
 
 
 @router.get(

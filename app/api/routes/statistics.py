@@ -11,6 +11,7 @@ from starlette.responses import Response
 from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
+    bound,
     get_or_404,
     list_query,
     reading,
@@ -42,9 +43,7 @@ def list_statistics(
     filters: Annotated[StatisticFilters, Query()],
 ) -> Response:
     """Every reported figure with its citations, by metric then period by default."""
-    with reading(request) as conn:
-        documents, cursor = queries.list_statistics(conn, filters, query.page)
-    return query.respond_documents(request, documents, cursor, "statistics")
+    return query.run(request, bound(queries.list_statistics, filters), "statistics")
 
 
 @router.get(

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from app.api.deps import (
     ListQuery,
+    bound,
     list_query,
     reading,
 )
@@ -41,9 +42,7 @@ def list_timeline(
     """Meetings, milestones and provision deadlines in chronological order. A date known to the
     month or year sorts by its first day, before finer dates on that day, and keeps its
     precision: `2017-07` with `date_precision: month`."""
-    with reading(request) as conn:
-        items, cursor = queries.list_timeline(conn, filters, query.page)
-    return query.respond(request, items, cursor, "timeline")
+    return query.run(request, bound(queries.list_timeline, filters), "timeline")
 
 
 @router.get(
