@@ -179,13 +179,30 @@ def load(
         ),
     ] = False,
 ) -> None:
-    """Validate the seed and load it in one transaction (all or nothing)."""
+    """Validate the seed and load it in one transaction (all or nothing). A seed whose files
+    (and this code) are byte for byte those of the last load is not read again."""
     from app.db import make_engine
+    from app.queries.dataset import loaded_seed_digest
+    from app.seed.files import seed_digest
     from app.seed.loader import LOAD_STEPS, DeletionRefused, load_seed
 
-    bundle = _read(seed_dir)
+    root = (seed_dir or get_settings().seed_dir).resolve()
     settings = _settings(database_url)
     engine = make_engine(settings.database_url)
+    digest = seed_digest(root)
+    try:
+        with engine.connect() as conn:
+            version, loaded_digest = loaded_seed_digest(conn)
+    except Exception:
+        engine.dispose()
+        raise
+    if loaded_digest == digest:
+        engine.dispose()
+        _consoles.out.print(
+            f"already loaded: version {version}, the seed files are unchanged (not read again)"
+        )
+        return
+    bundle = _read(root)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     try:
@@ -202,7 +219,9 @@ def load(
             def advance(name: str) -> None:
                 progress.update(task, description=f"loading {name}", advance=1)
 
-            report = load_seed(engine, bundle, progress=advance, allow_deletes=allow_deletes)
+            report = load_seed(
+                engine, bundle, progress=advance, allow_deletes=allow_deletes, seed_digest=digest
+            )
     except DeletionRefused as exc:
         _consoles.err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(1) from None

@@ -15,8 +15,6 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -29,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.docs import SECURITY_HEADERS
 from app.errors import NotFound, problem_response
+from app.identity import code_identity
 from app.limits import RequestLimits
 from app.negotiation import accept_ranges
 
@@ -43,7 +42,6 @@ _STREAMED = STREAMED.encode()
 ANSWERED = "korus.answered"
 # Bytes gathered before a streamed chunk is sent.
 CHUNK = 1 << 16
-_CODE_FILES = frozenset({".py", ".html", ".json", ".css", ".js"})
 _COMPRESSIBLE = re.compile(r"^(application/(json|problem\+json|xml)|text/|image/svg)")
 _GZIP_SUFFIX = "-gzip"
 
@@ -64,19 +62,6 @@ def _accepts_gzip(header: str | None) -> bool:
     so `gzip;q=0, *` is a refusal."""
     ranges = dict(accept_ranges(header or ""))
     return ranges.get("gzip", ranges.get("*/*", 0.0)) > 0
-
-
-@cache
-def code_identity() -> str:
-    """What distinguishes this code from other versions of it: a digest of the app package's
-    files (a streamed body's ETag changes with the code that makes it)."""
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.suffix in _CODE_FILES and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def stream_etag(version: str | None, scope: Scope, headers: Headers, content_type: str) -> str:

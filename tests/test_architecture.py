@@ -37,7 +37,15 @@ APP = Path(__file__).resolve().parent.parent / "app"
 # the HTTP routes sit side by side (neither imports the other), the app wires them, the CLI
 # drives everything.
 LAYERS: list[set[str]] = [
-    {"app.dates", "app.errors", "app.config", "app.docs", "app.vocabulary", "app.startup"},
+    {
+        "app.dates",
+        "app.errors",
+        "app.config",
+        "app.docs",
+        "app.vocabulary",
+        "app.startup",
+        "app.identity",
+    },
     {
         "app.analysis",
         "app.models",

@@ -16,6 +16,7 @@ from app.analysis.scanner import scan
 from app.seed import strict_yaml
 from app.seed.citations import locate_quote
 from tests.conftest import SEED_DIR
+from tests.helpers import edit
 
 CLI = [sys.executable, "-m", "app.cli"]
 
@@ -60,3 +61,32 @@ def test_export_matches_the_api(client: TestClient, seeded_url: str, tmp_path: P
     assert rows and rows == list(
         csv.DictReader(io.StringIO(client.get("/v1/statistics?format=csv").text))
     )
+
+
+def test_a_seed_loaded_before_is_not_read_again(
+    migrated_url: str, seed_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Byte-identical seed files (and the same code) are what the last load read, checked and
+    wrote: the next load says so without reading them. Any change in any file reads again."""
+
+    def load(seed: Path) -> str:
+        result = run("load", "--seed-dir", str(seed), "--database-url", migrated_url)
+        assert result.returncode == 0, result.stderr
+        return " ".join(result.stdout.split())
+
+    assert load(seed_copy).startswith("loaded version")
+    assert "unchanged (not read again)" in load(seed_copy)
+    with (seed_copy / "people.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("# a comment changes the files, not the data\n")
+    assert "nothing changed" in load(seed_copy)  # read and checked again
+    assert "not read again" in load(seed_copy)
+    edit(seed_copy / "milestones.yaml", "title: KORUS enters into force", "title: KORUS in force")
+    assert load(seed_copy).startswith("loaded version")
+    assert load(SEED_DIR).startswith("loaded version")  # another seed: read
+
+    from app.seed import files
+
+    before = files.seed_digest(seed_copy)
+    assert files.seed_digest(seed_copy) == before
+    monkeypatch.setattr(files, "code_identity", lambda: "other code")
+    assert files.seed_digest(seed_copy) != before  # other checks: read again

@@ -14,6 +14,8 @@ class Dataset(SQLModel, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     version: str = Field(description="Digest of everything loaded.")
     loaded_at: datetime
+    # Digest of the seed files and the code that loaded them (app/seed/files.py, seed_digest).
+    seed_digest: str | None = None
 
 
 class DatasetLoad(SQLModel, table=True):

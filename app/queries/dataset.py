@@ -21,3 +21,10 @@ def dataset_loaded(conn: Connection) -> tuple[str | None, datetime | None]:
     """The version of what is loaded and when it was loaded (None, None before the first load)."""
     row = conn.execute(select(DATASET.c.version, DATASET.c.loaded_at)).first()
     return (row[0], row[1]) if row else (None, None)
+
+
+def loaded_seed_digest(conn: Connection) -> tuple[str | None, str | None]:
+    """The loaded version and the digest of the seed files it was loaded from (None before the
+    first load, or when the last load did not record it)."""
+    row = conn.execute(select(DATASET.c.version, DATASET.c.seed_digest)).first()
+    return (row[0], row[1]) if row else (None, None)

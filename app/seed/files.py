@@ -8,9 +8,12 @@ device or to a pipe is refused before it is opened for reading) and at most MAX_
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
+
+from app.identity import code_identity
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a JSON Lines file; 20,000 statistics take ~15 MB
 MAX_YAML_BYTES = 8 * 1024 * 1024  # a YAML file (written by people; the largest KORUS one: 40 KB)
@@ -63,3 +66,34 @@ def read_bounded(root: Path, path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise SeedFileError(f"grew past {limit:,} bytes while it was read")
     return data
+
+
+def seed_digest(root: Path) -> str:
+    """Digest of every file under the seed directory (paths and bytes) and of the code that
+    checks and loads them: when it equals the digest of the last load, the seed is what that
+    load read, checked and wrote, and need not be read again. A seed with a symbolic link, a
+    pipe, a device or an unreadable file in it gets a digest that matches nothing."""
+    digest = hashlib.sha256(code_identity().encode() + b"\0")
+    base = root.resolve()
+    for folder, dirs, files in os.walk(base):
+        dirs.sort()
+        for name in sorted([*dirs, *files]):
+            path = Path(folder) / name
+            if path.is_symlink() or not (path.is_dir() or path.is_file()):
+                # a link's target may change unseen; a pipe or a device is never read here
+                # (the reader refuses it): either way, read the seed again
+                return "unsettled-" + os.urandom(8).hex()
+            if name in dirs:
+                continue
+            digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            except OSError:
+                return "unsettled-" + os.urandom(8).hex()
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    return "unsettled-" + os.urandom(8).hex()
+                while block := handle.read(1 << 20):
+                    digest.update(block)
+            digest.update(b"\0")
+    return digest.hexdigest()[:32]

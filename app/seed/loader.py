@@ -148,9 +148,11 @@ def load_seed(
     progress: ProgressHook | None = None,
     *,
     allow_deletes: bool = False,
+    seed_digest: str | None = None,
 ) -> LoadReport:
     """Apply the bundle in one transaction; on any error nothing is changed. A load that would
-    delete more than MAX_DELETE_SHARE of a kind raises DeletionRefused unless `allow_deletes`."""
+    delete more than MAX_DELETE_SHARE of a kind raises DeletionRefused unless `allow_deletes`.
+    `seed_digest` (app/seed/files.py) is kept, so that the same seed is not read again."""
     version = bundle.version
     report = LoadReport(version=version, changed=False)
     step = progress or (lambda _name: None)
@@ -168,8 +170,13 @@ def load_seed(
             )
             now = datetime.now(UTC)
             conn.execute(delete(_TABLES["dataset"]))
-            conn.execute(insert(_TABLES["dataset"]), {"version": version, "loaded_at": now})
+            conn.execute(
+                insert(_TABLES["dataset"]),
+                {"version": version, "loaded_at": now, "seed_digest": seed_digest},
+            )
             _remember(conn, version, current, now, report.log)
+        elif seed_digest is not None:  # the same data, written differently: remember the files
+            conn.execute(update(_TABLES["dataset"]).values(seed_digest=seed_digest))
     return report
 
 
