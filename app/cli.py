@@ -181,6 +181,7 @@ def load(
 ) -> None:
     """Validate the seed and load it in one transaction (all or nothing). A seed whose files
     (and this code) are byte for byte those of the last load is not read again."""
+    from app import schema
     from app.db import make_engine
     from app.queries.dataset import loaded_seed_digest
     from app.seed.files import seed_digest
@@ -192,12 +193,18 @@ def load(
     digest = seed_digest(root)
     try:
         with engine.connect() as conn:
+            at, head = schema.current_revision(conn), schema.head_revision(settings.database_url)
+            if at != head:
+                _consoles.err.print(
+                    f"[red]the database schema is at {at or 'nothing'}, not at {head}: run "
+                    "`korus-facts migrate` first. Nothing was loaded.[/red]",
+                    highlight=False,
+                )
+                raise typer.Exit(1)
             version, loaded_digest = loaded_seed_digest(conn)
-    except Exception:
+    finally:
         engine.dispose()
-        raise
     if loaded_digest == digest:
-        engine.dispose()
         _consoles.out.print(
             f"already loaded: version {version}, the seed files are unchanged (not read again)"
         )

@@ -19,19 +19,25 @@ SERIES = {  # label: (server key in results, scenarios it answers, line style)
     "this API": (None, SCENARIOS, "-"),
     "Datasette": ("datasette", SCENARIOS, "--"),
     "bare Starlette": ("bare", ("repeated",), ":"),
+    "this API on PostgreSQL": ("api_pg", SCENARIOS, "-."),
 }
 
 
 def main() -> None:
     results = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    sizes = [r["size"] for r in results]
     fig, (rps_ax, p99_ax) = plt.subplots(1, 2, figsize=(13, 5.2))
     colours = dict(zip(SCENARIOS, plt.rcParams["axes.prop_cycle"].by_key()["color"], strict=False))
     for label, (server, scenarios, style) in SERIES.items():
         for scenario in scenarios:
-            key = server or ("api" if scenario == "repeated" else "api_uncached")
-            rps = [r["servers"][key][scenario]["rps"] for r in results]
-            p99 = [r["servers"][key][scenario]["p99_us"] / 1000 for r in results]
+            key = server or "api"
+            if scenario != "repeated" and key in ("api", "api_pg"):
+                key += "_uncached"
+            found = [r for r in results if key in r["servers"]]
+            if not found:
+                continue
+            sizes = [r["size"] for r in found]
+            rps = [r["servers"][key][scenario]["rps"] for r in found]
+            p99 = [r["servers"][key][scenario]["p99_us"] / 1000 for r in found]
             name = f"{label}: {scenario}"
             rps_ax.plot(sizes, rps, style, marker="o", color=colours[scenario], label=name)
             p99_ax.plot(sizes, p99, style, marker="o", color=colours[scenario], label=name)
@@ -46,7 +52,9 @@ def main() -> None:
         ax.set_title(title, fontsize=10)
         ax.grid(True, which="both", alpha=0.3)
     rps_ax.legend(fontsize=7, ncol=2)
-    fig.suptitle("korus-facts vs Datasette vs bare Starlette on the same SQLite file")
+    fig.suptitle(
+        "korus-facts (SQLite and PostgreSQL) vs Datasette vs bare Starlette on the same corpus"
+    )
     fig.tight_layout()
     fig.savefig(sys.argv[2], dpi=110)
 

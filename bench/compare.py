@@ -258,6 +258,37 @@ def last_page_path(db: Path) -> str:
     return f"/v1/statistics?limit=50&cursor={encode_cursor(sort, values)}"
 
 
+def prepare_postgres(size: int, work: Path, admin: str) -> tuple[str, float | None]:
+    """The same corpus loaded into database korus_bench_SIZE on the server `admin` names
+    (reused when it is loaded)."""
+    import psycopg
+
+    name = f"korus_bench_{size}"
+    libpq = admin.replace("postgresql+psycopg://", "postgresql://")
+    url = admin.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(libpq, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": url}
+    if exists:
+        with psycopg.connect(libpq.rsplit("/", 1)[0] + f"/{name}") as conn:
+            loaded = conn.execute(
+                "SELECT to_regclass('dataset') IS NOT NULL AND EXISTS (SELECT 1 FROM dataset)"
+            ).fetchone()
+        if loaded and loaded[0]:
+            return url, None
+    subprocess.run([str(BIN / "korus-facts"), "migrate"], env=env, check=True)
+    began = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "korus-facts"), "load", "--seed-dir", str(work / f"corpus-{size}")],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return url, time.perf_counter() - began
+
+
 def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
     work = args.work
     db, load_s = prepare(size, work)
@@ -266,6 +297,19 @@ def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
     api_env = {"DATABASE_URL": f"sqlite:///{db}"}
     serve = [str(BIN / "korus-facts"), "serve", "--port", "{port}"]
     body = work / f"body-{size}.json"
+    pg_runs = []
+    if args.postgres:
+        pg_url, out["load_pg_s"] = prepare_postgres(size, work, args.postgres)
+        pg_env = {"DATABASE_URL": pg_url}
+        probe = "/v1/statistics?limit=50"
+        pg_runs = [
+            (
+                "api_pg_uncached",
+                Server("api", serve, probe, {**pg_env, "RESPONSE_CACHE_MB": "0"}),
+                0,
+            ),
+            ("api_pg", Server("api", serve, probe, pg_env), 0),
+        ]
     runs = [
         (
             "api_uncached",
@@ -300,6 +344,7 @@ def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
             ),
             1,
         ),
+        *pg_runs,
     ]
     for label, server, side in runs:
         server.start()
@@ -307,7 +352,7 @@ def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
             figures: dict[str, Any] = {"startup_s": server.startup_s}
             wanted = (
                 ["repeated"]
-                if label in ("api", "bare")
+                if label in ("api", "bare", "api_pg")
                 else [s for s in plan if label == "datasette" or s != "repeated"]
             )
             for scenario in wanted:
@@ -318,7 +363,7 @@ def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
                       file=sys.stderr)  # fmt: skip
             if label == "api":  # the bytes bare Starlette will send
                 body.write_bytes(httpx.get(server.base + "/v1/statistics?limit=50").content)
-            if label == "api_uncached":
+            if label in ("api_uncached", "api_pg_uncached"):
                 figures["first_page_ms"] = page_latency(server.base, "/v1/statistics?limit=50")
                 figures["last_page_ms"] = page_latency(server.base, last_page_path(db))
             figures |= server.rss_mb()
@@ -374,6 +419,38 @@ def markdown(results: list[dict[str, Any]]) -> str:
             f"{uncached['first_page_ms']:.2f} | {uncached['last_page_ms']:.2f} | "
             f"{ratio(uncached['last_page_ms'], uncached['first_page_ms'])} |"
         )
+    if any("api_pg" in r["servers"] for r in results):
+        lines += [
+            "",
+            "| size | scenario | SQLite req/s | SQLite p50/p99 ms | PostgreSQL req/s "
+            "| PostgreSQL p50/p99 ms | PostgreSQL / SQLite |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for result in results:
+            s = result["servers"]
+            if "api_pg" not in s:
+                continue
+            for scenario in ("page", "by_id", "filtered", "search", "repeated"):
+                lite = s["api" if scenario == "repeated" else "api_uncached"][scenario]
+                pg = s["api_pg" if scenario == "repeated" else "api_pg_uncached"][scenario]
+                lines.append(
+                    f"| {result['size']:,} | {scenario} | {lite['rps']:.0f} | "
+                    f"{lite['p50_us'] / 1000:.1f}/{lite['p99_us'] / 1000:.1f} | {pg['rps']:.0f} | "
+                    f"{pg['p50_us'] / 1000:.1f}/{pg['p99_us'] / 1000:.1f} | "
+                    f"{ratio(pg['rps'], lite['rps'])} |"
+                )
+        lines += ["", "| size | PostgreSQL load s | RSS MB (peak) | first page ms | last page ms |",
+                  "|---|---|---|---|---|"]  # fmt: skip
+        for result in results:
+            pg = result["servers"].get("api_pg_uncached")
+            if pg is None:
+                continue
+            load = result.get("load_pg_s")
+            lines.append(
+                f"| {result['size']:,} | {'(reused)' if load is None else f'{load:.1f}'} | "
+                f"{pg['rss_mb']:.0f} ({pg['peak_rss_mb']:.0f}) | {pg['first_page_ms']:.2f} | "
+                f"{pg['last_page_ms']:.2f} |"
+            )
     return "\n".join(lines)
 
 
@@ -384,6 +461,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "perf" / "results.json")
+    parser.add_argument(
+        "--postgres",
+        help="also serve each corpus from PostgreSQL: a URL of a server where the user may "
+        "create databases (postgresql+psycopg://user@host:port/postgres)",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     results = [measure(size, args) for size in args.sizes]

@@ -90,3 +90,10 @@ def test_a_seed_loaded_before_is_not_read_again(
     assert files.seed_digest(seed_copy) == before
     monkeypatch.setattr(files, "code_identity", lambda: "other code")
     assert files.seed_digest(seed_copy) != before  # other checks: read again
+
+
+def test_load_into_a_database_behind_the_schema_says_to_migrate(empty_url: str) -> None:
+    result = run("load", "--database-url", empty_url)
+    assert result.returncode == 1
+    assert "korus-facts migrate" in " ".join(result.stderr.split())
+    assert "Traceback" not in result.stderr
