@@ -3,7 +3,7 @@ nested object flattened), and a list in the representation the request negotiate
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -45,10 +45,10 @@ def page_response(
     if facets is not None:
         body["facets"] = {
             name: [
-                {"value": value, "count": count, "url": facet_link(request, name, value)}
-                for value, count in counts
+                {"value": value, "count": count, "url": narrow(value)} for value, count in counts
             ]
             for name, counts in facets.items()
+            for narrow in [facet_links(request, name)]
         }
     return json_response(body, headers)
 
@@ -63,14 +63,16 @@ def as_of_note(request: Request, raw: str) -> dict[str, Any]:
     }
 
 
-def facet_link(request: Request, name: str, value: Any) -> str | None:
-    """This list narrowed to one facet value (the first page); None for "no value", which no
-    filter can ask for."""
-    if value is None:
-        return None
-    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", name)]
-    params.append((name, cell(value)))
-    return f"{request.url.path}?{urlencode(params)}"
+def facet_links(request: Request, name: str) -> Callable[[Any], str | None]:
+    """For one facet: each value's link to this list narrowed to it (the first page); None for
+    "no value", which no filter can ask for."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", name)]
+    prefix = f"{request.url.path}?{urlencode(kept)}{'&' if kept else ''}"
+
+    def narrow(value: Any) -> str | None:
+        return None if value is None else prefix + urlencode([(name, cell(value))])
+
+    return narrow
 
 
 CSV_TYPE = "text/csv; charset=utf-8"
