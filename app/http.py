@@ -35,11 +35,10 @@ READ_METHODS = "GET, HEAD, OPTIONS"
 
 
 # The header a streamed response carries to the conventions (which remove it): send as you go.
-STREAMED = "x-korus-streamed"
-_STREAMED = STREAMED.encode()
+_STREAMED = b"x-korus-streamed"
 # The scope key where the conventions say they answered without the body (304, HEAD): a
 # mutable dict {"answered": bool}, so that the body is never made.
-ANSWERED = "korus.answered"
+_ANSWERED = "korus.answered"
 # Bytes gathered before a streamed chunk is sent.
 CHUNK = 1 << 16
 _COMPRESSIBLE = re.compile(r"^(application/(json|problem\+json|xml)|text/|image/svg)")
@@ -91,9 +90,10 @@ class _Stream:
         self.answered = answered
 
     async def send(self, message: Message) -> None:
-        if self.answered or message["type"] != "http.response.body":
-            if not self.answered:
-                await self.forward(message)
+        if self.answered:
+            return
+        if message["type"] != "http.response.body":
+            await self.forward(message)
             return
         body = message.get("body", b"")
         more = message.get("more_body", False)
@@ -117,7 +117,7 @@ class Streamed(StreamingResponse):
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(self._body(), media_type=media_type, headers=headers)
-        self.raw_headers.append((STREAMED.encode(), b"1"))
+        self.raw_headers.append((_STREAMED, b"1"))
         self.chunks = chunks
         self.stack = stack
         self.on_end: list[Callable[[], None]] = []  # run on the event loop, after the stack
@@ -129,7 +129,7 @@ class Streamed(StreamingResponse):
             yield from _gathered(self.chunks)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self.answered = scope.get(ANSWERED) or {}
+        self.answered = scope.get(_ANSWERED) or {}
         try:
             await super().__call__(scope, receive, send)
         finally:
@@ -274,7 +274,7 @@ class HttpConventions:
         start: Message | None = None
         chunks: list[bytes] = []
         answered = {"answered": False}
-        scope = {**scope, ANSWERED: answered}
+        scope = {**scope, _ANSWERED: answered}
         stream: _Stream | None = None
 
         async def capture(message: Message) -> None:
@@ -357,27 +357,35 @@ class HttpConventions:
             )
         await self._respond(scope, Headers(scope=scope), response, send, head=False)
 
-    async def _prepare(self, scope: Scope, start: Message, body: bytes) -> Prepared:
-        status = start["status"]
-        headers = MutableHeaders(raw=list(start["headers"]))
+    async def _headers(self, scope: Scope, start: Message) -> tuple[MutableHeaders, str | None]:
+        """Every response's headers: the dataset version, the security headers, no Server and
+        no Content-Length (set when the body is sent, if it is known)."""
+        headers = MutableHeaders(raw=[(k, v) for k, v in start["headers"] if k != _STREAMED])
         state = scope.get("state") or {}
         version = state.get("dataset_version") or await self.version()
         if version:
             headers["X-Dataset-Version"] = version
         for name, value in SECURITY_HEADERS.items():
             headers.setdefault(name, value)
-        if "server" in headers:
-            del headers["server"]
-        if "content-length" in headers:
-            del headers["content-length"]
+        for name in ("server", "content-length"):
+            if name in headers:
+                del headers[name]
+        return headers, version
+
+    def _cacheable_headers(self, headers: MutableHeaders) -> None:
+        headers.setdefault("Cache-Control", f"public, max-age={self.max_age}")
+        headers.append("Vary", "Accept, Accept-Encoding")
+
+    async def _prepare(self, scope: Scope, start: Message, body: bytes) -> Prepared:
+        status = start["status"]
+        headers, version = await self._headers(scope, start)
         if scope["method"] not in ("GET", "HEAD") or status != 200:
             return Prepared(status, headers.raw, body)
         digest = hashlib.sha256()
         digest.update((version or "").encode())
         digest.update(b"\0" + headers.get("content-type", "").encode() + b"\0")
         digest.update(body)
-        headers.setdefault("Cache-Control", f"public, max-age={self.max_age}")
-        headers.append("Vary", "Accept, Accept-Encoding")
+        self._cacheable_headers(headers)
         compressible = len(body) > self.gzip_minimum_size and bool(
             _COMPRESSIBLE.match(headers.get("content-type", ""))
         )
@@ -391,18 +399,8 @@ class HttpConventions:
         """A streamed response's headers: the conventions' own, with an ETag made from the
         request (the body is not held to hash it) and gzip applied chunk by chunk. A 304 or a
         HEAD is answered here, and the body is never made."""
-        headers = MutableHeaders(raw=[(k, v) for k, v in start["headers"] if k != _STREAMED])
-        state = scope.get("state") or {}
-        version = state.get("dataset_version") or await self.version()
-        if version:
-            headers["X-Dataset-Version"] = version
-        for name, value in SECURITY_HEADERS.items():
-            headers.setdefault(name, value)
-        for name in ("server", "content-length"):
-            if name in headers:
-                del headers[name]
-        headers.setdefault("Cache-Control", f"public, max-age={self.max_age}")
-        headers.append("Vary", "Accept, Accept-Encoding")
+        headers, version = await self._headers(scope, start)
+        self._cacheable_headers(headers)
         content_type = headers.get("content-type", "")
         compress = bool(_COMPRESSIBLE.match(content_type)) and _accepts_gzip(
             request_headers.get("accept-encoding")
