@@ -308,6 +308,13 @@ def facet_counts(
 # What a list function answers a page with: its items (dicts or stored JSON documents) and the
 # next cursor.
 Fetch = Callable[[Connection, PageRequest], tuple[Sequence[Any], str | None]]
+
+
+def bound(function: Callable[..., tuple[Sequence[Any], str | None]], *args: Any) -> Fetch:
+    """A list function with its arguments (filters, a query) bound: `fetch(conn, page)`."""
+    return lambda conn, page: function(conn, *args, page)
+
+
 # Rows read per query when a whole list is written out (streamed CSV, the export).
 BATCH = 500
 

@@ -7,7 +7,7 @@ dependencies made inside functions.
 import inspect
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal, TypeVar
@@ -117,11 +117,6 @@ class ListQuery:
         with reading(request) as conn:
             items, cursor = fetch(conn, self.page)
         return list_response(request, self.media_type, items, cursor, name, self.facets)
-
-
-def bound(function: Callable[..., tuple[Sequence[Any], str | None]], *args: Any) -> Fetch:
-    """A list function with its arguments (filters, a query) bound: `fetch(conn, page)`."""
-    return lambda conn, page: function(conn, *args, page)
 
 
 def streamed(

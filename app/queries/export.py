@@ -1,18 +1,16 @@
 """The whole dataset as one JSON document, built from the same queries the list endpoints use,
-written list by list and batch by batch (app/streaming.py): its memory is one batch."""
+written list by list and batch by batch (app/pagination.py, batches): its memory is one batch."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from functools import partial
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
-from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
 from app.models import Source, filters
-from app.pagination import Fetch, PageRequest, Sort, batches, everything
+from app.pagination import Fetch, PageRequest, Sort, SortField, batches, bound, everything
 from app.queries import (
     analysis,
     meetings,
@@ -47,56 +45,38 @@ def _metrics(
     return metrics.list_metrics(conn, page)
 
 
-def _as_of(model: type[BaseModel], as_of: str | None) -> BaseModel:
-    return model(as_of=as_of)
+def _order(fields: dict[str, SortField], default: str) -> Sort:
+    return everything(fields, default).sort
 
 
-def _whole(model: type[BaseModel]) -> Callable[[str | None], BaseModel]:
-    return lambda _as_of: model()
-
-
-def _none(_as_of: str | None) -> None:
-    return None
-
-
-# Each list of the export, in its order: name, list function, its filters for an `as_of`
-# (metrics, discrepancies and checks are shown whole), and its sort.
-_LISTS: tuple[tuple[str, Any, Callable[[str | None], BaseModel | None], Sort], ...] = (
-    ("sources", _sources_with_text, partial(_as_of, filters.SourceFilters),
-     everything(sources.SORT_FIELDS, sources.DEFAULT_SORT).sort),
-    ("metrics", _metrics, _none, everything(metrics.SORT_FIELDS, metrics.DEFAULT_SORT).sort),
-    ("statistics", statistics.list_statistics, partial(_as_of, filters.StatisticFilters),
-     everything(statistics.SORT_FIELDS, statistics.DEFAULT_SORT).sort),
-    ("provisions", provisions.list_provisions, partial(_as_of, filters.ProvisionFilters),
-     everything(provisions.SORT_FIELDS, provisions.DEFAULT_SORT).sort),
-    ("meetings", meetings.list_meetings, partial(_as_of, filters.MeetingFilters),
-     everything(meetings.SORT_FIELDS, meetings.DEFAULT_SORT).sort),
-    ("milestones", milestones.list_milestones, partial(_as_of, filters.MilestoneFilters),
-     everything(milestones.SORT_FIELDS, milestones.DEFAULT_SORT).sort),
-    ("people", people.list_people, partial(_as_of, filters.PersonFilters),
-     everything(people.SORT_FIELDS, people.DEFAULT_SORT).sort),
-    ("organizations", organizations.list_organizations,
-     partial(_as_of, filters.OrganizationFilters),
-     everything(organizations.SORT_FIELDS, organizations.DEFAULT_SORT).sort),
-    ("statements", statements.list_statements, partial(_as_of, filters.StatementFilters),
-     everything(statements.SORT_FIELDS, statements.DEFAULT_SORT).sort),
-    ("discrepancies", analysis.list_discrepancies, _whole(filters.DiscrepancyFilters),
-     everything(analysis.DISCREPANCY_SORT, analysis.DISCREPANCY_DEFAULT).sort),
-    ("checks", analysis.list_checks, _whole(filters.CheckFilters),
-     everything(analysis.CHECK_SORT, analysis.CHECK_DEFAULT).sort),
-)  # fmt: skip
-NAMES = tuple(name for name, *_ in _LISTS)
-
-
-def export_lists(as_of: str | None) -> Iterator[tuple[str, Fetch, Sort]]:
-    """Each list of the export with the fetch that pages through it (under `as_of`, as it stood
-    when only the sources published by then existed; metrics, discrepancies and checks whole)."""
-    for name, function, chosen, sort in _LISTS:
-        yield name, partial(_call, function, chosen(as_of)), sort
-
-
-def _call(function: Any, chosen: BaseModel | None, conn: Connection, page: PageRequest) -> Any:
-    return function(conn, chosen, page)
+def export_lists(as_of: str | None) -> list[tuple[str, Fetch, Sort]]:
+    """Each list of the export, in its order, with the fetch that pages through it and its
+    sort: under `as_of`, as it stood when only the sources published by then existed
+    (metrics, discrepancies and checks whole)."""
+    return [
+        ("sources", bound(_sources_with_text, filters.SourceFilters(as_of=as_of)),
+         _order(sources.SORT_FIELDS, sources.DEFAULT_SORT)),
+        ("metrics", bound(_metrics, None), _order(metrics.SORT_FIELDS, metrics.DEFAULT_SORT)),
+        ("statistics", bound(statistics.list_statistics, filters.StatisticFilters(as_of=as_of)),
+         _order(statistics.SORT_FIELDS, statistics.DEFAULT_SORT)),
+        ("provisions", bound(provisions.list_provisions, filters.ProvisionFilters(as_of=as_of)),
+         _order(provisions.SORT_FIELDS, provisions.DEFAULT_SORT)),
+        ("meetings", bound(meetings.list_meetings, filters.MeetingFilters(as_of=as_of)),
+         _order(meetings.SORT_FIELDS, meetings.DEFAULT_SORT)),
+        ("milestones", bound(milestones.list_milestones, filters.MilestoneFilters(as_of=as_of)),
+         _order(milestones.SORT_FIELDS, milestones.DEFAULT_SORT)),
+        ("people", bound(people.list_people, filters.PersonFilters(as_of=as_of)),
+         _order(people.SORT_FIELDS, people.DEFAULT_SORT)),
+        ("organizations",
+         bound(organizations.list_organizations, filters.OrganizationFilters(as_of=as_of)),
+         _order(organizations.SORT_FIELDS, organizations.DEFAULT_SORT)),
+        ("statements", bound(statements.list_statements, filters.StatementFilters(as_of=as_of)),
+         _order(statements.SORT_FIELDS, statements.DEFAULT_SORT)),
+        ("discrepancies", bound(analysis.list_discrepancies, filters.DiscrepancyFilters()),
+         _order(analysis.DISCREPANCY_SORT, analysis.DISCREPANCY_DEFAULT)),
+        ("checks", bound(analysis.list_checks, filters.CheckFilters()),
+         _order(analysis.CHECK_SORT, analysis.CHECK_DEFAULT)),
+    ]  # fmt: skip
 
 
 def export_chunks(conn: Connection, as_of: str | None = None) -> Iterator[bytes]:
@@ -109,11 +89,13 @@ def export_chunks(conn: Connection, as_of: str | None = None) -> Iterator[bytes]
         "as_of": as_of,
     }
     yield orjson.dumps(head)[:-1]
-    counts: list[int] = []
+    counts: dict[str, int] = {}
     for name, fetch, sort in export_lists(as_of):
         yield b',"' + name.encode() + b'":'
-        yield from json_array(conn, fetch, sort, counts)
-    complete = {"counts": dict(zip(NAMES, counts, strict=True))}
+        counted: list[int] = []
+        yield from json_array(conn, fetch, sort, counted)
+        counts[name] = counted[0]
+    complete = {"counts": counts}
     yield b',"complete":' + orjson.dumps(complete) + b"}"
 
 

@@ -9,7 +9,6 @@ from starlette.responses import Response
 
 from app.api.deps import (
     ListQuery,
-    bound,
     get_or_404,
     list_query,
     reading,
@@ -19,6 +18,7 @@ from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.models import CheckPublic, DiscrepancyPublic
 from app.models.filters import CheckFilters, DiscrepancyFilters
+from app.pagination import bound
 from app.queries import analysis as queries
 from app.rendering import json_response
 from app.vocabulary import API_PREFIX

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from app.api.deps import ListQuery, bound, list_query
+from app.api.deps import ListQuery, list_query
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.models import SearchHit
 from app.models.filters import SearchFilters
+from app.pagination import bound
 from app.queries import search as queries
 from app.vocabulary import API_PREFIX
 

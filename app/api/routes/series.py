@@ -9,13 +9,14 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from app.api.deps import ListQuery, bound, get_or_404, list_query, reading, slug_or_404
+from app.api.deps import ListQuery, get_or_404, list_query, reading, slug_or_404
 from app.api.responses import PROBLEMS, SeriesDetail, page_of
 from app.api.routing import StrictRoute
 from app.charts import series_svg
 from app.docs import CHART_HEADERS
 from app.models import SeriesSummaryPublic
 from app.models.filters import SeriesFilters, SeriesView
+from app.pagination import bound
 from app.queries import series as queries
 from app.rendering import as_of_note, json_response
 from app.vocabulary import collection_url

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from app.api.cite import CITABLE_RESPONSES, cited_response
-from app.api.deps import ListQuery, bound, get_or_404, list_query, reading, slug_or_404
+from app.api.deps import ListQuery, get_or_404, list_query, reading, slug_or_404
 from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.models import SourcePublic
 from app.models.coverage import CoveragePublic
 from app.models.filters import SourceFilters
+from app.pagination import bound
 from app.queries import coverage as coverage_queries
 from app.queries import sources as queries
 from app.rendering import json_response

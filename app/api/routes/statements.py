@@ -10,7 +10,6 @@ from starlette.responses import Response
 from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
-    bound,
     get_or_404,
     list_query,
     reading,
@@ -20,6 +19,7 @@ from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.models import StatementPublic
 from app.models.filters import StatementFilters
+from app.pagination import bound
 from app.queries import statements as queries
 from app.rendering import json_response
 from app.vocabulary import collection_url

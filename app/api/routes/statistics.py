@@ -11,7 +11,6 @@ from starlette.responses import Response
 from app.api.cite import CITABLE_RESPONSES, cited_response
 from app.api.deps import (
     ListQuery,
-    bound,
     get_or_404,
     list_query,
     reading,
@@ -22,6 +21,7 @@ from app.api.routing import StrictRoute
 from app.citing import CITATION_MEDIA_TYPES
 from app.models import StatisticPublic
 from app.models.filters import StatisticFilters
+from app.pagination import bound
 from app.queries import statistics as queries
 from app.rendering import json_response
 from app.vocabulary import collection_url

@@ -11,7 +11,6 @@ from starlette.responses import Response
 
 from app.api.deps import (
     ListQuery,
-    bound,
     list_query,
     reading,
 )
@@ -19,7 +18,7 @@ from app.api.responses import PROBLEMS, page_of
 from app.api.routing import StrictRoute
 from app.models import Dataset, TimelineItem
 from app.models.filters import TimelineFilters
-from app.pagination import parse_sort
+from app.pagination import bound, parse_sort
 from app.queries import timeline as queries
 from app.vocabulary import API_PREFIX
 
