@@ -107,14 +107,18 @@ def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_a_client_that_leaves_stops_the_export(migrated_url: str, big_corpus: Path) -> None:
-    """The body stops at the chunk the client left at, and the heavy-request slot is free."""
+def _load(seed: Path, url: str) -> None:
     subprocess.run(
-        [sys.executable, "-m", "app.cli", "load", "--seed-dir", str(big_corpus),
-         "--allow-deletes", "--database-url", migrated_url],
+        [sys.executable, "-m", "app.cli", "load", "--seed-dir", str(seed), "--allow-deletes",
+         "--database-url", url],
         check=True,
         capture_output=True,
     )  # fmt: skip
+
+
+def test_a_client_that_leaves_stops_the_export(migrated_url: str, big_corpus: Path) -> None:
+    """The body stops at the chunk the client left at, and the heavy-request slot is free."""
+    _load(big_corpus, migrated_url)
     app = create_app(Settings(database_url=migrated_url, response_cache_mb=0, heavy_requests=1))
 
     async def export(leave_after: int | None) -> int:
@@ -168,12 +172,7 @@ def test_a_client_that_leaves_stops_the_export(migrated_url: str, big_corpus: Pa
 def test_every_csv_list_streams_and_matches_its_pages_on_a_bigger_corpus(
     migrated_url: str, big_corpus: Path
 ) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "app.cli", "load", "--seed-dir", str(big_corpus),
-         "--allow-deletes", "--database-url", migrated_url],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
+    _load(big_corpus, migrated_url)
     with TestClient(create_app(Settings(database_url=migrated_url, response_cache_mb=0))) as c:
         counts = {}
         for path in ("/v1/statistics", "/v1/provisions", "/v1/sources"):

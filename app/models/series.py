@@ -45,7 +45,9 @@ class ConflictPublic(SQLModel):
     gap: float = Field(description="How far apart the closest allowed values are (series unit).")
 
 
-class SeriesPointPublic(SQLModel):
+class ReconciledPointPublic(SQLModel):
+    """One period of a series as reconciled: its interval, best value, rule and state."""
+
     period_start: str | None = Field(description="First period covered, ISO 8601 at its precision.")
     period_start_precision: Precision | None = Field(description="Its precision.")
     period_end: str | None = Field(description="Last period covered, when it differs.")
@@ -62,15 +64,20 @@ class SeriesPointPublic(SQLModel):
     high: float | None = Field(description="The highest value every figure allows.")
     best: float | None = Field(description="The best value, by `rule` (null in a conflict).")
     rule: str = Field(description="The rule that chose `best`.")
+
+
+class SeriesPointPublic(ReconciledPointPublic):
     conflict: ConflictPublic | None = Field(
         description="In a conflict: who disagrees, by how much."
     )
     reported: list[ReportedFigurePublic] = Field(description="Every source's figure, cited.")
 
 
-class SeriesPublic(SQLModel):
+class SeriesKeysPublic(SQLModel):
+    """What names a series: its metric, reporter, partner and scope, and its addresses."""
+
     id: str = Field(description="Stable slug: metric, reporter, partner and scope.")
-    url: str = Field(description="This resource's own relative path.")
+    url: str = Field(description="The whole series' relative path (every period and figure).")
     svg_url: str = Field(description="The series as an SVG chart.")
     metric: str = Field(description="The metric's id.")
     metric_url: str = Field(description="The metric's relative path.")
@@ -79,6 +86,9 @@ class SeriesPublic(SQLModel):
     reporter: str = Field(description="ISO 3166-1 alpha-3 code of the reporter.")
     partner: str | None = Field(description="ISO 3166-1 alpha-3 code of the partner, if any.")
     scope: str | None = Field(description="goods, services, goods_and_services, or none.")
+
+
+class SeriesPublic(SeriesKeysPublic):
     points: list[SeriesPointPublic] = Field(description="One per period, in time order.")
 
 
@@ -89,33 +99,9 @@ class SeriesStatesPublic(SQLModel):
     conflict: int = Field(description="Periods whose sources disagree (no value all allow).")
 
 
-class LatestPointPublic(SQLModel):
-    period_start: str | None = Field(description="First period covered, ISO 8601 at its precision.")
-    period_start_precision: Precision | None = Field(description="Its precision.")
-    period_end: str | None = Field(description="Last period covered, when it differs.")
-    period_end_precision: Precision | None = Field(description="Its precision.")
-    state: Literal["single_source", "agreed", "rounding", "conflict"] = Field(
-        description="As in a series' points."
-    )
-    low: float | None = Field(description="The reconciled interval's low end.")
-    high: float | None = Field(description="The reconciled interval's high end.")
-    best: float | None = Field(description="The best value, by `rule` (null in a conflict).")
-    rule: str = Field(description="The rule that chose `best`.")
-
-
-class SeriesSummaryPublic(SQLModel):
+class SeriesSummaryPublic(SeriesKeysPublic):
     """A series in a list: its keys and a summary; `url` has every period and figure."""
 
-    id: str = Field(description="Stable slug: metric, reporter, partner and scope.")
-    url: str = Field(description="The whole series: every period, every figure, cited.")
-    svg_url: str = Field(description="The series as an SVG chart.")
-    metric: str = Field(description="The metric's id.")
-    metric_url: str = Field(description="The metric's relative path.")
-    label: str = Field(description="The metric's label.")
-    unit: str = Field(description="Unit of every value (values are unscaled: 27.6 bn is 27.6e9).")
-    reporter: str = Field(description="ISO 3166-1 alpha-3 code of the reporter.")
-    partner: str | None = Field(description="ISO 3166-1 alpha-3 code of the partner, if any.")
-    scope: str | None = Field(description="goods, services, goods_and_services, or none.")
     first_period: str | None = Field(description="The first dated point's period_start.")
     last_period: str | None = Field(
         description="The last dated point's period_end, or its period_start."
@@ -123,6 +109,6 @@ class SeriesSummaryPublic(SQLModel):
     period_count: int = Field(description="How many periods (points) the series has.")
     figure_count: int = Field(description="How many reported figures, over all periods.")
     states: SeriesStatesPublic = Field(description="How many periods are in each state.")
-    latest: LatestPointPublic | None = Field(
+    latest: ReconciledPointPublic | None = Field(
         description="The last dated point without its figures (no dated point: the last one)."
     )

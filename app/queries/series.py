@@ -12,6 +12,7 @@ from sqlalchemy import Connection, select
 
 from app.models import Series
 from app.models.filters import SeriesFilters
+from app.models.series import ReconciledPointPublic, SeriesKeysPublic, SeriesStatesPublic
 from app.pagination import PageRequest, SortField, run_page
 from app.queries.asof import published_by, restrict_series
 
@@ -39,13 +40,11 @@ _CONDITIONS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-# A summary's fields that are the series' own, copied from its document.
-_KEYS = ("id", "url", "svg_url", "metric", "metric_url", "label", "unit", "reporter", "partner",
-         "scope")  # fmt: skip
-# The latest point's fields a summary repeats (all but the figures).
-_LATEST = ("period_start", "period_start_precision", "period_end", "period_end_precision",
-           "state", "low", "high", "best", "rule")  # fmt: skip
-STATES = ("single_source", "agreed", "rounding", "conflict")
+# A summary's fields that are the series' own, and the latest point's it repeats (all but the
+# figures): the public models say which.
+_KEYS = tuple(SeriesKeysPublic.model_fields)
+_LATEST = tuple(ReconciledPointPublic.model_fields)
+STATES = tuple(SeriesStatesPublic.model_fields)
 
 
 def summarise(series: dict[str, Any]) -> dict[str, Any]:
