@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 
 SCENARIOS = ("page", "by_id", "filtered", "search", "repeated")
 SERIES = {  # label: (server key in results, scenarios it answers, line style)
-    "this API": (None, SCENARIOS, "-"),
+    "this API on SQLite": (None, SCENARIOS, "-"),
     "Datasette": ("datasette", SCENARIOS, "--"),
     "bare Starlette": ("bare", ("repeated",), ":"),
     "this API on PostgreSQL": ("api_pg", SCENARIOS, "-."),
