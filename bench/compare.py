@@ -157,7 +157,9 @@ def prepare(size: int, work: Path) -> tuple[Path, float | None]:
     """The corpus of `size` statistics loaded into work/korus-SIZE.db (reused when present)."""
     seed = work / f"corpus-{size}"
     db = work / f"korus-{size}.db"
-    if db.exists():
+    if db.exists():  # reused: brought to the current schema first (a no-op when it is)
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+        subprocess.run([str(BIN / "korus-facts"), "migrate"], env=env, check=True)
         return db, None
     subprocess.run(
         [
@@ -272,6 +274,7 @@ def prepare_postgres(size: int, work: Path, admin: str) -> tuple[str, float | No
             conn.execute(f'CREATE DATABASE "{name}"')
     env = {**os.environ, "DATABASE_URL": url}
     if exists:
+        subprocess.run([str(BIN / "korus-facts"), "migrate"], env=env, check=True)
         with psycopg.connect(libpq.rsplit("/", 1)[0] + f"/{name}") as conn:
             loaded = conn.execute(
                 "SELECT to_regclass('dataset') IS NOT NULL AND EXISTS (SELECT 1 FROM dataset)"
