@@ -5,6 +5,8 @@ full lists and the sources' dates, by that rule."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -72,6 +74,14 @@ def test_series_are_reconciled_again_from_what_counted(client: TestClient) -> No
     assert summary["states"] == {"single_source": 1, "agreed": 0, "rounding": 1, "conflict": 0}
     # a series none of whose figures had been published did not exist yet
     assert client.get(summary["url"], params={"as_of": "2000"}).status_code == 404
+    # the chart draws the same narrowed series (the path form is the same answer): it links
+    # only figures of sources counted by then, where the whole chart links a later one too
+    chart = client.get(f"/v1/as-of/{BEFORE_JOINT_COMMITTEE}{summary['url'][3:]}.svg")
+    assert chart.status_code == 200 and chart.headers["content-type"].startswith("image/svg")
+    counted = _counted(client, BEFORE_JOINT_COMMITTEE)
+    linked = set(re.findall(r"/v1/sources/([a-z0-9-]+)/text", chart.text))
+    whole = set(re.findall(r"/v1/sources/([a-z0-9-]+)/text", client.get(summary["svg_url"]).text))
+    assert linked and linked <= counted and not whole <= counted
 
 
 def test_timeline_search_and_export_as_of(client: TestClient) -> None:

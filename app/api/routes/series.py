@@ -57,12 +57,14 @@ def list_series(
 def get_series_chart(
     request: Request,
     series_id: Annotated[str, Depends(slug_or_404("series", "series_id"))],
+    view: Annotated[SeriesView, Query()],
 ) -> Response:
     """The series drawn as SVG on the server (no JavaScript): each source's figures as points
     linked to their citations, the best value with the interval every figure allows, and the
-    periods whose sources conflict named on the axis. Accessible title and description."""
+    periods whose sources conflict named on the axis. Accessible title and description. With
+    `as_of`, the series as it stood then (as `/v1/series/{id}?as_of=` answers it)."""
     with reading(request) as conn:
-        document = queries.get_series_document(conn, series_id)
+        document = queries.get_series_document(conn, series_id, _day(view))
     series = orjson.loads(get_or_404(document, "series", series_id))
     return Response(series_svg(series), media_type=f"{SVG}; charset=utf-8", headers=CHART_HEADERS)
 
@@ -80,15 +82,16 @@ def get_series(
 ) -> Response:
     """One series, every period reconciled (docs/API.md, "Series"). With `as_of`, only the
     figures published by then, reconciled again; a 404 if none had been."""
-    cutoff = view.given().get("as_of")
     with reading(request) as conn:
         document = get_or_404(
-            queries.get_series_document(
-                conn, series_id, cutoff if isinstance(cutoff, date) else None
-            ),
-            "series",
-            series_id,
+            queries.get_series_document(conn, series_id, _day(view)), "series", series_id
         )
     if view.as_of is None:
         return json_response(orjson.Fragment(document))
     return json_response({**orjson.loads(document), "as_of": as_of_note(request, view.as_of)})
+
+
+def _day(view: SeriesView) -> date | None:
+    """The last day `as_of` covers, if it was asked for."""
+    cutoff = view.given().get("as_of")
+    return cutoff if isinstance(cutoff, date) else None
