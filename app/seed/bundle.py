@@ -142,6 +142,8 @@ class Entry:
         return next(k for k, m in KINDS.items() if isinstance(self.model, m))
 
     def line(self, *path: int | str) -> int | None:
+        if self.document is None:  # released once every check passed (SeedBundle.settle)
+            return None
         return strict_yaml.line_of(self.document, (self.file_kind, self.index, *path))
 
     def issue(self, message: str, *path: int | str) -> SeedIssue:

@@ -40,6 +40,11 @@ def read_seed(root: Path) -> SeedBundle:
         raise SeedError(list(issues), issues.skipped, stopped=True) from None
     if issues:
         raise SeedError(list(issues), issues.skipped)
+    # Every check passed: the parsed files (kept to place messages) will not be needed again,
+    # and at scale they weigh as much as the models.
+    for entries in bundle.entries.values():
+        for entry in entries:
+            entry.document = None
     return bundle
 
 
