@@ -52,15 +52,7 @@ def column_order(columns: Iterable[str]) -> list[str]:
 
 def csv_text(items: list[dict[str, Any]]) -> str:
     """Items as one CSV document, columns flattened as `flatten` says, in a stable order."""
-    rows = [flatten(item) for item in items]
-    seen: dict[str, None] = {}
-    for row in rows:
-        seen.update(dict.fromkeys(row))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=column_order(seen), lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return b"".join(csv_pieces(lambda: iter([items]))).decode("utf-8")
 
 
 def _item(item: Any) -> dict[str, Any]:
@@ -71,8 +63,8 @@ def _item(item: Any) -> dict[str, Any]:
 def csv_pieces(
     batches: Callable[[], Iterator[Sequence[Any]]], *, end: bool = False
 ) -> Iterator[bytes]:
-    """The same bytes as csv_text of every item `batches()` yields, batch by batch: a first pass
-    finds the columns, a second writes the rows (memory: one batch). With `end`, a last row
+    """Every item `batches()` yields as CSV, batch by batch: a first pass finds the columns, a
+    second writes the rows (memory: one batch). With `end`, a last row
     whose first cell is END says the file is whole."""
     columns: dict[str, None] = {}
     for batch in batches():
