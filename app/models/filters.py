@@ -64,6 +64,11 @@ class Filters(BaseModel):
             given["as_of"] = partial_date("as_of", str(given["as_of"]), end=True)
         return given
 
+    def cutoff(self) -> date | None:
+        """The last day `as_of` covers, if the request asked for one."""
+        value = self.given().get("as_of")
+        return value if isinstance(value, date) else None
+
 
 class StatisticFilters(Filters):
     metric: str | None = _code("Only this metric (its id).")

@@ -41,8 +41,8 @@ def restrict(value: Any, sources: set[str]) -> Any:
 
 def as_of(conn: Connection, items: list[Any], filters: Any) -> list[Any]:
     """The items as they stood at the filters' `as_of`, if they ask for one."""
-    cutoff = filters.given().get("as_of")
-    if not isinstance(cutoff, date):
+    cutoff = filters.cutoff()
+    if cutoff is None:
         return items
     sources = published_by(conn, cutoff)
     return [restrict(item, sources) for item in items]

@@ -119,9 +119,7 @@ def search(
     if not terms:
         return [], None
     given = filters.given()
-    cutoff = given.get("as_of")
-    as_of = cutoff if isinstance(cutoff, date) else None
-    hits = (_sqlite if conn.dialect.name == "sqlite" else _postgresql)(terms, as_of)
+    hits = (_sqlite if conn.dialect.name == "sqlite" else _postgresql)(terms, filters.cutoff())
     types = given.get("type")
     stmt = select(*hits.c)
     if types:

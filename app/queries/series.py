@@ -73,14 +73,14 @@ def list_series(
 ) -> tuple[list[str], str | None]:
     """One page of series summaries (JSON). Under `as_of` each series is first narrowed to what
     had been published, then summarised."""
-    cutoff = filters.given().get("as_of")
-    column = SERIES.c.document if isinstance(cutoff, date) else SERIES.c.summary
+    cutoff = filters.cutoff()
+    column = SERIES.c.document if cutoff is not None else SERIES.c.summary
     stmt = select(SERIES.c.pk, column.label("item")).where(
         *[_CONDITIONS[name](value) for name, value in filters.given().items()]
     )
     result = run_page(conn, stmt, page)
     items = [r["item"] for r in result.rows]
-    if isinstance(cutoff, date):
+    if cutoff is not None:
         narrowed = restrict_series(items, published_by(conn, cutoff))
         items = [orjson.dumps(summarise(orjson.loads(d))).decode() for d in narrowed]
     return items, result.next_cursor

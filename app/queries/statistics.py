@@ -63,7 +63,7 @@ def list_statistics(
         params["max_value"] = f.max_value
     if f.q:
         params["q"] = like_pattern(f.q)
-    cutoff = f.given().get("as_of")
+    cutoff = f.cutoff()
     if cutoff is not None:
         params["as_of"] = cutoff
     names = sorted(params)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import orjson
@@ -64,7 +63,7 @@ def get_series_chart(
     periods whose sources conflict named on the axis. Accessible title and description. With
     `as_of`, the series as it stood then (as `/v1/series/{id}?as_of=` answers it)."""
     with reading(request) as conn:
-        document = queries.get_series_document(conn, series_id, _day(view))
+        document = queries.get_series_document(conn, series_id, view.cutoff())
     series = orjson.loads(get_or_404(document, "series", series_id))
     return Response(series_svg(series), media_type=f"{SVG}; charset=utf-8", headers=CHART_HEADERS)
 
@@ -84,14 +83,8 @@ def get_series(
     figures published by then, reconciled again; a 404 if none had been."""
     with reading(request) as conn:
         document = get_or_404(
-            queries.get_series_document(conn, series_id, _day(view)), "series", series_id
+            queries.get_series_document(conn, series_id, view.cutoff()), "series", series_id
         )
     if view.as_of is None:
         return json_response(orjson.Fragment(document))
     return json_response({**orjson.loads(document), "as_of": as_of_note(request, view.as_of)})
-
-
-def _day(view: SeriesView) -> date | None:
-    """The last day `as_of` covers, if it was asked for."""
-    cutoff = view.given().get("as_of")
-    return cutoff if isinstance(cutoff, date) else None
