@@ -56,6 +56,9 @@ class SortField:
     nullable: bool = False
     # keys that always follow this one, in the same direction (hidden tie-breakers)
     companions: tuple[SortField, ...] = ()
+    # keys that come before this one, ascending, when it is the first key asked for (hidden: a
+    # ranked list orders within windows, and the cursor must say which window it is in)
+    leaders: tuple[SortField, ...] = ()
 
     @cached_property
     def key(self) -> ColumnElement[Any]:
@@ -138,6 +141,8 @@ def _parse_sort(text: str, fields: dict[str, SortField], id_field: SortField) ->
         if bare in seen:
             continue  # named again: the first mention decides
         seen.add(bare)
+        if not keys:
+            keys.extend((leader, False) for leader in fields[bare].leaders)
         keys.append((fields[bare], descending))
         keys.extend((companion, descending) for companion in fields[bare].companions)
     if id_field.name not in seen:

@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Float,
     Integer,
     String,
     bindparam,
+    case,
+    column,
     func,
+    literal,
     literal_column,
     select,
+    table,
     text,
 )
 
@@ -30,9 +35,23 @@ DOCUMENT = SearchDocument.__table__  # type: ignore[attr-defined]
 TYPES = SEARCH_TYPES
 _OPEN, _CLOSE = "\x02", "\x03"  # match markers no text contains; replaced after escaping
 _TERM = re.compile(r"\S+")
+_FTS = table("search_fts", column("rowid", Integer))
+
+# Ranking is bounded. A list led by its score is ranked within windows of this many matches,
+# taken in the index's order: window after window, each ordered by score. Each engine ranks a
+# window in milliseconds, while ranking every match of a common word at 10^6 documents took
+# 0.4 s (docs/PERFORMANCE.md, "Search at 10^6"). An answer of at most WINDOW matches, which is
+# every answer on the real seed, is one window: ranked whole. Larger than any page (500).
+WINDOW = 1000
+_LAST_PK = 2**31 - 1  # above every key (INTEGER on PostgreSQL is 32 bits)
+# Which window a hit is in: ascending, ahead of the score, when the score leads the sort, so that
+# the cursor carries it (its value is the window's first key: negated when ranked from the end).
+WINDOW_FIELD = SortField("window", literal_column("hits.window", Integer), "num")
 # Both dialects answer a subquery named `hits` with these columns.
 SORT_FIELDS = {
-    "score": SortField("score", literal_column("hits.score", Float), "num"),
+    "score": SortField(
+        "score", literal_column("hits.score", Float), "num", leaders=(WINDOW_FIELD,)
+    ),
     "type": SortField("type", literal_column("hits.type", String), "str"),
     "id": SortField("id", literal_column("hits.id", String), "str"),
 }
@@ -49,27 +68,91 @@ def _match(terms: list[str]) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def _sqlite(terms: list[str], as_of: date | None) -> Any:
-    return (
-        text(
-            "SELECT d.pk AS pk, d.type AS type, d.ref_id AS id, d.title AS title, d.url AS url, "
-            "-bm25(search_fts, 4.0, 1.0) AS score "
-            "FROM search_fts JOIN search_document d ON d.pk = search_fts.rowid "
-            "WHERE search_fts MATCH :match" + (" AND d.first_published <= :as_of" if as_of else "")
-        )
-        .bindparams(match=_match(terms), **({"as_of": as_of} if as_of else {}))
-        .columns(pk=Integer, type=String, id=String, title=String, url=String, score=Float)
-        .subquery("hits")
-    )
-
-
 def _tsquery(terms: list[str]) -> Any:
     return func.websearch_to_tsquery(literal_column("'english'"), " ".join(terms))
 
 
-def _postgresql(terms: list[str], as_of: date | None) -> Any:
-    tsv: Any = literal_column("search_document.tsv")
-    query = _tsquery(terms)
+@dataclass(frozen=True)
+class _Engine:
+    """One database's full-text search: the rows it reads, what a match is, its score, and the
+    key it returns matches in (the index's order)."""
+
+    source: Any
+    matches: Any  # a condition (a text clause on SQLite)
+    score: ColumnElement[Any]
+    key: ColumnElement[int]
+
+    @staticmethod
+    def of(conn: Connection, terms: list[str]) -> _Engine:
+        if conn.dialect.name == "sqlite":
+            return _Engine(
+                DOCUMENT.join(_FTS, _FTS.c.rowid == DOCUMENT.c.pk),
+                text("search_fts MATCH :match").bindparams(match=_match(terms)),
+                -func.bm25(literal_column("search_fts"), 4.0, 1.0),
+                _FTS.c.rowid,
+            )
+        tsv: Any = literal_column("search_document.tsv")
+        query = _tsquery(terms)
+        return _Engine(DOCUMENT, tsv.op("@@")(query), func.ts_rank(tsv, query), DOCUMENT.c.pk)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """Where a ranked page is: the first key of the window it starts in and of each window after
+    it that the page may reach (`forward` in key order, else back from the end), and where the
+    last of them ends (None: at the last match). Found by counting matches in the index's order."""
+
+    starts: list[int]
+    end: int | None
+    forward: bool
+
+    @staticmethod
+    def at(conn: Connection, engine: _Engine, where: list[Any], page: PageRequest) -> _Window:
+        forward = page.sort.keys[1][1]  # the score descending: the first matches' window first
+        start = 0 if forward else _LAST_PK
+        if page.cursor_values is not None:
+            start = abs(int(page.cursor_values[0]))
+        beyond = engine.key >= start if forward else engine.key <= start
+        order = engine.key.asc() if forward else engine.key.desc()
+        probe = select(engine.key).select_from(engine.source).where(*where, beyond).order_by(order)
+        # The rest of this window may be empty, so the page (and the row past it, which says
+        # there is another) may need as many whole windows after it as it has rows.
+        reach = -(-((page.limit or 0) + 1) // WINDOW)
+        starts = [start]
+        for n in range(1, reach + 2):
+            following = conn.execute(probe.limit(1).offset(n * WINDOW)).scalar()
+            if following is None:
+                return _Window(starts, None, forward)
+            starts.append(following)
+        return _Window(starts[:-1], starts[-1], forward)
+
+    def bounds(self, key: ColumnElement[int]) -> tuple[list[ColumnElement[bool]], Any]:
+        """The rows of these windows, and each row's window: its first key (negated when
+        counted from the end, so that windows always come in ascending order)."""
+        first, *rest = self.starts
+        before = [key < s if self.forward else key > s for s in rest]
+        rows = [key >= first if self.forward else key <= first]
+        if self.end is not None:
+            rows.append(key < self.end if self.forward else key > self.end)
+        value = [s if self.forward else -s for s in self.starts]
+        if not rest:
+            return rows, literal(value[0], Integer)
+        return rows, case(*zip(before, value[:-1], strict=True), else_=value[-1])
+
+
+def _hits(conn: Connection, terms: list[str], filters: SearchFilters, page: PageRequest) -> Any:
+    engine = _Engine.of(conn, terms)
+    where: list[Any] = [engine.matches]
+    if (cutoff := filters.cutoff()) is not None:
+        where.append(DOCUMENT.c.first_published <= cutoff)
+    if types := filters.given().get("type"):
+        where.append(DOCUMENT.c.type.in_(types))
+    window: Any = literal(0, Integer)
+    # A page is ranked in windows; the whole list at once (never asked of search: a whole CSV
+    # is read in pages) would be ranked whole.
+    if page.sort.keys[0][0] is WINDOW_FIELD and page.limit is not None:
+        rows, window = _Window.at(conn, engine, where, page).bounds(engine.key)
+        where += rows
     return (
         select(
             DOCUMENT.c.pk,
@@ -77,10 +160,11 @@ def _postgresql(terms: list[str], as_of: date | None) -> Any:
             DOCUMENT.c.ref_id.label("id"),
             DOCUMENT.c.title,
             DOCUMENT.c.url,
-            func.ts_rank(tsv, query).cast(Float).label("score"),
+            engine.score.cast(Float).label("score"),
+            window.label("window"),
         )
-        .where(tsv.op("@@")(query))
-        .where(*([DOCUMENT.c.first_published <= as_of] if as_of else []))
+        .select_from(engine.source)
+        .where(*where)
         .subquery("hits")
     )
 
@@ -118,13 +202,8 @@ def search(
     terms = _terms(q)
     if not terms:
         return [], None
-    given = filters.given()
-    hits = (_sqlite if conn.dialect.name == "sqlite" else _postgresql)(terms, filters.cutoff())
-    types = given.get("type")
-    stmt = select(*hits.c)
-    if types:
-        stmt = stmt.where(hits.c.type.in_(types))
-    result = run_page(conn, stmt, page)
+    hits = _hits(conn, terms, filters, page)
+    result = run_page(conn, select(*hits.c), page)
     snippets = _snippets(conn, terms, [r["pk"] for r in result.rows])
     items = [
         {
