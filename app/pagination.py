@@ -23,6 +23,7 @@ from sqlalchemy import (
     Connection,
     Date,
     Float,
+    Integer,
     Select,
     String,
     and_,
@@ -35,7 +36,7 @@ from sqlalchemy import (
 
 from app.errors import CursorNotFound, InvalidParameter
 
-Kind = Literal["str", "date", "num"]
+Kind = Literal["str", "date", "num", "int"]
 # NULLs sort as these values (last when ascending), so that keyset comparisons never meet a NULL.
 # They are SQL literals, not parameters, so that the expression is the one the sort indexes of
 # migration 0005 were built on (app.schema.SORT_INDEXES) and the planner can use them.
@@ -43,7 +44,9 @@ _NULL_SENTINELS: dict[str, Any] = {
     "str": literal_column("''", String),
     "date": literal_column("'9999-12-31'", Date),
     "num": literal_column("1e308", Float),
+    "int": literal_column("2147483647", Integer),
 }
+_INT_LIMIT = 2**31 - 1  # INTEGER on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,10 @@ def _decode_value(kind: Kind, value: Any) -> Any:
         return date.fromisoformat(value)
     if kind == "num":
         if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > _INT_LIMIT:
             raise TypeError
         return value
     if not isinstance(value, str):

@@ -350,14 +350,20 @@ def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
         *pg_runs,
     ]
     for label, server, side in runs:
-        server.start()
-        try:
-            figures: dict[str, Any] = {"startup_s": server.startup_s}
-            wanted = (
+        wanted = [
+            s
+            for s in (
                 ["repeated"]
                 if label in ("api", "bare", "api_pg")
                 else [s for s in plan if label == "datasette" or s != "repeated"]
             )
+            if s in args.scenarios
+        ]
+        if not wanted:
+            continue
+        server.start()
+        try:
+            figures: dict[str, Any] = {"startup_s": server.startup_s}
             for scenario in wanted:
                 figures[scenario] = wrk(
                     server.base, plan[scenario][side], args.seconds, args.connections, work
@@ -366,7 +372,7 @@ def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
                       file=sys.stderr)  # fmt: skip
             if label == "api":  # the bytes bare Starlette will send
                 body.write_bytes(httpx.get(server.base + "/v1/statistics?limit=50").content)
-            if label in ("api_uncached", "api_pg_uncached"):
+            if label in ("api_uncached", "api_pg_uncached") and "page" in wanted:
                 figures["first_page_ms"] = page_latency(server.base, "/v1/statistics?limit=50")
                 figures["last_page_ms"] = page_latency(server.base, last_page_path(db))
             figures |= server.rss_mb()
@@ -374,6 +380,9 @@ def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
         finally:
             server.stop()
     return out
+
+
+SCENARIOS = ("page", "by_id", "filtered", "search", "repeated")
 
 
 def ratio(a: float, b: float) -> str:
@@ -389,7 +398,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
     for result in results:
         s = result["servers"]
         bare = s["bare"]["repeated"]
-        for scenario in ("page", "by_id", "filtered", "search", "repeated"):
+        for scenario in SCENARIOS:
             api = s["api"][scenario] if scenario == "repeated" else s["api_uncached"][scenario]
             peer = s["datasette"][scenario]
             bare_latency = (
@@ -433,7 +442,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
             s = result["servers"]
             if "api_pg" not in s:
                 continue
-            for scenario in ("page", "by_id", "filtered", "search", "repeated"):
+            for scenario in SCENARIOS:
                 lite = s["api" if scenario == "repeated" else "api_uncached"][scenario]
                 pg = s["api_pg" if scenario == "repeated" else "api_pg_uncached"][scenario]
                 lines.append(
@@ -462,6 +471,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000, 1_000_000])
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--scenarios",
+        nargs="+",
+        default=list(SCENARIOS),
+        choices=SCENARIOS,
+        help="only these (the markdown tables then show only the full runs' rows)",
+    )
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "perf" / "results.json")
     parser.add_argument(
@@ -474,7 +490,10 @@ def main() -> None:
     results = [measure(size, args) for size in args.sizes]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(markdown(results))
+    if set(args.scenarios) == set(SCENARIOS):
+        print(markdown(results))
+    else:
+        print(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ of matches, each ranked) loses no match and never repeats one, on both databases
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from collections.abc import Iterator
@@ -96,3 +97,26 @@ def test_windowed_csv_is_the_walk(uncached: TestClient, monkeypatch: pytest.Monk
     text = uncached.get("/v1/search", params={"q": "Korea"}, headers={"Accept": "text/csv"}).text
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["type"], r["id"]) for r in rows] == _keys(paged)
+
+
+@pytest.mark.parametrize("window", ["1e300", "-1e300", "1180591620717411303424", "0.5"])
+def test_a_forged_window_is_no_error(client: TestClient, window: str) -> None:
+    """A cursor is the client's to send: any number as its window is a page (maybe empty)."""
+    payload = f'["-score,id",[{window},1.0,"x"]]'.encode()
+    cursor = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    response = client.get("/v1/search", params={"q": "Korea", "cursor": cursor})
+    assert response.status_code in (200, 404), response.text
+
+
+@pytest.mark.parametrize(
+    ("path", "payload"),
+    [
+        ("/v1/timeline", '["date,id",["2018-01-01",1e300,1e300,"x"]]'),
+        ("/v1/timeline", '["date,id",["2018-01-01",0.5,1,"x"]]'),
+    ],
+)
+def test_a_forged_integer_key_is_no_error(client: TestClient, path: str, payload: str) -> None:
+    """Integer sort keys in a cursor are integers a column holds, or the cursor names no page."""
+    cursor = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    response = client.get(path, params={"cursor": cursor})
+    assert response.status_code in (200, 404), response.text

@@ -46,7 +46,7 @@ WINDOW = 1000
 _LAST_PK = 2**31 - 1  # above every key (INTEGER on PostgreSQL is 32 bits)
 # Which window a hit is in: ascending, ahead of the score, when the score leads the sort, so that
 # the cursor carries it (its value is the window's first key: negated when ranked from the end).
-WINDOW_FIELD = SortField("window", literal_column("hits.window", Integer), "num")
+WINDOW_FIELD = SortField("window", literal_column("hits.window", Integer), "int")
 # Both dialects answer a subquery named `hits` with these columns.
 SORT_FIELDS = {
     "score": SortField(
@@ -74,10 +74,12 @@ def _tsquery(terms: list[str]) -> Any:
 
 @dataclass(frozen=True)
 class _Engine:
-    """One database's full-text search: the rows it reads, what a match is, its score, and the
-    key it returns matches in (the index's order)."""
+    """One database's full-text search: the rows it reads (`index`: without the documents'
+    columns, enough to count matches), what a match is, its score, and the key it returns
+    matches in (the index's order)."""
 
     source: Any
+    index: Any
     matches: Any  # a condition (a text clause on SQLite)
     score: ColumnElement[Any]
     key: ColumnElement[int]
@@ -87,13 +89,15 @@ class _Engine:
         if conn.dialect.name == "sqlite":
             return _Engine(
                 DOCUMENT.join(_FTS, _FTS.c.rowid == DOCUMENT.c.pk),
+                _FTS,
                 text("search_fts MATCH :match").bindparams(match=_match(terms)),
                 -func.bm25(literal_column("search_fts"), 4.0, 1.0),
                 _FTS.c.rowid,
             )
         tsv: Any = literal_column("search_document.tsv")
         query = _tsquery(terms)
-        return _Engine(DOCUMENT, tsv.op("@@")(query), func.ts_rank(tsv, query), DOCUMENT.c.pk)
+        match, score = tsv.op("@@")(query), func.ts_rank(tsv, query)
+        return _Engine(DOCUMENT, DOCUMENT, match, score, DOCUMENT.c.pk)
 
 
 @dataclass(frozen=True)
@@ -111,10 +115,11 @@ class _Window:
         forward = page.sort.keys[1][1]  # the score descending: the first matches' window first
         start = 0 if forward else _LAST_PK
         if page.cursor_values is not None:
-            start = abs(int(page.cursor_values[0]))
+            start = abs(page.cursor_values[0])
         beyond = engine.key >= start if forward else engine.key <= start
         order = engine.key.asc() if forward else engine.key.desc()
-        probe = select(engine.key).select_from(engine.source).where(*where, beyond).order_by(order)
+        rows = engine.source if len(where) > 1 else engine.index  # filters read the documents
+        probe = select(engine.key).select_from(rows).where(*where, beyond).order_by(order)
         # The rest of this window may be empty, so the page (and the row past it, which says
         # there is another) may need as many whole windows after it as it has rows.
         reach = -(-((page.limit or 0) + 1) // WINDOW)

@@ -94,8 +94,8 @@ SORT_FIELDS = {
         TIMELINE.c.date,
         "date",
         companions=(
-            SortField("breadth", TIMELINE.c.breadth, "num"),
-            SortField("type_rank", TIMELINE.c.type_rank, "num"),
+            SortField("breadth", TIMELINE.c.breadth, "int"),
+            SortField("type_rank", TIMELINE.c.type_rank, "int"),
         ),
     ),
     "title": SortField("title", TIMELINE.c.title, "str"),

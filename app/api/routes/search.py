@@ -30,5 +30,10 @@ def search_facts(
 ) -> Response:
     """Ranked by the database's own engine (SQLite FTS5 bm25, PostgreSQL ts_rank); every word
     must match. Tokens such as `eco-credits`, `OCTG`, `U.S.` and `27.6` are found as written.
-    Snippets wrap matches in `<mark>…</mark>` and HTML-escape everything else."""
+    Snippets wrap matches in `<mark>…</mark>` and HTML-escape everything else.
+
+    Ranking is bounded: sorted by score first (the default), the matches are ranked in windows
+    of 1,000 taken in the index's order, window after window, so that each page costs the same
+    however many documents match. An answer of at most 1,000 matches is ranked whole; a larger
+    one puts the best of its first 1,000 first, and its pages still hold every match once."""
     return query.run(request, bound(queries.search, q, filters), "search")
