@@ -46,7 +46,7 @@ _NULL_SENTINELS: dict[str, Any] = {
     "num": literal_column("1e308", Float),
     "int": literal_column("2147483647", Integer),
 }
-_INT_LIMIT = 2**31 - 1  # INTEGER on PostgreSQL
+INT_LIMIT = 2**31 - 1  # the largest INTEGER (32 bits on PostgreSQL)
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ def _decode_value(kind: Kind, value: Any) -> Any:
             raise TypeError
         return value
     if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > _INT_LIMIT:
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > INT_LIMIT:
             raise TypeError
         return value
     if not isinstance(value, str):

@@ -27,7 +27,7 @@ from sqlalchemy import (
 
 from app.models import SearchDocument
 from app.models.filters import SearchFilters
-from app.pagination import PageRequest, SortField, run_page
+from app.pagination import INT_LIMIT, PageRequest, SortField, run_page
 from app.queries.common import batches
 from app.vocabulary import SEARCH_TYPES
 
@@ -43,7 +43,6 @@ _FTS = table("search_fts", column("rowid", Integer))
 # 0.4 s (docs/PERFORMANCE.md, "Search at 10^6"). An answer of at most WINDOW matches, which is
 # every answer on the real seed, is one window: ranked whole. Larger than any page (500).
 WINDOW = 1000
-_LAST_PK = 2**31 - 1  # above every key (INTEGER on PostgreSQL is 32 bits)
 # Which window a hit is in: ascending, ahead of the score, when the score leads the sort, so that
 # the cursor carries it (its value is the window's first key: negated when ranked from the end).
 WINDOW_FIELD = SortField("window", literal_column("hits.window", Integer), "int")
@@ -113,7 +112,7 @@ class _Window:
     @staticmethod
     def at(conn: Connection, engine: _Engine, where: list[Any], page: PageRequest) -> _Window:
         forward = page.sort.keys[1][1]  # the score descending: the first matches' window first
-        start = 0 if forward else _LAST_PK
+        start = 0 if forward else INT_LIMIT
         if page.cursor_values is not None:
             start = abs(page.cursor_values[0])
         beyond = engine.key >= start if forward else engine.key <= start
