@@ -315,8 +315,11 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
     _sync_children(
         conn, "search_document", ("type", "ref_id"), list(search_documents(bundle)), report
     )
-    if conn.dialect.name == "sqlite" and any(report.counts["search_document"].values()):
-        conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+    if any(report.counts["search_document"].values()):
+        if conn.dialect.name == "sqlite":
+            conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+        else:  # search plans on the words the documents now hold (migration 0015)
+            conn.execute(text("ANALYZE search_document"))
 
 
 def _check_row(
