@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -102,6 +103,10 @@ def _read_kind(root: Path, kind: str, model: type[BaseModel], issues: Issues) ->
         if not isinstance(items, list):
             issues.append(SeedIssue(name, f"'{kind}' must be a list", line=1))
             continue
+        # what the entries keep for messages: a JSON Lines file's line numbers, not the file
+        kept: Any = document
+        if isinstance(items, strict_yaml.LocatedList) and path.suffix == ".jsonl":
+            kept = strict_yaml.EntryLines(kind, items.item_lines)
         for index, raw in enumerate(items):
             if issues.file_is_full(name):
                 break
@@ -122,7 +127,7 @@ def _read_kind(root: Path, kind: str, model: type[BaseModel], issues: Issues) ->
                         )
                     )
                 continue
-            yield Entry(parsed, name, index, document)
+            yield Entry(parsed, name, index, kept)
 
 
 def _read_texts(root: Path, sources: list[Entry], issues: list[SeedIssue]) -> dict[str, SourceText]:

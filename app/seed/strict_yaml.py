@@ -10,6 +10,7 @@ ISO dates stay strings and are parsed by the field that expects them.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -187,8 +188,25 @@ def load(text: str) -> Any:
         raise StrictYamlError(str(exc), None) from None
 
 
+@dataclass(frozen=True)
+class EntryLines:
+    """What messages need of a file of one entry per line (JSON Lines) once its entries are
+    validated: entry i, and everything in it, is on line `lines[i]`. The parsed file weighs as
+    much as its models; this, a number an entry."""
+
+    kind: str
+    lines: list[int]
+
+    def line_of(self, path: tuple[int | str, ...]) -> int:
+        if len(path) > 1 and path[0] == self.kind and isinstance(index := path[1], int):
+            return self.lines[index] if 0 <= index < len(self.lines) else 1
+        return 1
+
+
 def line_of(document: Any, path: tuple[int | str, ...]) -> int | None:
     """The line of the deepest element of `path` that can be located in a loaded document."""
+    if isinstance(document, EntryLines):
+        return document.line_of(path)
     line: int | None = getattr(document, "line", None)
     node = document
     for step in path:
