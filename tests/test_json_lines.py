@@ -76,6 +76,21 @@ def test_a_bad_line_is_refused_with_its_line(
     assert all(i.line == 1 for i in found)
 
 
+def test_a_later_check_names_the_line_of_its_entry(seed_copy: Path) -> None:
+    """Checks that run once every file is read (here: a cited figure must stand in its quote)
+    still place their message on the entry's own line."""
+    path = _as_json_lines(seed_copy, "statistics")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(n for n, line in enumerate(lines) if '"as_reported": "$' in line and n > 2)
+    lines[number] = lines[number].replace('"as_reported": "$', '"as_reported": "$9', 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(SeedError) as caught:
+        read_seed(seed_copy)
+    found = [i for i in caught.value.issues if i.file == "seed/statistics/part-0000.jsonl"]
+    assert found, "\n".join(map(str, caught.value.issues))
+    assert {i.line for i in found} == {number + 1}
+
+
 def test_the_synthetic_corpus_passes_every_check(tmp_path: Path, engine: Engine) -> None:
     out = tmp_path / "corpus"
     run = subprocess.run(
