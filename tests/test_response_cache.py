@@ -3,14 +3,19 @@ was; a new dataset version is never answered from the old one; limits still appl
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+from fastapi import FastAPI
 from sqlalchemy import Engine, event
 from starlette.testclient import TestClient
 
+from app.api import deps
 from app.config import Settings
 from app.main import create_app
 from app.seed.loader import load_seed
@@ -98,3 +103,28 @@ def test_the_rate_limit_applies_to_cached_answers(sqlite_seeded_url: str) -> Non
     with _cached_client(sqlite_seeded_url, rate_limit_per_minute=3) as (client, _):
         codes = [client.get("/v1/metrics").status_code for _ in range(5)]
         assert codes == [200, 200, 200, 429, 429]
+
+
+def test_the_version_is_read_again_by_one_request_at_a_time(monkeypatch: Any) -> None:
+    """When the version's trust runs out under load, one request reads it again; the others
+    answer with the last one meanwhile (a herd of reads was the cached answers' slowest 1%)."""
+    reads: list[int] = []
+
+    def slow_read(conn: Any) -> str:
+        reads.append(1)
+        time.sleep(0.05)
+        return "new"
+
+    monkeypatch.setattr(deps, "dataset_version", slow_read)
+    app = FastAPI()
+    app.state.engine = SimpleNamespace(connect=lambda: nullcontext(None))
+    app.state.settings = SimpleNamespace(version_check_seconds=0.0)
+    app.state.version_cache = ("old", 1.0)  # read once, long ago
+    provide = deps.dataset_version_provider(app)
+
+    async def many() -> list[str | None]:
+        return list(await asyncio.gather(*(provide() for _ in range(20))))
+
+    values = asyncio.run(many())
+    assert len(reads) == 1
+    assert "new" in values and set(values) <= {"old", "new"}

@@ -242,14 +242,24 @@ def dataset_version_provider(app: FastAPI) -> Callable[[], Awaitable[str | None]
         except Exception:
             return None
 
+    reading = False
+
     async def provide() -> str | None:
+        nonlocal reading
         if not hasattr(app.state, "engine"):
             return None
         value: str | None
         value, at = app.state.version_cache
-        if time.monotonic() - at > app.state.settings.version_check_seconds:
+        if time.monotonic() - at <= app.state.settings.version_check_seconds:
+            return value
+        if reading and at:  # one request reads it again; the others keep the last value meanwhile
+            return value
+        reading = True
+        try:
             value = await to_thread.run_sync(read)
             app.state.version_cache = (value, time.monotonic())
+        finally:
+            reading = False
         return value
 
     return provide
