@@ -119,11 +119,12 @@ class _Window:
         order = engine.key.asc() if forward else engine.key.desc()
         rows = engine.source if len(where) > 1 else engine.index  # filters read the documents
         probe = select(engine.key).select_from(rows).where(*where, beyond).order_by(order)
-        # The rest of this window may be empty, so the page (and the row past it, which says
-        # there is another) may need as many whole windows after it as it has rows.
-        reach = -(-((page.limit or 0) + 1) // WINDOW)
+        # The page needs its rows and one past them (which says there is another): as many
+        # whole windows as that takes, after this one when resuming in it (its rest may be
+        # empty), from its start on a first page.
+        windows = -(-((page.limit or 0) + 1) // WINDOW) + (page.cursor_values is not None)
         starts = [start]
-        for n in range(1, reach + 2):
+        for n in range(1, windows + 1):
             following = conn.execute(probe.limit(1).offset(n * WINDOW)).scalar()
             if following is None:
                 return _Window(starts, None, forward)
