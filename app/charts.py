@@ -17,6 +17,8 @@ from typing import Any
 from app.dates import PartialDate
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
+# pygal signs each chart with the day it was drawn: the same series would change every day.
+_DRAWN_ON = re.compile(r"(<!--Generated with pygal[^>]*?) on \d{4}-\d{2}-\d{2}-->")
 _CHART_ID = re.compile(r"chart-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # Money is drawn in the largest of these units the figures reach.
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
@@ -150,6 +152,7 @@ def series_svg(series: dict[str, Any]) -> str:
     # pygal names each chart by a random uuid: the series' id keeps the document (and its ETag)
     # the same from request to request
     svg = _CHART_ID.sub(f"chart-{series['id']}", svg)
+    svg = _DRAWN_ON.sub(r"\1-->", svg)
     return _accessible(svg, title, _description(series, scale_name, factor))
 
 
