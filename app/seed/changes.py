@@ -76,7 +76,9 @@ class ChangeLog:
             for row in touched:
                 for column, parent in keys:
                     pk = row.get(column)
-                    if pk is not None and (ref := self.ids.get(parent, {}).get(pk)):
+                    ref = self.ids.get(parent, {}).get(pk) if pk is not None else None
+                    # a resource added by this load is listed as added, not also as changed
+                    if ref and ref not in self.added.get(TRACKED[parent], ()):
                         self.changed[TRACKED[parent]][ref].add(name)
 
     def document(self) -> dict[str, Any]:
