@@ -135,7 +135,12 @@ def refresh_documents(conn: Connection, pks: list[int]) -> int:
     """Store the public JSON of these statistics where it differs from what is stored (built by
     `statistic_documents`, as the API would build it, so that the two cannot differ); return how
     many changed. The loader calls it after every load."""
-    changed = []
+    store = (
+        update(STATISTIC)
+        .where(STATISTIC.c.pk == bindparam("row_pk"))
+        .values(document=bindparam("document"))
+    )
+    count = 0
     for start in range(0, len(pks), _REFRESH_BATCH):
         batch = pks[start : start + _REFRESH_BATCH]
         stored: dict[int, str | None] = dict(
@@ -143,17 +148,15 @@ def refresh_documents(conn: Connection, pks: list[int]) -> int:
                 select(STATISTIC.c.pk, STATISTIC.c.document).where(STATISTIC.c.pk.in_(batch))
             ).all()
         )
-        for pk, document in statistic_documents(conn, batch).items():
-            if stored.get(pk) != document:
-                changed.append({"row_pk": pk, "document": document})
-    if changed:
-        conn.execute(
-            update(STATISTIC)
-            .where(STATISTIC.c.pk == bindparam("row_pk"))
-            .values(document=bindparam("document")),
-            changed,
-        )
-    return len(changed)
+        changed = [
+            {"row_pk": pk, "document": document}
+            for pk, document in statistic_documents(conn, batch).items()
+            if stored.get(pk) != document
+        ]
+        if changed:  # written a batch at a time: a first load changes every document
+            conn.execute(store, changed)
+            count += len(changed)
+    return count
 
 
 def _documents(conn: Connection, rows: list[Any]) -> list[str]:

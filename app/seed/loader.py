@@ -6,7 +6,7 @@ of the same seed writes nothing and an edited seed changes exactly the rows the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -204,7 +204,7 @@ def _remember(
 def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: ProgressHook) -> None:
     step("sources")
     sources = _sync_parents(
-        conn, "source", [_source_row(bundle, s.id) for s in bundle.models("sources")], report
+        conn, "source", (_source_row(bundle, s.id) for s in bundle.models("sources")), report
     )
     step("metrics")
     metrics = _sync_parents(
@@ -216,7 +216,7 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
     fact_pks: dict[str, dict[str, int]] = {}
     for kind in FACT_KINDS:
         step(kind)
-        rows = [_fact_row(kind, model, metrics, bundle) for model in bundle.models(kind)]
+        rows = (_fact_row(kind, model, metrics, bundle) for model in bundle.models(kind))
         fact_pks[kind] = _sync_parents(conn, _FACT_TABLE[kind], rows, report)
     step("analysis")
     notes = {check.id: check.note for check in bundle.models("checks")}
@@ -249,7 +249,7 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
         conn,
         "citation",
         (*_CITATION_FACT_COLUMNS, "position"),
-        list(_citation_rows(bundle, fact_pks, sources)),
+        _citation_rows(bundle, fact_pks, sources),
         report,
     )
     step("documents")
@@ -259,21 +259,21 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
         conn,
         "participant",
         ("meeting_pk", "position"),
-        list(_participant_rows(bundle, fact_pks["meetings"])),
+        _participant_rows(bundle, fact_pks["meetings"]),
         report,
     )
     _sync_children(
         conn,
         "person_role",
         ("person_pk", "position"),
-        list(_role_rows(bundle, fact_pks["people"])),
+        _role_rows(bundle, fact_pks["people"]),
         report,
     )
     _sync_children(
         conn,
         "statement_link",
         ("statement_pk", "role", "ref_id"),
-        list(_statement_link_rows(bundle, fact_pks["statements"])),
+        _statement_link_rows(bundle, fact_pks["statements"]),
         report,
     )
     _sync_children(
@@ -304,17 +304,15 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
         conn,
         "name_mention",
         ("source_pk", "position"),
-        list(_name_mention_rows(bundle, sources)),
+        _name_mention_rows(bundle, sources),
         report,
     )
     step("series")
-    _sync_children(conn, "series", ("id",), list(series_rows(bundle)), report)
+    _sync_children(conn, "series", ("id",), series_rows(bundle), report)
     _delete_stale(conn, "metric", metrics, report)
     _delete_stale(conn, "source", sources, report)
     step("search index")
-    _sync_children(
-        conn, "search_document", ("type", "ref_id"), list(search_documents(bundle)), report
-    )
+    _sync_children(conn, "search_document", ("type", "ref_id"), search_documents(bundle), report)
     if any(report.counts["search_document"].values()):
         if conn.dialect.name == "sqlite":
             conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
@@ -583,12 +581,11 @@ def _statement_countries(bundle: SeedBundle, statement: Any) -> list[str]:
 
 
 def _sync_parents(
-    conn: Connection, name: str, rows: list[dict[str, Any]], report: LoadReport
+    conn: Connection, name: str, rows: Iterable[dict[str, Any]], report: LoadReport
 ) -> dict[str, int]:
     """Insert or update rows keyed by slug; return every wanted slug's pk (stale rows stay)."""
-    _sync(conn, name, ("id",), rows, report, delete_stale=False)
+    wanted = {slug for (slug,) in _sync(conn, name, ("id",), rows, report, delete_stale=False)}
     table = _TABLES[name]
-    wanted = {row["id"] for row in rows}
     existing = dict(conn.execute(select(table.c.pk, table.c.id)).all())
     report.log.ids[name] = existing  # every row's id by pk, stale ones included
     return {slug: pk for pk, slug in existing.items() if slug in wanted}
@@ -607,34 +604,57 @@ def _delete_stale(conn: Connection, name: str, keep: dict[str, int], report: Loa
 
 
 def _sync_children(
-    conn: Connection, name: str, key: Sequence[str], rows: list[dict[str, Any]], report: LoadReport
+    conn: Connection,
+    name: str,
+    key: Sequence[str],
+    rows: Iterable[dict[str, Any]],
+    report: LoadReport,
 ) -> None:
     _sync(conn, name, tuple(key), rows, report, delete_stale=True)
+
+
+# Rows written at a time into an empty table (a first load), so that none is held for long.
+INSERT_BATCH = 5000
 
 
 def _sync(
     conn: Connection,
     name: str,
     key: tuple[str, ...],
-    rows: list[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     report: LoadReport,
     *,
     delete_stale: bool,
-) -> None:
+) -> set[tuple[Any, ...]]:
+    """Make the table hold `rows` (matched on `key`): insert, update, and with `delete_stale`
+    delete the rest. Returns the keys wanted. Into an empty table, rows are inserted a batch at
+    a time as they come (nothing stale can stand in their way); else after every delete."""
     table = _TABLES[name]
     has_pk = "pk" in table.c
     columns = [c.name for c in table.c if c.name != "pk"]
     existing = {tuple(r[k] for k in key): r for r in conn.execute(select(table)).mappings()}
     inserts: list[dict[str, Any]] = []
+    inserted = 0
     updated: list[tuple[dict[str, Any], list[str]]] = []
     removed: list[dict[str, Any]] = []
     wanted: set[tuple[Any, ...]] = set()
+
+    def write_inserts() -> None:
+        nonlocal inserted
+        if inserts:
+            conn.execute(insert(table), inserts)
+            report.log.rows(name, inserts, [], [])
+            inserted += len(inserts)
+            inserts.clear()
+
     for row in rows:
         row_key = tuple(row[k] for k in key)
         wanted.add(row_key)
         current = existing.get(row_key)
         if current is None:
             inserts.append(row)
+            if not existing and len(inserts) >= INSERT_BATCH:
+                write_inserts()
             continue
         changes = {c: row[c] for c in columns if c in row and current[c] != row[c]}
         if changes:
@@ -655,7 +675,7 @@ def _sync(
                 )
                 conn.execute(delete(table).where(*where))
                 removed.append(dict(current))
-    if inserts:
-        conn.execute(insert(table), inserts)
-    report.record(name, len(inserts), len(updated), len(removed))
-    report.log.rows(name, inserts, updated, removed)
+    write_inserts()
+    report.record(name, inserted, len(updated), len(removed))
+    report.log.rows(name, [], updated, removed)
+    return wanted
