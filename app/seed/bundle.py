@@ -123,7 +123,7 @@ class Issues(list[SeedIssue]):
         return self.per_file.get(name, 0) > MAX_ISSUES_PER_FILE
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One validated entry with where it came from, for messages."""
 

@@ -28,7 +28,7 @@ class CitationError(ValueError):
     """A quote that cannot be placed in its source, with what would fix it."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     start: int
     end: int
