@@ -40,13 +40,13 @@ Kind = Literal["str", "date", "num", "int"]
 # NULLs sort as these values (last when ascending), so that keyset comparisons never meet a NULL.
 # They are SQL literals, not parameters, so that the expression is the one the sort indexes of
 # migration 0005 were built on (app.schema.SORT_INDEXES) and the planner can use them.
+INT_LIMIT = 2**31 - 1  # the largest INTEGER (32 bits on PostgreSQL)
 _NULL_SENTINELS: dict[str, Any] = {
     "str": literal_column("''", String),
     "date": literal_column("'9999-12-31'", Date),
     "num": literal_column("1e308", Float),
-    "int": literal_column("2147483647", Integer),
+    "int": literal_column(str(INT_LIMIT), Integer),
 }
-INT_LIMIT = 2**31 - 1  # the largest INTEGER (32 bits on PostgreSQL)
 
 
 @dataclass(frozen=True)

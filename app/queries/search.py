@@ -41,7 +41,7 @@ _FTS = table("search_fts", column("rowid", Integer))
 # taken in the index's order: window after window, each ordered by score. Each engine ranks a
 # window in milliseconds, while ranking every match of a common word at 10^6 documents took
 # 0.4 s (docs/PERFORMANCE.md, "Search at 10^6"). An answer of at most WINDOW matches, which is
-# every answer on the real seed, is one window: ranked whole. Larger than any page (500).
+# every answer on the real seed, is one window: ranked whole.
 WINDOW = 1000
 # Which window a hit is in: ascending, ahead of the score, when the score leads the sort, so that
 # the cursor carries it (its value is the window's first key: negated when ranked from the end).
@@ -110,15 +110,20 @@ class _Window:
     forward: bool
 
     @staticmethod
-    def at(conn: Connection, engine: _Engine, where: list[Any], page: PageRequest) -> _Window:
+    def at(conn: Connection, engine: _Engine, narrowing: list[Any], page: PageRequest) -> _Window:
         forward = page.sort.keys[1][1]  # the score descending: the first matches' window first
         start = 0 if forward else INT_LIMIT
         if page.cursor_values is not None:
             start = abs(page.cursor_values[0])
         beyond = engine.key >= start if forward else engine.key <= start
         order = engine.key.asc() if forward else engine.key.desc()
-        rows = engine.source if len(where) > 1 else engine.index  # filters read the documents
-        probe = select(engine.key).select_from(rows).where(*where, beyond).order_by(order)
+        rows = engine.source if narrowing else engine.index  # filters read the documents
+        probe = (
+            select(engine.key)
+            .select_from(rows)
+            .where(engine.matches, *narrowing, beyond)
+            .order_by(order)
+        )
         # The page needs its rows and one past them (which says there is another): as many
         # whole windows as that takes, after this one when resuming in it (its rest may be
         # empty), from its start on a first page.
@@ -147,16 +152,17 @@ class _Window:
 
 def _hits(conn: Connection, terms: list[str], filters: SearchFilters, page: PageRequest) -> Any:
     engine = _Engine.of(conn, terms)
-    where: list[Any] = [engine.matches]
+    narrowing: list[Any] = []  # the filters, which read the documents
     if (cutoff := filters.cutoff()) is not None:
-        where.append(DOCUMENT.c.first_published <= cutoff)
+        narrowing.append(DOCUMENT.c.first_published <= cutoff)
     if types := filters.given().get("type"):
-        where.append(DOCUMENT.c.type.in_(types))
+        narrowing.append(DOCUMENT.c.type.in_(types))
+    where = [engine.matches, *narrowing]
     window: Any = literal(0, Integer)
     # A page is ranked in windows; the whole list at once (never asked of search: a whole CSV
     # is read in pages) would be ranked whole.
     if page.sort.keys[0][0] is WINDOW_FIELD and page.limit is not None:
-        rows, window = _Window.at(conn, engine, where, page).bounds(engine.key)
+        rows, window = _Window.at(conn, engine, narrowing, page).bounds(engine.key)
         where += rows
     return (
         select(
