@@ -86,6 +86,8 @@ def check(
     problem, an uncovered figure or an unresolved name included."""
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
+    from app.seed.bundle import coverage
+
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -97,7 +99,7 @@ def check(
         bundle = _read(seed_dir)
     if not quiet:
         for source_id in bundle.texts:
-            report = bundle.coverage[source_id]
+            report = coverage(bundle, source_id)
             _consoles.out.print(
                 f"{source_id}: {len(report.mentions)} figure mentions", highlight=False
             )
@@ -184,6 +186,7 @@ def load(
     from app import schema
     from app.db import make_engine
     from app.queries.dataset import loaded_seed_digest
+    from app.seed.bundle import SourceChanged
     from app.seed.files import seed_digest
     from app.seed.loader import LOAD_STEPS, DeletionRefused, load_seed
 
@@ -229,7 +232,7 @@ def load(
             report = load_seed(
                 engine, bundle, progress=advance, allow_deletes=allow_deletes, seed_digest=digest
             )
-    except DeletionRefused as exc:
+    except (DeletionRefused, SourceChanged) as exc:
         _consoles.err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(1) from None
     finally:

@@ -7,13 +7,15 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+import orjson
 from pydantic import BaseModel
 
 from app.analysis.arithmetic import CheckResult
@@ -37,7 +39,11 @@ from app.models import (
 )
 from app.seed import strict_yaml
 from app.seed.citations import Span
-from app.vocabulary import FACT_KINDS, SINGULAR
+from app.seed.files import MAX_TEXT_BYTES, read_bounded
+from app.seed.spill import EntryRow, Spill
+from app.vocabulary import SINGULAR
+
+M = TypeVar("M")
 
 # The kinds of seed file, in load order, with the model of one entry.
 KINDS: dict[str, type[BaseModel]] = {
@@ -130,7 +136,8 @@ class Entry:
     model: Any
     file: str
     index: int
-    document: Any
+    document: Any  # what places a message: see strict_yaml.line_of; None once checks passed
+    seq: int = 0  # its place among the entries of its kind, in the order read
 
     @property
     def label(self) -> str:
@@ -153,53 +160,247 @@ class Entry:
         )
 
 
-@dataclass
+def canonical(model: BaseModel) -> str:
+    """An entry as the spill keeps it and the version digests it: its JSON, keys sorted."""
+    return orjson.dumps(model.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS).decode()
+
+
+class StoredEntries:
+    """The entries of one kind, kept in the spill and decoded as they are iterated: a kind of
+    a million entries costs a batch of memory. Iterating twice reads twice."""
+
+    def __init__(self, spill: Spill, kind: str, documents: dict[str, Any]) -> None:
+        self.spill = spill
+        self.kind = kind
+        self.model: type[BaseModel] = KINDS[kind]
+        # how a file's entries place their messages (file -> document); cleared once checked
+        self.documents = documents
+
+    def __len__(self) -> int:
+        return self.spill.count(self.kind)
+
+    def __iter__(self) -> Iterator[Entry]:
+        for row in self.spill.entries(self.kind):
+            yield self.decode(row)
+
+    def __getitem__(self, index: slice) -> list[Entry]:
+        return list(self)[index]
+
+    def decode(self, row: EntryRow) -> Entry:
+        _seq, _id, file, index, line, body = row
+        document = self.documents.get(file)
+        if document is not None and line is not None:
+            document = strict_yaml.EntryLine(line)
+        return Entry(self.model.model_validate_json(body), file, index, document, row[0])
+
+    def get(self, entry_id: str) -> Entry | None:
+        """The first entry with this id."""
+        row = self.spill.entry(self.kind, entry_id)
+        return None if row is None else self.decode(row)
+
+    def duplicates(self) -> Iterator[Entry]:
+        """Each entry whose id an earlier entry of the kind already has."""
+        for row in self.spill.duplicates(self.kind):
+            yield self.decode(row)
+
+
+class _Ids(Container[str]):
+    def __init__(self, entries: StoredEntries) -> None:
+        self._entries = entries
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._entries.spill.has(self._entries.kind, key)
+
+
+class Models(Generic[M]):
+    """The models of one kind, in the order read: iterable (again and again) and sized."""
+
+    def __init__(self, entries: Iterable[Entry] | StoredEntries) -> None:
+        self._entries = entries
+
+    def __iter__(self) -> Iterator[M]:
+        return (entry.model for entry in self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)  # type: ignore[arg-type]
+
+
+class ById(Mapping[str, M]):
+    """The models of one kind by id, read from the spill when asked (the last few kept)."""
+
+    def __init__(self, entries: StoredEntries, keep: int = 256) -> None:
+        self._entries = entries
+        self._kept: OrderedDict[str, M | None] = OrderedDict()
+        self._keep = keep
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self._kept:
+            self._kept.move_to_end(key)
+            found = self._kept[key]
+        else:
+            entry = self._entries.get(key)
+            found = None if entry is None else entry.model
+            self._kept[key] = found
+            if len(self._kept) > self._keep:
+                self._kept.popitem(last=False)
+        return default if found is None else found
+
+    def __getitem__(self, key: str) -> M:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found  # type: ignore[no-any-return]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (entry.model.id for entry in self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class SourceChanged(Exception):
+    """A source's text changed on disk while the seed was being loaded."""
+
+
+@lru_cache(maxsize=32)
+def _read_text(root: Path, file: str, sha256: str) -> str:
+    data = read_bounded(root, root / file, MAX_TEXT_BYTES)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise SourceChanged(f"{file} changed while the seed was being loaded: load again")
+    return data.decode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
 class SourceText:
-    seed: SourceSeed
-    text: str
+    """A source whose text was found, read and checked: the text itself is read again when
+    asked (the last few kept), and must still match its digest."""
+
+    id: str
+    root: Path
+    file: str
     sha256: str
+    length: int
+    published: date | None  # the last day of its publication date, if dated
+
+    @property
+    def text(self) -> str:
+        return _read_text(self.root, self.file, self.sha256)
+
+
+class Texts(Mapping[str, str]):
+    """Each found source's text by source id, read when asked."""
+
+    def __init__(self, sources: dict[str, SourceText]) -> None:
+        self._sources = sources
+
+    def __getitem__(self, key: str) -> str:
+        return self._sources[key].text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+
+class Spans:
+    """Every placed quote, kept in the spill: by (kind, fact id, citation position)."""
+
+    def __init__(self, spill: Spill) -> None:
+        self.spill = spill
+
+    def get(self, key: tuple[str, str, int]) -> Span | None:
+        found = self.spill.span(*key)
+        return None if found is None else Span(*found)
+
+    def __getitem__(self, key: tuple[str, str, int]) -> Span:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __len__(self) -> int:
+        return self.spill.span_count()
+
+    def of_kind(self, kind: str) -> Iterator[tuple[str, int, Span]]:
+        """(fact id, citation position, span) of every quote placed for `kind`, in the order
+        the facts were read."""
+        for _seq, fact_id, position, start, end, prefix, suffix in self.spill.spans_of_kind(kind):
+            yield fact_id, position, Span(start, end, prefix, suffix)
+
+    def starts(self) -> Mapping[tuple[str, str, int], int]:
+        return _SpanStarts(self)
+
+
+class _SpanStarts(Mapping[tuple[str, str, int], int]):
+    def __init__(self, spans: Spans) -> None:
+        self._spans = spans
+
+    def __getitem__(self, key: tuple[str, str, int]) -> int:
+        return self._spans[key].start
+
+    def __iter__(self) -> Iterator[tuple[str, str, int]]:
+        raise TypeError("placed quotes are looked up, not listed")
+
+    def __len__(self) -> int:
+        return len(self._spans)
 
 
 @dataclass
 class SeedBundle:
-    """A seed that passed every check, with each citation already placed in its text."""
+    """A seed that passed every check, with each citation already placed in its text. Its
+    entries and placed quotes wait in `spill` (app/seed/spill.py), not in memory."""
 
     root: Path
-    entries: dict[str, list[Entry]]
+    spill: Spill
+    entries: dict[str, Any]  # kind -> StoredEntries (or any list of Entry)
     texts: dict[str, SourceText]
-    spans: dict[tuple[str, str, int], Span] = field(default_factory=dict)
     checks: dict[str, CheckResult] = field(default_factory=dict)
     discrepancies: list[Discrepancy] = field(default_factory=list)
-    coverage: dict[str, CoverageReport] = field(default_factory=dict)  # by source, once checked
     name_scans: dict[str, NameScan] = field(default_factory=dict)  # by source, once checked
-    _by_source: dict[str, list[CitedSpan]] | None = field(default=None, repr=False)
     _metric_scopes: dict[str, str | None] | None = field(default=None, repr=False)
     _names: dict[str, str] | None = field(default=None, repr=False)
     _entities: dict[str, Any] | None = field(default=None, repr=False)
 
-    def spans_by_source(self) -> dict[str, list[CitedSpan]]:
-        """Every placed citation grouped by the source it cites (built once, on first use)."""
-        if self._by_source is None:
-            grouped: dict[str, list[CitedSpan]] = {}
-            for kind in FACT_KINDS:
-                for model in self.models(kind):
-                    for i, citation in enumerate(model.citations):
-                        span = self.spans.get((kind, model.id, i))
-                        if span is not None:
-                            grouped.setdefault(citation.source, []).append(
-                                CitedSpan(
-                                    span.start,
-                                    span.end,
-                                    SINGULAR[kind],
-                                    model.id,
-                                    getattr(model, "as_reported", None),
-                                )
-                            )
-            self._by_source = grouped
-        return self._by_source
+    @property
+    def spans(self) -> Spans:
+        return Spans(self.spill)
 
-    def models(self, kind: str) -> list[Any]:
-        return [entry.model for entry in self.entries[kind]]
+    def spans_of_source(self, source_id: str) -> list[CitedSpan]:
+        """Every placed citation of one source, with the fact it belongs to."""
+        return [
+            CitedSpan(start, end, SINGULAR[kind], fact_id, as_reported)
+            for kind, fact_id, start, end, as_reported in self.spill.spans_of_source(source_id)
+        ]
+
+    def models(self, kind: str) -> Models[Any]:
+        return Models(self.entries[kind])
+
+    def by_id(self, kind: str) -> Mapping[str, Any]:
+        """The models of `kind` by id, read when asked."""
+        entries = self.entries[kind]
+        if isinstance(entries, StoredEntries):
+            return ById(entries)
+        return {entry.model.id: entry.model for entry in entries}
+
+    def ids(self, kind: str) -> Container[str]:
+        """The ids of `kind`, to ask whether one is there."""
+        entries = self.entries[kind]
+        if isinstance(entries, StoredEntries):
+            return _Ids(entries)
+        return {entry.model.id for entry in entries}
+
+    def source_texts(self) -> Mapping[str, str]:
+        return Texts(self.texts)
+
+    def settle(self) -> None:
+        """Every check passed: what placed messages is let go."""
+        for entries in self.entries.values():
+            if isinstance(entries, StoredEntries):
+                entries.documents.clear()
 
     def entity_names(self) -> dict[str, str]:
         """Every curated form of a person's or organisation's name, with its id (built once)."""
@@ -224,10 +425,10 @@ class SeedBundle:
         """The earliest day by which a source citing `model` was surely published (the last
         day of its publication date): what `as_of` compares. None if no citing source is dated."""
         days = [
-            published.last
+            published
             for citation in model.citations
             if (source := self.texts.get(citation.source)) is not None
-            and (published := source.seed.published_on) is not None
+            and (published := source.published) is not None
         ]
         return min(days, default=None)
 
@@ -258,9 +459,9 @@ class SeedBundle:
         """Digest of everything the seed says: changes when and only when the data does."""
         digest = hashlib.sha256()
         for kind in KINDS:
-            for model in sorted(self.models(kind), key=lambda m: m.id):
+            for body in self.spill.bodies_by_id(kind):
                 digest.update(kind.encode())
-                digest.update(json.dumps(model.model_dump(mode="json"), sort_keys=True).encode())
+                digest.update(body.encode())
         for source_id in sorted(self.texts):
             digest.update(self.texts[source_id].sha256.encode())
         return digest.hexdigest()[:16]
@@ -288,7 +489,7 @@ def relative(path: Path, root: Path) -> str:
 
 def cited_spans(bundle: SeedBundle, source_id: str) -> list[CitedSpan]:
     """Every placed citation of one source, with the fact it belongs to."""
-    return bundle.spans_by_source().get(source_id, [])
+    return bundle.spans_of_source(source_id)
 
 
 def coverage(bundle: SeedBundle, source_id: str) -> CoverageReport:

@@ -9,6 +9,7 @@ about a statistic nobody marked garbled, a conjecture whose value is not its fig
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -34,9 +35,9 @@ class ClaimError(Exception):
 class Facts:
     """What a check may refer to."""
 
-    statistics: dict[str, StatisticSeed]
-    milestones: dict[str, MilestoneSeed]
-    sources: dict[str, SourceSeed]
+    statistics: Mapping[str, StatisticSeed]
+    milestones: Mapping[str, MilestoneSeed]
+    sources: Mapping[str, SourceSeed]
 
 
 def judge_check(check: CheckSeed, facts: Facts) -> CheckResult:

@@ -31,8 +31,9 @@ def statement_title(bundle: SeedBundle, statement: Any) -> str:
 
 
 def search_documents(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
+    sources = bundle.by_id("sources")
     for source_id, source in bundle.texts.items():
-        seed = source.seed
+        seed = sources[source_id]
         yield {
             "type": "source",
             "ref_id": source_id,

@@ -129,7 +129,7 @@ class DeletionRefused(Exception):
 def _check_deletions(conn: Connection, bundle: SeedBundle) -> None:
     refused = []
     for kind, name in _KIND_TABLES.items():
-        wanted = {model.id for model in bundle.models(kind)}
+        wanted = bundle.ids(kind)
         existing = conn.execute(select(_TABLES[name].c.id)).scalars().all()
         stale = sum(1 for slug in existing if slug not in wanted)
         if stale and stale > MAX_DELETE_SHARE * len(existing):
@@ -378,7 +378,8 @@ def _discrepancy_row(d: Discrepancy, metrics: dict[str, int]) -> dict[str, Any]:
 
 def _source_row(bundle: SeedBundle, source_id: str) -> dict[str, Any]:
     entry = bundle.texts[source_id]
-    seed = entry.seed
+    seed = bundle.by_id("sources")[source_id]
+    text = entry.text
     return {
         "id": seed.id,
         "title": seed.title,
@@ -393,9 +394,9 @@ def _source_row(bundle: SeedBundle, source_id: str) -> dict[str, Any]:
         "original_url": seed.original_url,
         "language": seed.language,
         "sha256": entry.sha256,
-        "length": len(entry.text),
+        "length": len(text),
         "filename": seed.file,
-        "text": entry.text,
+        "text": text,
     }
 
 
@@ -485,11 +486,15 @@ def _names(names: list[Any]) -> list[dict[str, Any]]:
 def _citation_rows(
     bundle: SeedBundle, fact_pks: dict[str, dict[str, int]], sources: dict[str, int]
 ) -> Any:
+    spans = bundle.spans
     for kind in FACT_KINDS:
         column = f"{_FACT_TABLE[kind]}_pk"
+        placed = spans.of_kind(kind)  # in the same order as the facts and their citations
         for model in bundle.models(kind):
             for position, citation in enumerate(model.citations):
-                span = bundle.spans[(kind, model.id, position)]
+                fact_id, at, span = next(placed, ("", -1, None))
+                if (fact_id, at) != (model.id, position) or span is None:
+                    span = spans[(kind, model.id, position)]  # the bundle was edited since
                 row: dict[str, Any] = dict.fromkeys(_CITATION_FACT_COLUMNS)
                 row[column] = fact_pks[kind][model.id]
                 yield row | {
@@ -584,10 +589,13 @@ def _sync_parents(
     conn: Connection, name: str, rows: Iterable[dict[str, Any]], report: LoadReport
 ) -> dict[str, int]:
     """Insert or update rows keyed by slug; return every wanted slug's pk (stale rows stay)."""
-    wanted = {slug for (slug,) in _sync(conn, name, ("id",), rows, report, delete_stale=False)}
+    keys = _sync(conn, name, ("id",), rows, report, delete_stale=False)
     table = _TABLES[name]
     existing = dict(conn.execute(select(table.c.pk, table.c.id)).all())
     report.log.ids[name] = existing  # every row's id by pk, stale ones included
+    if keys is None:  # the table was empty: every row is wanted
+        return {slug: pk for pk, slug in existing.items()}
+    wanted = {slug for (slug,) in keys}
     return {slug: pk for pk, slug in existing.items() if slug in wanted}
 
 
@@ -613,8 +621,10 @@ def _sync_children(
     _sync(conn, name, tuple(key), rows, report, delete_stale=True)
 
 
-# Rows written at a time into an empty table (a first load), so that none is held for long.
+# Rows written at a time into an empty table (a first load), so that none is held for long: at
+# most this many, and at most about this many bytes of text (a series' document can be large).
 INSERT_BATCH = 5000
+INSERT_BATCH_BYTES = 8 * 1024 * 1024
 
 
 def _sync(
@@ -625,36 +635,43 @@ def _sync(
     report: LoadReport,
     *,
     delete_stale: bool,
-) -> set[tuple[Any, ...]]:
+) -> set[tuple[Any, ...]] | None:
     """Make the table hold `rows` (matched on `key`): insert, update, and with `delete_stale`
-    delete the rest. Returns the keys wanted. Into an empty table, rows are inserted a batch at
-    a time as they come (nothing stale can stand in their way); else after every delete."""
+    delete the rest. Returns the keys wanted, or None if the table was empty (every row in it
+    is wanted). Into an empty table, rows are inserted a batch at a time as they come (nothing
+    stale can stand in their way); else after every delete."""
     table = _TABLES[name]
     has_pk = "pk" in table.c
     columns = [c.name for c in table.c if c.name != "pk"]
     existing = {tuple(r[k] for k in key): r for r in conn.execute(select(table)).mappings()}
     inserts: list[dict[str, Any]] = []
     inserted = 0
+    weight = 0
     updated: list[tuple[dict[str, Any], list[str]]] = []
     removed: list[dict[str, Any]] = []
     wanted: set[tuple[Any, ...]] = set()
 
     def write_inserts() -> None:
-        nonlocal inserted
+        nonlocal inserted, weight
         if inserts:
             conn.execute(insert(table), inserts)
             report.log.rows(name, inserts, [], [])
             inserted += len(inserts)
             inserts.clear()
+            weight = 0
 
     for row in rows:
+        if not existing:  # nothing to match: insert, a batch at a time
+            inserts.append(row)
+            weight += sum(len(value) for value in row.values() if isinstance(value, str))
+            if len(inserts) >= INSERT_BATCH or weight >= INSERT_BATCH_BYTES:
+                write_inserts()
+            continue
         row_key = tuple(row[k] for k in key)
         wanted.add(row_key)
         current = existing.get(row_key)
         if current is None:
             inserts.append(row)
-            if not existing and len(inserts) >= INSERT_BATCH:
-                write_inserts()
             continue
         changes = {c: row[c] for c in columns if c in row and current[c] != row[c]}
         if changes:
@@ -678,4 +695,4 @@ def _sync(
     write_inserts()
     report.record(name, inserted, len(updated), len(removed))
     report.log.rows(name, [], updated, removed)
-    return wanted
+    return wanted if existing else None

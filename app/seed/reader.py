@@ -7,7 +7,8 @@ sees all of them at once, and a seed with any problem never reaches the loader.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,14 @@ from app.seed.bundle import (
     SeedError,
     SeedIssue,
     SourceText,
+    StoredEntries,
     TooMany,
+    canonical,
     dotted,
     relative,
 )
 from app.seed.files import MAX_TEXT_BYTES, SeedFileError, limit_for, read_bounded, seed_files
+from app.seed.spill import Spill
 
 __all__ = ["SeedBundle", "SeedError", "read_seed"]
 
@@ -35,22 +39,25 @@ __all__ = ["SeedBundle", "SeedError", "read_seed"]
 def read_seed(root: Path) -> SeedBundle:
     """Read and check the whole seed under `root`; raise SeedError listing the problems."""
     issues = Issues()
+    spill = Spill()
     try:
-        bundle = _read_and_check(root, issues)
+        bundle = _read_and_check(root, spill, issues)
     except TooMany:
+        spill.close()
         raise SeedError(list(issues), issues.skipped, stopped=True) from None
+    except BaseException:
+        spill.close()
+        raise
     if issues:
+        spill.close()
         raise SeedError(list(issues), issues.skipped)
-    # Every check passed: the parsed files (kept to place messages) will not be needed again,
-    # and at scale they weigh as much as the models.
-    for entries in bundle.entries.values():
-        for entry in entries:
-            entry.document = None
+    # Every check passed: what placed messages will not be needed again.
+    bundle.settle()
     return bundle
 
 
-def _read_and_check(root: Path, issues: Issues) -> SeedBundle:
-    entries: dict[str, list[Entry]] = {}
+def _read_and_check(root: Path, spill: Spill, issues: Issues) -> SeedBundle:
+    entries: dict[str, Any] = {}
     for kind, model in KINDS.items():
         if not seed_files(root, kind):
             issues.append(
@@ -60,10 +67,10 @@ def _read_and_check(root: Path, issues: Issues) -> SeedBundle:
                     f"write '{kind}: []' for a kind with no entries",
                 )
             )
-        entries[kind] = list(_read_kind(root, kind, model, issues))
+        entries[kind] = _read_kind(root, spill, kind, model, issues)
     validation.ids_are_unique(entries, issues)
     texts = _read_texts(root, entries["sources"], issues)
-    bundle = SeedBundle(root, entries, texts)
+    bundle = SeedBundle(root, spill, entries, texts)
     validation.references_resolve(bundle, issues)
     validation.quotes_are_placed(bundle, issues)
     validation.figures_read_as_stored(bundle, issues)
@@ -76,61 +83,99 @@ def _read_and_check(root: Path, issues: Issues) -> SeedBundle:
     return bundle
 
 
-def _read_kind(root: Path, kind: str, model: type[BaseModel], issues: Issues) -> Iterator[Entry]:
+class YamlLines:
+    """Where the entries of a YAML file stand: the file is parsed again when a message needs a
+    line (the last few kept), so that no parsed file is held while the seed is checked."""
+
+    def __init__(self, root: Path, path: Path) -> None:
+        self.root = root
+        self.path = path
+
+    def line_of(self, at: tuple[int | str, ...]) -> int | None:
+        return strict_yaml.line_of(_parsed(self.root, self.path), at)
+
+
+@lru_cache(maxsize=2)
+def _parsed(root: Path, path: Path) -> Any:
+    try:
+        return strict_yaml.load(read_bounded(root, path, limit_for(path)).decode("utf-8"))
+    except (SeedFileError, UnicodeDecodeError, strict_yaml.StrictYamlError):
+        return None  # changed since it was read: the message goes without a line
+
+
+def _read_kind(
+    root: Path, spill: Spill, kind: str, model: type[BaseModel], issues: Issues
+) -> StoredEntries:
+    documents: dict[str, Any] = {}
     for path in seed_files(root, kind):
         name = relative(path, root)
+        valid = _read_file(root, path, name, kind, model, issues)
+        spill.add_entries(kind, valid)
+        jsonl = path.suffix == ".jsonl"
+        documents[name] = "lines" if jsonl else YamlLines(root, path)
+    _parsed.cache_clear()
+    return StoredEntries(spill, kind, documents)
+
+
+def _read_file(
+    root: Path, path: Path, name: str, kind: str, model: type[BaseModel], issues: Issues
+) -> Iterator[tuple[str | None, str, int, int | None, str]]:
+    """Each valid entry of one file as the spill keeps it: (id, file, index, line, JSON)."""
+    try:
+        data = read_bounded(root, path, limit_for(path))
+        if path.suffix == ".jsonl":
+            document = json_lines.load(data, kind)
+        else:
+            document = strict_yaml.load(data.decode("utf-8"))
+    except SeedFileError as exc:
+        issues.append(SeedIssue(name, exc.message))
+        return
+    except UnicodeDecodeError as exc:
+        issues.append(SeedIssue(name, f"not valid UTF-8: {exc}"))
+        return
+    except strict_yaml.StrictYamlError as exc:
+        issues.append(SeedIssue(name, exc.message, line=exc.line))
+        return
+    if not isinstance(document, dict) or set(document) != {kind}:
+        issues.append(
+            SeedIssue(name, f"the file must be a mapping with the single key '{kind}'", line=1)
+        )
+        return
+    items = document[kind]
+    if not isinstance(items, list):
+        issues.append(SeedIssue(name, f"'{kind}' must be a list", line=1))
+        return
+    # a JSON Lines entry is placed by its line; a YAML file is parsed again for a message
+    lines = getattr(items, "item_lines", None) if path.suffix == ".jsonl" else None
+    for index, raw in enumerate(items):
+        if issues.file_is_full(name):
+            break
+        entry_id = raw.get("id") if isinstance(raw, dict) else None
+        label = f"{kind}[{index}]" + (f" (id={entry_id})" if entry_id else "")
         try:
-            data = read_bounded(root, path, limit_for(path))
-            if path.suffix == ".jsonl":
-                document = json_lines.load(data, kind)
-            else:
-                document = strict_yaml.load(data.decode("utf-8"))
-        except SeedFileError as exc:
-            issues.append(SeedIssue(name, exc.message))
-            continue
-        except UnicodeDecodeError as exc:
-            issues.append(SeedIssue(name, f"not valid UTF-8: {exc}"))
-            continue
-        except strict_yaml.StrictYamlError as exc:
-            issues.append(SeedIssue(name, exc.message, line=exc.line))
-            continue
-        if not isinstance(document, dict) or set(document) != {kind}:
-            issues.append(
-                SeedIssue(name, f"the file must be a mapping with the single key '{kind}'", line=1)
-            )
-            continue
-        items = document[kind]
-        if not isinstance(items, list):
-            issues.append(SeedIssue(name, f"'{kind}' must be a list", line=1))
-            continue
-        # what the entries keep for messages: a JSON Lines file's line numbers, not the file
-        kept: Any = document
-        if isinstance(items, strict_yaml.LocatedList) and path.suffix == ".jsonl":
-            kept = strict_yaml.EntryLines(kind, items.item_lines)
-        for index, raw in enumerate(items):
-            if issues.file_is_full(name):
-                break
-            entry_id = raw.get("id") if isinstance(raw, dict) else None
-            label = f"{kind}[{index}]" + (f" (id={entry_id})" if entry_id else "")
-            try:
-                parsed = model.model_validate(raw)
-            except ValidationError as exc:
-                for error in exc.errors():
-                    loc = tuple(error["loc"])
-                    issues.append(
-                        SeedIssue(
-                            name,
-                            error["msg"],
-                            entry=label,
-                            field=dotted(loc) or None,
-                            line=strict_yaml.line_of(document, (kind, index, *loc)),
-                        )
+            parsed = model.model_validate(raw)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = tuple(error["loc"])
+                issues.append(
+                    SeedIssue(
+                        name,
+                        error["msg"],
+                        entry=label,
+                        field=dotted(loc) or None,
+                        line=strict_yaml.line_of(document, (kind, index, *loc)),
                     )
-                continue
-            yield Entry(parsed, name, index, kept)
+                )
+            continue
+        line = lines[index] if lines is not None else None
+        yield parsed.id, name, index, line, canonical(parsed)  # type: ignore[attr-defined]
 
 
-def _read_texts(root: Path, sources: list[Entry], issues: list[SeedIssue]) -> dict[str, SourceText]:
+def _read_texts(
+    root: Path, sources: Iterable[Entry], issues: list[SeedIssue]
+) -> dict[str, SourceText]:
+    """Each source whose text is there, within bounds, as recorded and UTF-8: what it needs to
+    be read again (the texts themselves are not kept)."""
     texts: dict[str, SourceText] = {}
     for entry in sources:
         seed: SourceSeed = entry.model
@@ -158,5 +203,6 @@ def _read_texts(root: Path, sources: list[Entry], issues: list[SeedIssue]) -> di
         except UnicodeDecodeError as exc:
             issues.append(entry.issue(f"{seed.file} is not valid UTF-8: {exc}", "file"))
             continue
-        texts[seed.id] = SourceText(seed, text, sha)
+        published = seed.published_on.last if seed.published_on else None
+        texts[seed.id] = SourceText(seed.id, root, seed.file, sha, len(text), published)
     return texts

@@ -24,7 +24,7 @@ Provisions, always:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from app.analysis.precision import qualifier
@@ -42,10 +42,10 @@ class Breach:
 
 @dataclass(frozen=True)
 class Context:
-    texts: dict[str, str]
-    spans: dict[tuple[str, str, int], int]  # (kind, id, citation) -> start offset in the text
-    metrics: dict[str, MetricSeed]
-    sources: dict[str, SourceSeed]
+    texts: Mapping[str, str]
+    spans: Mapping[tuple[str, str, int], int]  # (kind, id, citation) -> start offset in the text
+    metrics: Mapping[str, MetricSeed]
+    sources: Mapping[str, SourceSeed]
 
 
 def statistic_breaches(stat: StatisticSeed, ctx: Context) -> Iterator[Breach]:

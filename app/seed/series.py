@@ -15,7 +15,7 @@ from app.dates import PartialDate
 from app.models import StatisticSeed
 from app.queries.common import number
 from app.queries.series import summarise
-from app.seed.bundle import SeedBundle
+from app.seed.bundle import SeedBundle, canonical
 from app.vocabulary import resource_url, source_text_url
 
 
@@ -44,12 +44,21 @@ def series_rows(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
     """One row per series: its keys, its public document (see SeriesPublic) and its summary
     (SeriesSummaryPublic)."""
     metrics = {m.id: m for m in bundle.models("metrics")}
-    groups: dict[tuple[str, str, str | None, str | None], list[StatisticSeed]] = defaultdict(list)
-    for stat in bundle.models("statistics"):
-        groups[(stat.metric, stat.reporter, stat.partner, bundle.scope_of(stat))].append(stat)
-    for (metric, reporter, partner, scope), stats in sorted(
-        groups.items(), key=lambda kv: series_id(*kv[0])
-    ):
+
+    def keyed(stat: StatisticSeed) -> tuple[str, str]:
+        keys = (stat.metric, stat.reporter, stat.partner, bundle.scope_of(stat))
+        # in series id order; the keys themselves after it, so that no two series merge
+        return f"{series_id(*keys)}\x01{keys!r}", canonical(stat)
+
+    # grouped on disk: one series at a time in memory, not every statistic
+    for bodies in bundle.spill.groups("series", map(keyed, bundle.models("statistics"))):
+        stats = [StatisticSeed.model_validate_json(body) for body in bodies]
+        metric, reporter, partner, scope = (
+            stats[0].metric,
+            stats[0].reporter,
+            stats[0].partner,
+            bundle.scope_of(stats[0]),
+        )
         by_period: dict[tuple[Any, ...], list[StatisticSeed]] = defaultdict(list)
         for stat in sorted(stats, key=lambda s: (_sort_key(s), s.id)):
             by_period[_sort_key(stat)].append(stat)

@@ -188,25 +188,22 @@ def load(text: str) -> Any:
         raise StrictYamlError(str(exc), None) from None
 
 
-@dataclass(frozen=True)
-class EntryLines:
-    """What messages need of a file of one entry per line (JSON Lines) once its entries are
-    validated: entry i, and everything in it, is on line `lines[i]`. The parsed file weighs as
-    much as its models; this, a number an entry."""
+@dataclass(frozen=True, slots=True)
+class EntryLine:
+    """What messages need of one entry of a JSON Lines file: everything in it is on `line`."""
 
-    kind: str
-    lines: list[int]
+    line: int
 
     def line_of(self, path: tuple[int | str, ...]) -> int:
-        if len(path) > 1 and path[0] == self.kind and isinstance(index := path[1], int):
-            return self.lines[index] if 0 <= index < len(self.lines) else 1
-        return 1
+        return self.line
 
 
 def line_of(document: Any, path: tuple[int | str, ...]) -> int | None:
-    """The line of the deepest element of `path` that can be located in a loaded document."""
-    if isinstance(document, EntryLines):
-        return document.line_of(path)
+    """The line of the deepest element of `path` that can be located in a loaded document (or
+    in anything else that says where its entries are, by a `line_of` of its own: EntryLine,
+    or app/seed/reader.py's YamlLines)."""
+    if not isinstance(document, dict | list) and hasattr(document, "line_of"):
+        return document.line_of(path)  # type: ignore[no-any-return]
     line: int | None = getattr(document, "line", None)
     node = document
     for step in path:

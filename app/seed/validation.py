@@ -9,39 +9,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.analysis.discrepancies import Measured, Member, find_discrepancies
+from app.analysis.discrepancies import Discrepancy, Measured, Member, find_discrepancies
 from app.analysis.mentions import NameIndex, adjacent_titles
 from app.analysis.numbers import FigureSyntaxError, as_decimal, parse_figure
 from app.analysis.scanner import scan
 from app.models import CitationSeed, MeetingSeed, StatisticSeed
 from app.seed import rules
-from app.seed.bundle import Entry, SeedBundle, SeedIssue, citation_path, coverage, relative
+from app.seed.bundle import (
+    Entry,
+    SeedBundle,
+    SeedIssue,
+    StoredEntries,
+    citation_path,
+    coverage,
+    relative,
+)
 from app.seed.citations import CitationError, locate_quote
 from app.seed.claims import ClaimError, Facts, judge_check
+from app.seed.spill import BATCH, SpanRow
 from app.vocabulary import FACT_KINDS
 
 
-def ids_are_unique(entries: dict[str, list[Entry]], issues: list[SeedIssue]) -> None:
+def ids_are_unique(entries: dict[str, StoredEntries], issues: list[SeedIssue]) -> None:
     for items in entries.values():
-        seen: dict[str, Entry] = {}
-        for entry in items:
-            first = seen.get(entry.model.id)
-            if first is not None:
-                issues.append(
-                    entry.issue(
-                        f"duplicate id {entry.model.id!r}: already used at "
-                        f"{first.file}:{first.line('id')}",
-                        "id",
-                    )
-                )
-            else:
-                seen[entry.model.id] = entry
+        for entry in items.duplicates():
+            first = items.get(entry.model.id)
+            where = f"{first.file}:{first.line('id')}" if first is not None else "?"
+            issues.append(
+                entry.issue(f"duplicate id {entry.model.id!r}: already used at {where}", "id")
+            )
 
 
 def references_resolve(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
     metrics = {m.id: m for m in bundle.models("metrics")}
-    statistics = {s.id for s in bundle.models("statistics")}
-    sources = {s.id for s in bundle.models("sources")}
+    statistics = bundle.ids("statistics")
+    sources = bundle.ids("sources")
 
     def dangling(entry: Entry, field_path: tuple[int | str, ...], what: str, ref: str) -> None:
         issues.append(entry.issue(f"no {what} with id {ref!r}", *field_path))
@@ -89,19 +91,16 @@ def references_resolve(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
 
 
 def _people_and_statements_resolve(bundle: SeedBundle, dangling: Any) -> None:
-    organizations = {o.id for o in bundle.models("organizations")}
-    people = {p.id for p in bundle.models("people")}
-    ids = {
-        kind: {m.id for m in bundle.models(kind)}
-        for kind in ("statistics", "provisions", "meetings")
-    }
+    organizations = bundle.ids("organizations")
+    people = bundle.ids("people")
+    ids = {kind: bundle.ids(kind) for kind in ("statistics", "provisions", "meetings")}
     for entry in bundle.entries["sources"]:
         ref = entry.model.publisher_id
         if ref is not None and ref not in organizations:
             dangling(entry, ("publisher_id",), "organization", ref)
     for entry in bundle.entries["statistics"]:
         ref = entry.model.attributed_to_id
-        if ref is not None and ref not in people | organizations:
+        if ref is not None and ref not in people and ref not in organizations:
             dangling(entry, ("attributed_to_id",), "person or organization", ref)
     for entry in bundle.entries["people"]:
         for i, role in enumerate(entry.model.roles):
@@ -115,7 +114,7 @@ def _people_and_statements_resolve(bundle: SeedBundle, dangling: Any) -> None:
     for entry in bundle.entries["statements"]:
         statement = entry.model
         for i, ref in enumerate(statement.speakers):
-            if ref not in people | organizations:
+            if ref not in people and ref not in organizations:
                 dangling(entry, ("speakers", i), "person or organization", ref)
         for field_name in ("organization", "reported_by"):
             ref = getattr(statement, field_name)
@@ -130,6 +129,7 @@ def _people_and_statements_resolve(bundle: SeedBundle, dangling: Any) -> None:
 
 
 def quotes_are_placed(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
+    placed: list[SpanRow] = []
     for kind in FACT_KINDS:
         for entry in bundle.entries[kind]:
             citation: CitationSeed
@@ -142,7 +142,13 @@ def quotes_are_placed(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
                 except CitationError as exc:
                     issues.append(entry.issue(str(exc), *citation_path(entry.model, i)))
                     continue
-                bundle.spans[(kind, entry.model.id, i)] = span
+                as_reported = getattr(entry.model, "as_reported", None)
+                fact = (kind, entry.seq, i, entry.model.id, citation.source)
+                placed.append((*fact, span.start, span.end, span.prefix, span.suffix, as_reported))
+                if len(placed) >= BATCH:
+                    bundle.spill.add_spans(placed)
+                    placed.clear()
+    bundle.spill.add_spans(placed)
 
 
 def figures_read_as_stored(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
@@ -182,10 +188,10 @@ def figures_read_as_stored(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
 def curation_rules_hold(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
     """The curation rules (app/seed/rules.py), with the exemptions curators stated."""
     ctx = rules.Context(
-        texts={source_id: t.text for source_id, t in bundle.texts.items()},
-        spans={key: span.start for key, span in bundle.spans.items()},
+        texts=bundle.source_texts(),
+        spans=bundle.spans.starts(),
         metrics={m.id: m for m in bundle.models("metrics")},
-        sources={s.id: s for s in bundle.models("sources")},
+        sources=bundle.by_id("sources"),
     )
     for entry in bundle.entries["statistics"]:
         stat: StatisticSeed = entry.model
@@ -287,7 +293,7 @@ def every_name_is_resolved(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
     for source_id, source in bundle.texts.items():
         scan = index.scan(source.text)
         bundle.name_scans[source_id] = scan
-        file = relative(bundle.root / source.seed.file, bundle.root)
+        file = relative(bundle.root / source.file, bundle.root)
         excluded = {
             e.model.mention: index for index, e in exclusions.items() if e.model.source == source_id
         }
@@ -334,8 +340,8 @@ def every_figure_is_cited(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
         return  # coverage is only meaningful once every citation is placed
     exclusions = {e.index: e for e in bundle.entries["exclusions"]}
     for source_id, source in bundle.texts.items():
-        report = bundle.coverage[source_id] = coverage(bundle, source_id)
-        name = relative(bundle.root / source.seed.file, bundle.root)
+        report = coverage(bundle, source_id)
+        name = relative(bundle.root / source.file, bundle.root)
         for item in report.uncovered:
             m = item.mention
             line = source.text.count("\n", 0, m.start) + 1
@@ -361,11 +367,7 @@ def every_figure_is_cited(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
 def arithmetic_is_redone(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
     if issues:
         return  # arithmetic over figures that failed their own checks would mislead
-    facts = Facts(
-        {s.id: s for s in bundle.models("statistics")},
-        {m.id: m for m in bundle.models("milestones")},
-        {s.id: s for s in bundle.models("sources")},
-    )
+    facts = Facts(bundle.by_id("statistics"), bundle.by_id("milestones"), bundle.by_id("sources"))
     for entry in bundle.entries["checks"]:
         try:
             bundle.checks[entry.model.id] = judge_check(entry.model, facts)
@@ -376,22 +378,27 @@ def arithmetic_is_redone(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
 def discrepancies_are_found(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
     if issues:
         return
-    measured = [
+    measured = (
         Measured(
             s.metric,
             s.reporter,
             s.partner,
             bundle.scope_of(s),
-            s.period_start.first if s.period_start else None,
-            s.period_start.precision if s.period_start else None,
+            s.period_start.first,
+            s.period_start.precision,
             s.period_end.first if s.period_end else None,
             s.period_end.precision if s.period_end else None,
             Member(s.id, float(s.value), s.as_reported, s.citations[0].source),
             s.unit,
         )
         for s in bundle.models("statistics")
-    ]
-    bundle.discrepancies = find_discrepancies(measured)
+        if s.period_start is not None  # a figure without a period compares to nothing
+    )
+    # grouped on disk: a group at a time in memory, not every statistic
+    found: list[Discrepancy] = []
+    for same in bundle.spill.groups("discrepancies", ((repr(m.key), m) for m in measured)):
+        found.extend(find_discrepancies(same))
+    bundle.discrepancies = sorted(found, key=lambda d: d.id)
     for entry in bundle.entries["discrepancy_notes"]:
         wanted = set(entry.model.statistics)
         group = next((d for d in bundle.discrepancies if wanted & {m.id for m in d.members}), None)

@@ -1,0 +1,204 @@
+"""Where a seed waits while it is checked and loaded: a scratch SQLite file, not memory.
+
+The reader writes each validated entry here as it reads it (its canonical JSON, with its file,
+position and line), and each placed quote; the checks and the loader read them back a batch at a
+time, look them up by id, and sort what must be compared (a discrepancy's group, a series) on
+disk. So the seed's size costs disk, and memory stays that of a batch. The file is private to
+the process and removed when the bundle is let go (or the process ends).
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+import tempfile
+import weakref
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+# Rows read back at a time.
+BATCH = 2000
+
+_SCHEMA = (
+    "CREATE TABLE entry (kind TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT, file TEXT NOT NULL,"
+    " idx INTEGER NOT NULL, line INTEGER, body TEXT NOT NULL, PRIMARY KEY (kind, seq))",
+    "CREATE INDEX entry_id ON entry (kind, id, seq)",
+    "CREATE TABLE span (kind TEXT NOT NULL, seq INTEGER NOT NULL, position INTEGER NOT NULL,"
+    " id TEXT NOT NULL, source TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
+    " prefix TEXT NOT NULL, suffix TEXT NOT NULL, as_reported TEXT,"
+    " PRIMARY KEY (kind, seq, position))",
+    "CREATE INDEX span_id ON span (kind, id, position, seq)",
+    "CREATE INDEX span_source ON span (source)",
+    "CREATE TABLE grouped (name TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " payload BLOB NOT NULL)",
+)
+
+EntryRow = tuple[int, str | None, str, int, int | None, str]  # seq, id, file, index, line, body
+SpanRow = tuple[str, int, int, str, str, int, int, str, str, str | None]
+
+
+def _close(conn: sqlite3.Connection, folder: tempfile.TemporaryDirectory[str]) -> None:
+    conn.close()
+    folder.cleanup()
+
+
+class Spill:
+    """The scratch store of one seed being read."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="korus-seed-")
+        self._conn = sqlite3.connect(Path(self._folder.name) / "seed.sqlite3")
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-16384"):
+            self._conn.execute(f"PRAGMA {pragma}")
+        for statement in _SCHEMA:
+            self._conn.execute(statement)
+        self._counts: dict[str, int] = {}
+        self._finalizer = weakref.finalize(self, _close, self._conn, self._folder)
+
+    def close(self) -> None:
+        self._finalizer()
+
+    # entries
+
+    def add_entries(
+        self, kind: str, rows: Iterable[tuple[str | None, str, int, int | None, str]]
+    ) -> None:
+        """Append entries of `kind`: (id, file, index in file, line or None, canonical JSON)."""
+        count = self._counts.get(kind, 0)
+        batch: list[tuple[Any, ...]] = []
+        for row in rows:
+            batch.append((kind, count, *row))
+            count += 1
+            if len(batch) >= BATCH:
+                self._conn.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
+                batch.clear()
+        self._conn.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
+        self._counts[kind] = count
+
+    def count(self, kind: str) -> int:
+        return self._counts.get(kind, 0)
+
+    def entries(self, kind: str) -> Iterator[EntryRow]:
+        """Every entry of `kind` in the order read."""
+        yield from self._batches(
+            "SELECT seq, id, file, idx, line, body FROM entry WHERE kind = ? AND seq >= ? "
+            "ORDER BY seq LIMIT ?",
+            kind,
+        )
+
+    def _batches(self, sql: str, kind: str) -> Iterator[Any]:
+        # keyset batches, so that no cursor stays open while the caller writes to the store
+        after = 0
+        while True:
+            rows = self._conn.execute(sql, (kind, after, BATCH)).fetchall()
+            yield from rows
+            if len(rows) < BATCH:
+                return
+            after = rows[-1][0] + 1
+
+    def entry(self, kind: str, entry_id: str) -> EntryRow | None:
+        """The first entry of `kind` with this id."""
+        row = self._conn.execute(
+            "SELECT seq, id, file, idx, line, body FROM entry INDEXED BY entry_id "
+            "WHERE kind = ? AND id = ? ORDER BY seq LIMIT 1",
+            (kind, entry_id),
+        ).fetchone()
+        return row  # type: ignore[no-any-return]
+
+    def has(self, kind: str, entry_id: str) -> bool:
+        found = self._conn.execute(
+            "SELECT 1 FROM entry INDEXED BY entry_id WHERE kind = ? AND id = ? LIMIT 1",
+            (kind, entry_id),
+        ).fetchone()
+        return found is not None
+
+    def duplicates(self, kind: str) -> Iterator[EntryRow]:
+        """Every entry of `kind` whose id an earlier entry already has, in the order read."""
+        yield from self._conn.execute(
+            "SELECT e.seq, e.id, e.file, e.idx, e.line, e.body FROM entry e JOIN "
+            "(SELECT id, min(seq) AS first FROM entry WHERE kind = ? AND id IS NOT NULL "
+            "GROUP BY id HAVING count(*) > 1) d ON e.id = d.id AND e.seq > d.first "
+            "WHERE e.kind = ? ORDER BY e.seq",
+            (kind, kind),
+        ).fetchall()
+
+    def bodies_by_id(self, kind: str) -> Iterator[str]:
+        """Every entry's JSON of `kind`, in id order (what the seed's version digests)."""
+        cursor = self._conn.execute(
+            "SELECT body FROM entry INDEXED BY entry_id WHERE kind = ? ORDER BY id, seq", (kind,)
+        )
+        while rows := cursor.fetchmany(BATCH):
+            for (body,) in rows:
+                yield body
+
+    # placed quotes
+
+    def add_spans(self, rows: Iterable[SpanRow]) -> None:
+        """(kind, entry seq, citation position, fact id, source, start, end, prefix, suffix,
+        as_reported) for each placed quote."""
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO span VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
+
+    def span(self, kind: str, fact_id: str, position: int) -> tuple[int, int, str, str] | None:
+        row = self._conn.execute(
+            "SELECT start, end, prefix, suffix FROM span INDEXED BY span_id "
+            "WHERE kind = ? AND id = ? AND position = ? ORDER BY seq LIMIT 1",
+            (kind, fact_id, position),
+        ).fetchone()
+        return row  # type: ignore[no-any-return]
+
+    def spans_of_kind(self, kind: str) -> Iterator[tuple[int, str, int, int, int, str, str]]:
+        """(entry seq, fact id, position, start, end, prefix, suffix) of every quote placed for
+        `kind`, in the order read."""
+        yield from _fetched(
+            self._conn.execute(
+                "SELECT seq, id, position, start, end, prefix, suffix FROM span WHERE kind = ? "
+                "ORDER BY seq, position",
+                (kind,),
+            )
+        )
+
+    def span_count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM span").fetchone()[0])
+
+    def spans_of_source(self, source: str) -> list[tuple[str, str, int, int, str | None]]:
+        """(kind, fact id, start, end, as_reported) of every quote placed in `source`, in the
+        order the facts were read."""
+        return self._conn.execute(
+            "SELECT kind, id, start, end, as_reported FROM span INDEXED BY span_source "
+            "WHERE source = ? "
+            "ORDER BY kind, seq, position",
+            (source,),
+        ).fetchall()
+
+    # sorting on disk
+
+    def groups(self, name: str, rows: Iterable[tuple[str, Any]]) -> Iterator[list[Any]]:
+        """`rows` of (key, payload) grouped by key, in key order, each group in the order given.
+        The payloads are pickled to disk meanwhile."""
+        self._conn.execute("DELETE FROM grouped WHERE name = ?", (name,))
+        self._conn.executemany(
+            "INSERT INTO grouped VALUES (?, ?, ?, ?)",
+            ((name, key, n, pickle.dumps(payload)) for n, (key, payload) in enumerate(rows)),
+        )
+        cursor = self._conn.execute(
+            "SELECT key, payload FROM grouped WHERE name = ? ORDER BY key, seq", (name,)
+        )
+        group: list[Any] = []
+        current: str | None = None
+        for key, payload in _fetched(cursor):
+            if group and key != current:
+                yield group
+                group = []
+            current = key
+            group.append(pickle.loads(payload))
+        if group:
+            yield group
+        self._conn.execute("DELETE FROM grouped WHERE name = ?", (name,))
+
+
+def _fetched(cursor: sqlite3.Cursor) -> Iterator[Any]:
+    while rows := cursor.fetchmany(BATCH):
+        yield from rows

@@ -1,0 +1,128 @@
+"""The seed waits in a scratch file while it is checked and loaded (app/seed/spill.py): what
+that must not change, and what it adds (a text changed meanwhile is refused; the file goes)."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from app.models import Source
+from app.seed.bundle import SourceChanged, _read_text
+from app.seed.loader import load_seed
+from app.seed.reader import SeedError, read_seed
+from app.seed.spill import BATCH, Spill
+from tests.conftest import SEED_DIR
+from tests.helpers import dump, edit
+
+
+def _scratch(bundle_spill: Spill) -> Path:
+    return Path(bundle_spill._folder.name)
+
+
+def test_models_read_back_equal_the_files() -> None:
+    """Every entry read back from the spill is the entry the files hold, in their order."""
+    import yaml
+
+    bundle = read_seed(SEED_DIR)
+    written = yaml.safe_load((SEED_DIR / "statistics.yaml").read_text(encoding="utf-8"))
+    ids = [entry["id"] for entry in written["statistics"]]
+    assert [model.id for model in bundle.models("statistics")] == ids
+    assert len(bundle.models("statistics")) == len(ids)
+    first = written["statistics"][0]
+    model = next(iter(bundle.models("statistics")))
+    assert model.as_reported == first["as_reported"]
+    assert [c.quote for c in model.citations] == [c["quote"] for c in first["citations"]]
+
+
+def test_a_text_changed_between_reading_and_loading_is_refused(
+    engine: Engine, seed_copy: Path
+) -> None:
+    load_seed(engine, read_seed(SEED_DIR))
+    before = dump(engine)
+    bundle = read_seed(seed_copy)
+    text = next(iter(sorted((seed_copy / "sources").glob("*.txt"))))
+    text.write_text(text.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    # texts are read again when needed (a few kept): as with a seed of more texts than are kept
+    _read_text.cache_clear()
+    with pytest.raises(SourceChanged, match=text.name):
+        load_seed(engine, bundle)
+    assert dump(engine) == before
+
+
+def test_a_text_kept_since_it_was_checked_is_stored_as_checked(
+    engine: Engine, seed_copy: Path
+) -> None:
+    bundle = read_seed(seed_copy)
+    text = next(iter(sorted((seed_copy / "sources").glob("*.txt"))))
+    checked = text.read_text(encoding="utf-8")
+    text.write_text(checked + " ", encoding="utf-8")
+    load_seed(engine, bundle)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(Source.text).where(Source.filename == f"sources/{text.name}")
+        ).scalar_one()
+    assert stored == checked
+
+
+def test_the_scratch_file_goes_with_the_bundle(seed_copy: Path) -> None:
+    bundle = read_seed(seed_copy)
+    folder = _scratch(bundle.spill)
+    assert folder.exists()
+    del bundle
+    gc.collect()
+    assert not folder.exists()
+
+
+def test_a_refused_seed_leaves_no_scratch_file(seed_copy: Path, tmp_path: Path) -> None:
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("korus-seed-*"))
+    edit(seed_copy / "statistics.yaml", "unit: USD", "unit: EUR")
+    with pytest.raises(SeedError):
+        read_seed(seed_copy)
+    gc.collect()
+    assert set(Path(tempfile.gettempdir()).glob("korus-seed-*")) <= before
+
+
+def test_a_duplicate_names_the_first_entry_and_its_line(seed_copy: Path) -> None:
+    path = seed_copy / "metrics.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if line.startswith("  - id:")]
+    first = starts[0]
+    slug = lines[first].split("id:", 1)[1].strip()
+    copy = "".join(lines[first : starts[1]]).rstrip("\n") + "\n"
+    path.write_text("".join(lines).rstrip("\n") + "\n" + copy, encoding="utf-8")
+    with pytest.raises(SeedError) as caught:
+        read_seed(seed_copy)
+    duplicate = [i for i in caught.value.issues if "duplicate id" in i.message]
+    assert len(duplicate) == 1
+    assert f"already used at seed/metrics.yaml:{first + 1}" in duplicate[0].message
+    assert slug in duplicate[0].message
+
+
+def test_groups_come_in_key_order_each_in_the_order_given() -> None:
+    spill = Spill()
+    rows = [(f"k{n % 7}", n) for n in range(3 * BATCH + 5)]
+    groups = list(spill.groups("test", rows))
+    assert [g[0] % 7 for g in groups] == list(range(7))
+    for group in groups:
+        assert group == sorted(group)
+        assert len({n % 7 for n in group}) == 1
+    assert sum(map(len, groups)) == len(rows)
+    spill.close()
+
+
+def test_the_version_is_that_of_the_data_not_of_the_file_order(seed_copy: Path) -> None:
+    """Reordering the entries of a file says nothing new."""
+    version = read_seed(SEED_DIR).version
+    path = seed_copy / "milestones.yaml"
+    text = path.read_text(encoding="utf-8")
+    head, *entries = text.split("\n  - ")
+    assert len(entries) > 1
+    path.write_text("\n  - ".join([head, *reversed(entries)]).rstrip("\n") + "\n", "utf-8")
+    assert hashlib.sha256(path.read_bytes()).digest() != hashlib.sha256(text.encode()).digest()
+    assert read_seed(seed_copy).version == version
