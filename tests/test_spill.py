@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from app.models import Source
-from app.seed.bundle import SourceChanged, _read_text
+from app.seed.bundle import SourceChanged
 from app.seed.loader import load_seed
 from app.seed.reader import SeedError, read_seed
 from app.seed.spill import BATCH, Spill
@@ -47,7 +47,7 @@ def test_a_text_changed_between_reading_and_loading_is_refused(
     text = next(iter(sorted((seed_copy / "sources").glob("*.txt"))))
     text.write_text(text.read_text(encoding="utf-8") + " ", encoding="utf-8")
     # texts are read again when needed (a few kept): as with a seed of more texts than are kept
-    _read_text.cache_clear()
+    next(iter(bundle.texts.values())).cache.clear()
     with pytest.raises(SourceChanged, match=text.name):
         load_seed(engine, bundle)
     assert dump(engine) == before

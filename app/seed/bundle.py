@@ -11,7 +11,6 @@ from collections import OrderedDict
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -39,7 +38,7 @@ from app.models import (
 )
 from app.seed import strict_yaml
 from app.seed.citations import Span
-from app.seed.files import MAX_TEXT_BYTES, read_bounded
+from app.seed.files import MAX_TEXT_BYTES, read_regular
 from app.seed.spill import EntryRow, Spill
 from app.vocabulary import SINGULAR
 
@@ -265,29 +264,58 @@ class SourceChanged(Exception):
     """A source's text changed on disk while the seed was being loaded."""
 
 
-@lru_cache(maxsize=32)
-def _read_text(root: Path, file: str, sha256: str) -> str:
-    data = read_bounded(root, root / file, MAX_TEXT_BYTES)
-    if hashlib.sha256(data).hexdigest() != sha256:
-        raise SourceChanged(f"{file} changed while the seed was being loaded: load again")
-    return data.decode("utf-8")
+# Texts kept once read, the most recently used first, up to this many bytes in all.
+TEXT_CACHE_BYTES = 64 * 1024 * 1024
+
+
+class TextCache:
+    """The texts read again lately, within TEXT_CACHE_BYTES; each read again is checked against
+    the digest it was checked against before."""
+
+    def __init__(self, budget: int = TEXT_CACHE_BYTES) -> None:
+        self._kept: OrderedDict[str, str] = OrderedDict()
+        self._size = 0
+        self._budget = budget
+
+    def text(self, source: SourceText) -> str:
+        found = self._kept.get(source.id)
+        if found is not None:
+            self._kept.move_to_end(source.id)
+            return found
+        data = read_regular(source.path, MAX_TEXT_BYTES)
+        if hashlib.sha256(data).hexdigest() != source.sha256:
+            raise SourceChanged(
+                f"{source.file} changed while the seed was being loaded: load again"
+            )
+        text = data.decode("utf-8")
+        self._kept[source.id] = text
+        self._size += len(text)
+        while self._size > self._budget and len(self._kept) > 1:
+            _, dropped = self._kept.popitem(last=False)
+            self._size -= len(dropped)
+        return text
+
+    def clear(self) -> None:
+        self._kept.clear()
+        self._size = 0
 
 
 @dataclass(frozen=True, slots=True)
 class SourceText:
     """A source whose text was found, read and checked: the text itself is read again when
-    asked (the last few kept), and must still match its digest."""
+    asked (see TextCache), and must still match its digest."""
 
     id: str
-    root: Path
+    path: Path  # resolved, inside the seed directory
     file: str
     sha256: str
     length: int
     published: date | None  # the last day of its publication date, if dated
+    cache: TextCache = field(compare=False, repr=False)
 
     @property
     def text(self) -> str:
-        return _read_text(self.root, self.file, self.sha256)
+        return self.cache.text(self)
 
 
 class Texts(Mapping[str, str]):

@@ -45,9 +45,19 @@ def seed_files(root: Path, kind: str) -> list[Path]:
 
 def read_bounded(root: Path, path: Path, limit: int) -> bytes:
     """The bytes of a seed file, if it is a regular file inside `root` of at most `limit`."""
+    return read_regular(inside(root, path), limit)
+
+
+def inside(root: Path, path: Path) -> Path:
+    """Where `path` leads, if that is inside `root`."""
     resolved = path.resolve()
     if root.resolve() not in resolved.parents:
         raise SeedFileError(f"leads outside the seed directory (to {resolved})")
+    return resolved
+
+
+def read_regular(resolved: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` (a path `inside` already resolved)."""
     try:
         # Non-blocking, so that opening a pipe cannot hang; its type is checked before reading.
         fd = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK)

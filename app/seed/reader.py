@@ -25,12 +25,21 @@ from app.seed.bundle import (
     SeedIssue,
     SourceText,
     StoredEntries,
+    TextCache,
     TooMany,
     canonical,
     dotted,
     relative,
 )
-from app.seed.files import MAX_TEXT_BYTES, SeedFileError, limit_for, read_bounded, seed_files
+from app.seed.files import (
+    MAX_TEXT_BYTES,
+    SeedFileError,
+    inside,
+    limit_for,
+    read_bounded,
+    read_regular,
+    seed_files,
+)
 from app.seed.spill import Spill
 
 __all__ = ["SeedBundle", "SeedError", "read_seed"]
@@ -177,6 +186,7 @@ def _read_texts(
     """Each source whose text is there, within bounds, as recorded and UTF-8: what it needs to
     be read again (the texts themselves are not kept)."""
     texts: dict[str, SourceText] = {}
+    cache = TextCache()
     for entry in sources:
         seed: SourceSeed = entry.model
         path = root / seed.file
@@ -184,7 +194,8 @@ def _read_texts(
             issues.append(entry.issue(f"no file {seed.file!r} in the seed directory", "file"))
             continue
         try:
-            data = read_bounded(root, path, MAX_TEXT_BYTES)
+            resolved = inside(root, path)
+            data = read_regular(resolved, MAX_TEXT_BYTES)
         except SeedFileError as exc:
             issues.append(entry.issue(f"{seed.file} {exc.message}", "file"))
             continue
@@ -204,5 +215,5 @@ def _read_texts(
             issues.append(entry.issue(f"{seed.file} is not valid UTF-8: {exc}", "file"))
             continue
         published = seed.published_on.last if seed.published_on else None
-        texts[seed.id] = SourceText(seed.id, root, seed.file, sha, len(text), published)
+        texts[seed.id] = SourceText(seed.id, resolved, seed.file, sha, len(text), published, cache)
     return texts

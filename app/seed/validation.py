@@ -45,11 +45,24 @@ def references_resolve(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
     statistics = bundle.ids("statistics")
     sources = bundle.ids("sources")
 
+    organizations = bundle.ids("organizations")
+    people = bundle.ids("people")
+
     def dangling(entry: Entry, field_path: tuple[int | str, ...], what: str, ref: str) -> None:
         issues.append(entry.issue(f"no {what} with id {ref!r}", *field_path))
 
+    def cited_sources_exist(entry: Entry) -> None:
+        for i, citation in enumerate(entry.model.citations):
+            if citation.source not in sources:
+                dangling(entry, ("citations", i, "source"), "source", citation.source)
+
+    # one pass over each of the large kinds: every reference of an entry checked together
     for entry in bundle.entries["statistics"]:
         stat: StatisticSeed = entry.model
+        cited_sources_exist(entry)
+        ref = stat.attributed_to_id
+        if ref is not None and ref not in people and ref not in organizations:
+            dangling(entry, ("attributed_to_id",), "person or organization", ref)
         metric = metrics.get(stat.metric)
         if metric is None:
             dangling(entry, ("metric",), "metric", stat.metric)
@@ -71,6 +84,7 @@ def references_resolve(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
         if stat.period_start and stat.period_end and stat.period_end.last < stat.period_start.first:
             issues.append(entry.issue("period_end is before period_start", "period_end"))
     for entry in bundle.entries["provisions"]:
+        cited_sources_exist(entry)
         for i, ref in enumerate(entry.model.statistic_ids):
             if ref not in statistics:
                 dangling(entry, ("statistic_ids", i), "statistic", ref)
@@ -79,10 +93,9 @@ def references_resolve(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
         if meeting.end_date and meeting.end_date.last < meeting.start_date.first:
             issues.append(entry.issue("end_date is before start_date", "end_date"))
     for kind in FACT_KINDS:
-        for entry in bundle.entries[kind]:
-            for i, citation in enumerate(entry.model.citations):
-                if citation.source not in sources:
-                    dangling(entry, ("citations", i, "source"), "source", citation.source)
+        if kind not in ("statistics", "provisions"):
+            for entry in bundle.entries[kind]:
+                cited_sources_exist(entry)
     for kind in ("exclusions", "mention_exclusions"):
         for entry in bundle.entries[kind]:
             if entry.model.source not in sources:
@@ -98,10 +111,6 @@ def _people_and_statements_resolve(bundle: SeedBundle, dangling: Any) -> None:
         ref = entry.model.publisher_id
         if ref is not None and ref not in organizations:
             dangling(entry, ("publisher_id",), "organization", ref)
-    for entry in bundle.entries["statistics"]:
-        ref = entry.model.attributed_to_id
-        if ref is not None and ref not in people and ref not in organizations:
-            dangling(entry, ("attributed_to_id",), "person or organization", ref)
     for entry in bundle.entries["people"]:
         for i, role in enumerate(entry.model.roles):
             if role.organization is not None and role.organization not in organizations:
