@@ -3,8 +3,9 @@ that must not change, and what it adds (a text changed meanwhile is refused; the
 
 from __future__ import annotations
 
-import gc
 import hashlib
+import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,6 @@ from app.seed.reader import SeedError, read_seed
 from app.seed.spill import BATCH, Spill
 from tests.conftest import SEED_DIR
 from tests.helpers import dump, edit
-
-
-def _scratch(bundle_spill: Spill) -> Path:
-    return Path(bundle_spill._folder.name)
 
 
 def test_models_read_back_equal_the_files() -> None:
@@ -68,24 +65,24 @@ def test_a_text_kept_since_it_was_checked_is_stored_as_checked(
     assert stored == checked
 
 
-def test_the_scratch_file_goes_with_the_bundle(seed_copy: Path) -> None:
+def _temporary_files() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).iterdir())
+
+
+def test_the_scratch_file_is_never_left_behind(seed_copy: Path) -> None:
+    """SQLite's temporary database: unlinked once opened, so that even a killed load leaves
+    nothing; the connection closes with the bundle."""
+    before = _temporary_files()
     bundle = read_seed(seed_copy)
-    folder = _scratch(bundle.spill)
-    assert folder.exists()
-    del bundle
-    gc.collect()
-    assert not folder.exists()
-
-
-def test_a_refused_seed_leaves_no_scratch_file(seed_copy: Path, tmp_path: Path) -> None:
-    import tempfile
-
-    before = set(Path(tempfile.gettempdir()).glob("korus-seed-*"))
+    assert _temporary_files() <= before
+    assert len(bundle.spans) > 0
+    bundle.spill.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        len(bundle.spans)
     edit(seed_copy / "statistics.yaml", "unit: USD", "unit: EUR")
     with pytest.raises(SeedError):
         read_seed(seed_copy)
-    gc.collect()
-    assert set(Path(tempfile.gettempdir()).glob("korus-seed-*")) <= before
+    assert _temporary_files() <= before
 
 
 def test_a_duplicate_names_the_first_entry_and_its_line(seed_copy: Path) -> None:

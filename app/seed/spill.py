@@ -3,18 +3,18 @@
 The reader writes each validated entry here as it reads it (its canonical JSON, with its file,
 position and line), and each placed quote; the checks and the loader read them back a batch at a
 time, look them up by id, and sort what must be compared (a discrepancy's group, a series) on
-disk. So the seed's size costs disk, and memory stays that of a batch. The file is private to
-the process and removed when the bundle is let go (or the process ends).
+disk. So the seed's size costs disk, and memory stays that of a batch. The file is SQLite's
+own temporary database: private to the connection, in the temporary directory (SQLITE_TMPDIR or
+TMPDIR), and unlinked as soon as it is opened, so that nothing is left behind even by a process
+that is killed.
 """
 
 from __future__ import annotations
 
 import pickle
 import sqlite3
-import tempfile
 import weakref
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 # Rows read back at a time.
@@ -38,23 +38,17 @@ EntryRow = tuple[int, str | None, str, int, int | None, str]  # seq, id, file, i
 SpanRow = tuple[str, int, int, str, str, int, int, str, str, str | None]
 
 
-def _close(conn: sqlite3.Connection, folder: tempfile.TemporaryDirectory[str]) -> None:
-    conn.close()
-    folder.cleanup()
-
-
 class Spill:
     """The scratch store of one seed being read."""
 
     def __init__(self) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="korus-seed-")
-        self._conn = sqlite3.connect(Path(self._folder.name) / "seed.sqlite3")
+        self._conn = sqlite3.connect("")  # a temporary database on disk, deleted on close
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-16384"):
             self._conn.execute(f"PRAGMA {pragma}")
         for statement in _SCHEMA:
             self._conn.execute(statement)
         self._counts: dict[str, int] = {}
-        self._finalizer = weakref.finalize(self, _close, self._conn, self._folder)
+        self._finalizer = weakref.finalize(self, self._conn.close)
 
     def close(self) -> None:
         self._finalizer()
