@@ -42,7 +42,8 @@ class Spill:
     """The scratch store of one seed being read."""
 
     def __init__(self) -> None:
-        self._conn = sqlite3.connect("")  # a temporary database on disk, deleted on close
+        # a temporary database on disk, deleted on close; one thread at a time, any thread
+        self._conn = sqlite3.connect("", check_same_thread=False)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-16384"):
             self._conn.execute(f"PRAGMA {pragma}")
         for statement in _SCHEMA:
