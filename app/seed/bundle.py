@@ -168,11 +168,12 @@ class StoredEntries:
     """The entries of one kind, kept in the spill and decoded as they are iterated: a kind of
     a million entries costs a batch of memory. Iterating twice reads twice."""
 
-    def __init__(self, spill: Spill, kind: str, documents: dict[str, Any]) -> None:
+    def __init__(self, spill: Spill, kind: str, documents: dict[str, Any | None]) -> None:
         self.spill = spill
         self.kind = kind
         self.model: type[BaseModel] = KINDS[kind]
-        # how a file's entries place their messages (file -> document); cleared once checked
+        # how a file's entries place their messages: a YAML file's document (app/seed/reader.py
+        # YamlLines), None for JSON Lines (each entry keeps its line); cleared once checked
         self.documents = documents
 
     def __len__(self) -> int:
@@ -186,11 +187,14 @@ class StoredEntries:
         return list(self)[index]
 
     def decode(self, row: EntryRow) -> Entry:
-        _seq, _id, file, index, line, body = row
-        document = self.documents.get(file)
-        if document is not None and line is not None:
+        seq, _id, file, index, line, body = row
+        if file not in self.documents:  # let go once every check passed
+            document: Any = None
+        elif line is not None:  # a JSON Lines entry: everything in it is on its line
             document = strict_yaml.EntryLine(line)
-        return Entry(self.model.model_validate_json(body), file, index, document, row[0])
+        else:  # a YAML entry: its file says where each field is
+            document = self.documents[file]
+        return Entry(self.model.model_validate_json(body), file, index, document, seq)
 
     def get(self, entry_id: str) -> Entry | None:
         """The first entry with this id."""

@@ -115,13 +115,12 @@ def _parsed(root: Path, path: Path) -> Any:
 def _read_kind(
     root: Path, spill: Spill, kind: str, model: type[BaseModel], issues: Issues
 ) -> StoredEntries:
-    documents: dict[str, Any] = {}
+    documents: dict[str, Any | None] = {}
     for path in seed_files(root, kind):
         name = relative(path, root)
         valid = _read_file(root, path, name, kind, model, issues)
         spill.add_entries(kind, valid)
-        jsonl = path.suffix == ".jsonl"
-        documents[name] = "lines" if jsonl else YamlLines(root, path)
+        documents[name] = None if path.suffix == ".jsonl" else YamlLines(root, path)
     _parsed.cache_clear()
     return StoredEntries(spill, kind, documents)
 
