@@ -6,11 +6,14 @@ of the same seed writes nothing and an edited seed changes exactly the rows the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import hashlib
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Engine, Table, delete, insert, select, text, update
 
 from app.analysis.arithmetic import CheckResult, reading_document
@@ -53,6 +56,7 @@ from app.seed.bundle import SeedBundle
 from app.seed.changes import ChangeLog
 from app.seed.corpus import search_documents, statement_title
 from app.seed.series import series_rows
+from app.seed.spill import Spill
 from app.vocabulary import FACT_KINDS, FACT_TYPES, PLURALS
 
 _TABLES: dict[str, Table] = {
@@ -589,14 +593,11 @@ def _sync_parents(
     conn: Connection, name: str, rows: Iterable[dict[str, Any]], report: LoadReport
 ) -> dict[str, int]:
     """Insert or update rows keyed by slug; return every wanted slug's pk (stale rows stay)."""
-    keys = _sync(conn, name, ("id",), rows, report, delete_stale=False)
+    stale = {slug for (slug,) in _sync(conn, name, ("id",), rows, report, delete_stale=False)}
     table = _TABLES[name]
     existing = dict(conn.execute(select(table.c.pk, table.c.id)).all())
     report.log.ids[name] = existing  # every row's id by pk, stale ones included
-    if keys is None:  # the table was empty: every row is wanted
-        return {slug: pk for pk, slug in existing.items()}
-    wanted = {slug for (slug,) in keys}
-    return {slug: pk for pk, slug in existing.items() if slug in wanted}
+    return {slug: pk for pk, slug in existing.items() if slug not in stale}
 
 
 def _delete_stale(conn: Connection, name: str, keep: dict[str, int], report: LoadReport) -> None:
@@ -627,6 +628,19 @@ INSERT_BATCH = 5000
 INSERT_BATCH_BYTES = 8 * 1024 * 1024
 
 
+def _digest(row: Mapping[Any, Any], columns: Sequence[str]) -> bytes:
+    """What a row holds in `columns`, in 16 bytes: equal rows have equal digests (a differing
+    digest may still be an equal row written differently, 1 and 1.0: the row is then compared)."""
+    values = orjson.dumps(
+        [row[c] for c in columns], default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NAIVE_UTC
+    )
+    return hashlib.blake2b(values, digest_size=16).digest()
+
+
+def _key_text(key: tuple[Any, ...]) -> str:
+    return orjson.dumps(key).decode()
+
+
 def _sync(
     conn: Connection,
     name: str,
@@ -635,21 +649,23 @@ def _sync(
     report: LoadReport,
     *,
     delete_stale: bool,
-) -> set[tuple[Any, ...]] | None:
+) -> set[tuple[Any, ...]]:
     """Make the table hold `rows` (matched on `key`): insert, update, and with `delete_stale`
-    delete the rest. Returns the keys wanted, or None if the table was empty (every row in it
-    is wanted). Into an empty table, rows are inserted a batch at a time as they come (nothing
-    stale can stand in their way); else after every delete."""
+    delete the rest. Returns the keys of stored rows that no wanted row matched.
+
+    Into an empty table (a first load), rows are inserted a batch at a time as they come.
+    Otherwise the stored rows are first noted, by key, with a digest of their columns, in a
+    scratch store on disk (app/seed/spill.py), not in memory; a wanted row whose digest differs
+    is compared with its stored row column by column, and updated where they differ; inserts
+    wait until every stale row is deleted, so that no unique key is ever held twice."""
     table = _TABLES[name]
     has_pk = "pk" in table.c
     columns = [c.name for c in table.c if c.name != "pk"]
-    existing = {tuple(r[k] for k in key): r for r in conn.execute(select(table)).mappings()}
     inserts: list[dict[str, Any]] = []
     inserted = 0
     weight = 0
     updated: list[tuple[dict[str, Any], list[str]]] = []
     removed: list[dict[str, Any]] = []
-    wanted: set[tuple[Any, ...]] = set()
 
     def write_inserts() -> None:
         nonlocal inserted, weight
@@ -660,39 +676,57 @@ def _sync(
             inserts.clear()
             weight = 0
 
-    for row in rows:
-        if not existing:  # nothing to match: insert, a batch at a time
+    def where(row_key: tuple[Any, ...], pk: int | None) -> list[Any]:
+        return (
+            [table.c.pk == pk]
+            if has_pk
+            else [table.c[k] == v for k, v in zip(key, row_key, strict=True)]
+        )
+
+    pending = iter(rows)
+    if conn.execute(select(table.c[key[0]]).limit(1)).first() is None:  # nothing stored
+        for row in pending:
             inserts.append(row)
             weight += sum(len(value) for value in row.values() if isinstance(value, str))
             if len(inserts) >= INSERT_BATCH or weight >= INSERT_BATCH_BYTES:
                 write_inserts()
-            continue
+        write_inserts()
+        report.record(name, inserted, 0, 0)
+        return set()
+    first = next(pending, None)
+    compared = [c for c in columns if first is not None and c in first]
+    scratch = Spill()
+    stored = conn.execute(select(table).execution_options(stream_results=True, yield_per=2000))
+    scratch.remember(
+        name,
+        (
+            (_key_text(tuple(r[k] for k in key)), r["pk"] if has_pk else None, _digest(r, compared))
+            for r in stored.mappings()
+        ),
+    )
+    same = set(compared)
+    for row in itertools.chain([first] if first is not None else [], pending):
         row_key = tuple(row[k] for k in key)
-        wanted.add(row_key)
-        current = existing.get(row_key)
-        if current is None:
+        found = scratch.recall(name, _key_text(row_key))
+        if found is None:
             inserts.append(row)
             continue
+        pk, digest = found
+        if row.keys() == same and _digest(row, compared) == digest:
+            continue
+        current = conn.execute(select(table).where(*where(row_key, pk))).mappings().one()
         changes = {c: row[c] for c in columns if c in row and current[c] != row[c]}
         if changes:
-            if has_pk:
-                conn.execute(update(table).where(table.c.pk == current["pk"]).values(changes))
-            else:
-                conn.execute(
-                    update(table).where(*[table.c[k] == current[k] for k in key]).values(changes)
-                )
+            conn.execute(update(table).where(*where(row_key, pk)).values(changes))
             updated.append((dict(current), list(changes)))
+    stale = scratch.unwanted(name)
+    scratch.close()
     if delete_stale:
-        for row_key, current in existing.items():
-            if row_key not in wanted:
-                where = (
-                    [table.c.pk == current["pk"]]
-                    if has_pk
-                    else [table.c[k] == current[k] for k in key]
-                )
-                conn.execute(delete(table).where(*where))
-                removed.append(dict(current))
+        for key_text, pk in stale:
+            condition = where(tuple(orjson.loads(key_text)), pk)
+            removed.extend(map(dict, conn.execute(select(table).where(*condition)).mappings()))
+            conn.execute(delete(table).where(*condition))
     write_inserts()
     report.record(name, inserted, len(updated), len(removed))
     report.log.rows(name, [], updated, removed)
-    return wanted if existing else None
+    return {tuple(orjson.loads(key_text)) for key_text, _pk in stale}

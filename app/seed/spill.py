@@ -32,6 +32,8 @@ _SCHEMA = (
     "CREATE INDEX span_source ON span (source)",
     "CREATE TABLE grouped (name TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL,"
     " payload BLOB NOT NULL)",
+    "CREATE TABLE stored (name TEXT NOT NULL, key TEXT NOT NULL, pk INTEGER,"
+    " digest BLOB NOT NULL, seen INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (name, key))",
 )
 
 EntryRow = tuple[int, str | None, str, int, int | None, str]  # seq, id, file, index, line, body
@@ -167,6 +169,34 @@ class Spill:
             "ORDER BY kind, seq, position",
             (source,),
         ).fetchall()
+
+    # a table's stored rows, to compare the wanted rows against
+
+    def remember(self, name: str, rows: Iterable[tuple[str, int | None, bytes]]) -> None:
+        """Keep (key, pk, digest) of each stored row of table `name` (what was kept before goes)."""
+        self._conn.execute("DELETE FROM stored WHERE name = ?", (name,))
+        self._conn.executemany(
+            "INSERT INTO stored (name, key, pk, digest) VALUES (?, ?, ?, ?)",
+            ((name, *row) for row in rows),
+        )
+
+    def recall(self, name: str, key: str) -> tuple[int | None, bytes] | None:
+        """The (pk, digest) of the stored row with this key, which is marked as wanted."""
+        found = self._conn.execute(
+            "SELECT pk, digest FROM stored WHERE name = ? AND key = ?", (name, key)
+        ).fetchone()
+        if found is not None:
+            self._conn.execute("UPDATE stored SET seen = 1 WHERE name = ? AND key = ?", (name, key))
+        return found  # type: ignore[no-any-return]
+
+    def unwanted(self, name: str) -> list[tuple[str, int | None]]:
+        """(key, pk) of every stored row of `name` that no wanted row recalled."""
+        return self._conn.execute(
+            "SELECT key, pk FROM stored WHERE name = ? AND seen = 0 ORDER BY key", (name,)
+        ).fetchall()
+
+    def forget(self, name: str) -> None:
+        self._conn.execute("DELETE FROM stored WHERE name = ?", (name,))
 
     # sorting on disk
 
