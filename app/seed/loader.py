@@ -49,6 +49,7 @@ from app.models import Discrepancy as DiscrepancyTable
 from app.models.names import name_conflict
 from app.models.organization import OrganizationSeed
 from app.models.person import PersonSeed
+from app.models.source import SourceSeed
 from app.queries.dataset import dataset_version
 from app.queries.facets import facet_count_rows
 from app.queries.statistics import refresh_documents
@@ -208,7 +209,7 @@ def _remember(
 def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: ProgressHook) -> None:
     step("sources")
     sources = _sync_parents(
-        conn, "source", (_source_row(bundle, s.id) for s in bundle.models("sources")), report
+        conn, "source", (_source_row(bundle, s) for s in bundle.models("sources")), report
     )
     step("metrics")
     metrics = _sync_parents(
@@ -380,9 +381,8 @@ def _discrepancy_row(d: Discrepancy, metrics: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def _source_row(bundle: SeedBundle, source_id: str) -> dict[str, Any]:
-    entry = bundle.texts[source_id]
-    seed = bundle.by_id("sources")[source_id]
+def _source_row(bundle: SeedBundle, seed: SourceSeed) -> dict[str, Any]:
+    entry = bundle.texts[seed.id]
     text = entry.text
     return {
         "id": seed.id,
