@@ -123,3 +123,20 @@ def test_the_version_is_that_of_the_data_not_of_the_file_order(seed_copy: Path) 
     path.write_text("\n  - ".join([head, *reversed(entries)]).rstrip("\n") + "\n", "utf-8")
     assert hashlib.sha256(path.read_bytes()).digest() != hashlib.sha256(text.encode()).digest()
     assert read_seed(seed_copy).version == version
+
+
+def test_a_scratch_store_that_cannot_be_written_is_a_clear_error(
+    seed_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*_args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    before = _temporary_files()
+    monkeypatch.setattr(Spill, "add_spans", full)
+    with pytest.raises(SeedError) as caught:
+        read_seed(seed_copy)
+    (issue,) = caught.value.issues
+    assert "scratch store" in str(issue)
+    assert "disk is full" in issue.message
+    assert "SQLITE_TMPDIR" in issue.message
+    assert _temporary_files() <= before

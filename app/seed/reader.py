@@ -7,6 +7,7 @@ sees all of them at once, and a seed with any problem never reaches the loader.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +46,13 @@ from app.seed.spill import Spill
 __all__ = ["SeedBundle", "SeedError", "read_seed"]
 
 
+SCRATCH = "the seed's scratch store"
+SCRATCH_HELP = (
+    "It is a temporary file in SQLITE_TMPDIR or TMPDIR (about 2 GB for 10^6 statistics): free "
+    "space there, or set SQLITE_TMPDIR to a folder with room"
+)
+
+
 def read_seed(root: Path) -> SeedBundle:
     """Read and check the whole seed under `root`; raise SeedError listing the problems."""
     issues = Issues()
@@ -54,6 +62,9 @@ def read_seed(root: Path) -> SeedBundle:
     except TooMany:
         spill.close()
         raise SeedError(list(issues), issues.skipped, stopped=True) from None
+    except sqlite3.Error as exc:  # nothing but the scratch store is written while reading
+        spill.close()
+        raise SeedError([SeedIssue(SCRATCH, f"cannot be written: {exc}. {SCRATCH_HELP}")]) from None
     except BaseException:
         spill.close()
         raise
