@@ -40,9 +40,10 @@ from app.seed import strict_yaml
 from app.seed.citations import Span
 from app.seed.files import MAX_TEXT_BYTES, read_regular
 from app.seed.spill import EntryRow, Spill
-from app.vocabulary import SINGULAR
+from app.vocabulary import FACT_KINDS, SINGULAR
 
 M = TypeVar("M")
+_KIND_RANK = {kind: rank for rank, kind in enumerate(FACT_KINDS)}
 
 # The kinds of seed file, in load order, with the model of one entry.
 KINDS: dict[str, type[BaseModel]] = {
@@ -363,23 +364,6 @@ class Spans:
         for _seq, fact_id, position, start, end, prefix, suffix in self.spill.spans_of_kind(kind):
             yield fact_id, position, Span(start, end, prefix, suffix)
 
-    def starts(self) -> Mapping[tuple[str, str, int], int]:
-        return _SpanStarts(self)
-
-
-class _SpanStarts(Mapping[tuple[str, str, int], int]):
-    def __init__(self, spans: Spans) -> None:
-        self._spans = spans
-
-    def __getitem__(self, key: tuple[str, str, int]) -> int:
-        return self._spans[key].start
-
-    def __iter__(self) -> Iterator[tuple[str, str, int]]:
-        raise TypeError("placed quotes are looked up, not listed")
-
-    def __len__(self) -> int:
-        return len(self._spans)
-
 
 @dataclass
 class SeedBundle:
@@ -396,17 +380,30 @@ class SeedBundle:
     _metric_scopes: dict[str, str | None] | None = field(default=None, repr=False)
     _names: dict[str, str] | None = field(default=None, repr=False)
     _entities: dict[str, Any] | None = field(default=None, repr=False)
+    _exclusions: dict[str, list[Exclusion]] | None = field(default=None, repr=False)
 
     @property
     def spans(self) -> Spans:
         return Spans(self.spill)
 
     def spans_of_source(self, source_id: str) -> list[CitedSpan]:
-        """Every placed citation of one source, with the fact it belongs to."""
+        """Every placed citation of one source, with the fact it belongs to, facts in the order
+        of FACT_KINDS and then as read."""
+        placed = sorted(self.spill.spans_of_source(source_id), key=lambda s: _KIND_RANK[s[0]])
         return [
             CitedSpan(start, end, SINGULAR[kind], fact_id, as_reported)
-            for kind, fact_id, start, end, as_reported in self.spill.spans_of_source(source_id)
+            for kind, fact_id, start, end, as_reported in placed
         ]
+
+    def exclusions_of(self, source_id: str) -> list[Exclusion]:
+        """The coverage exclusions of one source (grouped once, on first use)."""
+        if self._exclusions is None:
+            grouped: dict[str, list[Exclusion]] = {}
+            for e in self.entries["exclusions"]:
+                excluded = Exclusion(e.model.mention, e.model.reason, e.model.occurrence, e.index)
+                grouped.setdefault(e.model.source, []).append(excluded)
+            self._exclusions = grouped
+        return self._exclusions.get(source_id, [])
 
     def models(self, kind: str) -> Models[Any]:
         return Models(self.entries[kind])
@@ -525,9 +522,5 @@ def cited_spans(bundle: SeedBundle, source_id: str) -> list[CitedSpan]:
 
 
 def coverage(bundle: SeedBundle, source_id: str) -> CoverageReport:
-    exclusions = [
-        Exclusion(e.model.mention, e.model.reason, e.model.occurrence, e.index)
-        for e in bundle.entries["exclusions"]
-        if e.model.source == source_id
-    ]
-    return cover(bundle.texts[source_id].text, cited_spans(bundle, source_id), exclusions)
+    text = bundle.texts[source_id].text
+    return cover(text, cited_spans(bundle, source_id), bundle.exclusions_of(source_id))

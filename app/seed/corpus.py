@@ -31,9 +31,11 @@ def statement_title(bundle: SeedBundle, statement: Any) -> str:
 
 
 def search_documents(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
-    sources = bundle.by_id("sources")
-    for source_id, source in bundle.texts.items():
-        seed = sources[source_id]
+    for seed in bundle.models("sources"):
+        source = bundle.texts.get(seed.id)
+        if source is None:
+            continue  # not found: the seed did not pass, or the bundle was edited since
+        source_id = seed.id
         yield {
             "type": "source",
             "ref_id": source_id,

@@ -26,11 +26,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.analysis.precision import qualifier
 from app.analysis.wording import direction, hedge_before
 from app.dates import PartialDate
 from app.models import MetricSeed, ProvisionSeed, SourceSeed, StatisticSeed
+
+if TYPE_CHECKING:
+    from app.seed.bundle import Spans
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class Breach:
 @dataclass(frozen=True)
 class Context:
     texts: Mapping[str, str]
-    spans: Mapping[tuple[str, str, int], int]  # (kind, id, citation) -> start offset in the text
+    spans: Spans  # by (kind, id, citation position)
     metrics: Mapping[str, MetricSeed]
     sources: Mapping[str, SourceSeed]
 
@@ -67,11 +71,11 @@ def _figure_positions(stat: StatisticSeed) -> Iterator[tuple[int, str, int]]:
 
 def hedge_kept(stat: StatisticSeed, ctx: Context) -> Iterator[Breach]:
     for i, _quote, at in _figure_positions(stat):
-        start = ctx.spans.get(("statistics", stat.id, i))
+        span = ctx.spans.get(("statistics", stat.id, i))
         text = ctx.texts.get(stat.citations[i].source)
-        if start is None or text is None:
+        if span is None or text is None:
             continue
-        hedge = hedge_before(text, start + at)
+        hedge = hedge_before(text, span.start + at)
         if hedge and qualifier(stat.as_reported) == "exact":
             yield Breach(
                 "hedge_kept",

@@ -195,9 +195,6 @@ class Spill:
             "SELECT key, pk FROM stored WHERE name = ? AND seen = 0 ORDER BY key", (name,)
         ).fetchall()
 
-    def forget(self, name: str) -> None:
-        self._conn.execute("DELETE FROM stored WHERE name = ?", (name,))
-
     # sorting on disk
 
     def groups(self, name: str, rows: Iterable[tuple[str, Any]]) -> Iterator[list[Any]]:

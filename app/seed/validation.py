@@ -198,7 +198,7 @@ def curation_rules_hold(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
     """The curation rules (app/seed/rules.py), with the exemptions curators stated."""
     ctx = rules.Context(
         texts=bundle.source_texts(),
-        spans=bundle.spans.starts(),
+        spans=bundle.spans,
         metrics={m.id: m for m in bundle.models("metrics")},
         sources=bundle.by_id("sources"),
     )
