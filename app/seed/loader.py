@@ -318,11 +318,10 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
     _delete_stale(conn, "source", sources, report)
     step("search index")
     _sync_children(conn, "search_document", ("type", "ref_id"), search_documents(bundle), report)
-    if any(report.counts["search_document"].values()):
-        if conn.dialect.name == "sqlite":
-            conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
-        else:  # search plans on the words the documents now hold (migration 0015)
-            conn.execute(text("ANALYZE search_document"))
+    # SQLite's index follows each row written (triggers, migration 0016): never rebuilt whole.
+    if any(report.counts["search_document"].values()) and conn.dialect.name == "postgresql":
+        # search plans on the words the documents now hold (migration 0015)
+        conn.execute(text("ANALYZE search_document"))
 
 
 def _check_row(

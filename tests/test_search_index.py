@@ -1,0 +1,101 @@
+"""The search index follows the documents it indexes, row by row: a reload finds what an edit
+added, no longer finds what it removed, and on SQLite leaves the index entries of every other
+document as they were (migration 0016), on both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from starlette.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from app.seed.loader import load_seed
+from app.seed.reader import read_seed
+from tests.helpers import edit
+
+LABEL = "label: U.S. goods exports to Korea in 2016"
+# a word no document of the seed holds
+WORD = "quetzalcoatl"
+
+
+@pytest.fixture
+def api(migrated_url: str) -> Iterator[TestClient]:
+    # no response cache: each answer is read from the database as it is now
+    app = create_app(Settings(database_url=migrated_url, response_cache_mb=0))
+    with TestClient(app, base_url="http://testserver") as client:
+        yield client
+
+
+def _found(api: TestClient, q: str) -> list[tuple[str, str]]:
+    response = api.get("/v1/search", params={"q": q, "limit": 100})
+    assert response.status_code == 200
+    return [(hit["type"], hit["id"]) for hit in response.json()["items"]]
+
+
+def _index_agrees_with_its_documents(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return  # PostgreSQL's search vector is a generated column of the row itself
+    with engine.begin() as conn:
+        # FTS5 compares the index with what search_document holds; a mismatch is an error
+        conn.execute(text("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)"))
+
+
+def test_search_follows_an_edit_and_a_removal(
+    engine: Engine, seed_copy: Path, api: TestClient
+) -> None:
+    load_seed(engine, read_seed(seed_copy))
+    _index_agrees_with_its_documents(engine)
+    assert _found(api, WORD) == []
+    assert ("milestone", "section-232-tariffs-announced-2018-03-08") in _found(
+        api, "Section 232 tariffs announced"
+    )
+
+    edit(seed_copy / "statistics.yaml", LABEL, f"{LABEL} ({WORD})")
+    report = load_seed(engine, read_seed(seed_copy))
+    assert report.counts["search_document"] == {"inserted": 0, "updated": 1, "deleted": 0}
+    _index_agrees_with_its_documents(engine)
+    assert _found(api, WORD) == [("statistic", "as-exports-2016")]
+
+    milestones = seed_copy / "milestones.yaml"
+    text_ = milestones.read_text(encoding="utf-8")
+    start = text_.index("  - id: section-232-tariffs-announced-2018-03-08")
+    end = text_.index("  - id: amended-korus-announced-2018-03-28")
+    milestones.write_text(text_[:start] + text_[end:], encoding="utf-8")
+    report = load_seed(engine, read_seed(seed_copy))
+    assert report.counts["search_document"]["deleted"] == 1
+    _index_agrees_with_its_documents(engine)
+    assert ("milestone", "section-232-tariffs-announced-2018-03-08") not in _found(
+        api, "Section 232 tariffs announced"
+    )
+    assert _found(api, WORD) == [("statistic", "as-exports-2016")]
+
+
+def test_an_edit_rewrites_its_own_search_entries_and_nothing_else(
+    engine: Engine, seed_copy: Path
+) -> None:
+    sqlite = engine.dialect.name == "sqlite"
+
+    def written() -> set[tuple[int, bytes | str]]:
+        with engine.connect() as conn:
+            if sqlite:  # FTS5's segments, without its records of the whole (averages, structure)
+                rows = conn.execute(text("SELECT id, block FROM search_fts_data WHERE id > 10"))
+            else:  # each row's version: an updated row gets a new xmin
+                rows = conn.execute(text("SELECT pk, xmin::text FROM search_document"))
+            return {(row[0], row[1]) for row in rows}
+
+    load_seed(engine, read_seed(seed_copy))
+    before = written()
+    edit(seed_copy / "statistics.yaml", LABEL, f"{LABEL} ({WORD})")
+    load_seed(engine, read_seed(seed_copy))
+    after = written()
+    if sqlite:
+        # the edit is a new segment beside the old ones (its words, and the old label's
+        # deletion), not the whole index written again as a rebuild would
+        assert before < after
+    else:
+        assert len(before - after) == len(after - before) == 1
+    _index_agrees_with_its_documents(engine)
