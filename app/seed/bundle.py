@@ -479,9 +479,13 @@ class SeedBundle:
 
     def scope_of(self, statistic: StatisticSeed) -> str | None:
         """A statistic's scope: its own, or the one its metric fixes for all its statistics."""
+        return self.metric_scope(statistic.metric, statistic.scope)
+
+    def metric_scope(self, metric: str, scope: str | None) -> str | None:
+        """The scope of a statistic of `metric` that gives `scope` (see `scope_of`)."""
         if self._metric_scopes is None:
             self._metric_scopes = {m.id: m.scope for m in self.models("metrics")}
-        return statistic.scope or self._metric_scopes.get(statistic.metric)
+        return scope or self._metric_scopes.get(metric)
 
     @property
     def version(self) -> str:

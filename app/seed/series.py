@@ -15,7 +15,8 @@ from app.dates import PartialDate
 from app.models import StatisticSeed
 from app.queries.common import number
 from app.queries.series import summarise
-from app.seed.bundle import SeedBundle, canonical
+from app.seed.bundle import SeedBundle
+from app.seed.spill import EntryRow
 from app.vocabulary import resource_url, source_text_url
 
 
@@ -45,13 +46,16 @@ def series_rows(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
     (SeriesSummaryPublic)."""
     metrics = {m.id: m for m in bundle.models("metrics")}
 
-    def keyed(stat: StatisticSeed) -> tuple[str, str]:
-        keys = (stat.metric, stat.reporter, stat.partner, bundle.scope_of(stat))
+    def keyed(row: EntryRow) -> tuple[str, str]:
+        body = row[-1]  # the entry's JSON as stored: its keys read without decoding a model
+        stat = orjson.loads(body)
+        metric, scope = stat["metric"], stat["scope"]
+        keys = (metric, stat["reporter"], stat["partner"], bundle.metric_scope(metric, scope))
         # in series id order; the keys themselves after it, so that no two series merge
-        return f"{series_id(*keys)}\x01{keys!r}", canonical(stat)
+        return f"{series_id(*keys)}\x01{keys!r}", body
 
     # grouped on disk: one series at a time in memory, not every statistic
-    for bodies in bundle.spill.groups("series", map(keyed, bundle.models("statistics"))):
+    for bodies in bundle.spill.groups("series", map(keyed, bundle.spill.entries("statistics"))):
         stats = [StatisticSeed.model_validate_json(body) for body in bodies]
         metric, reporter, partner, scope = (
             stats[0].metric,
