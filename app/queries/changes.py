@@ -46,7 +46,12 @@ def merge(documents: list[dict[str, Any]]) -> dict[str, dict[tuple[str, str], li
 def changes_since(conn: Connection, since: str) -> dict[str, Any]:
     """Everything added, changed or removed by the loads after version `since`."""
     current = dataset_version(conn)
-    loads = list(conn.execute(select(LOAD).order_by(LOAD.c.pk)).mappings())
+    # which loads: read without their logs, which can be large (a first load lists every id)
+    loads = list(
+        conn.execute(
+            select(LOAD.c.pk, LOAD.c.version, LOAD.c.previous_version).order_by(LOAD.c.pk)
+        ).mappings()
+    )
     start = next((i for i, load in enumerate(loads) if load["previous_version"] == since), None)
     if since == current:
         start = len(loads)
@@ -55,7 +60,10 @@ def changes_since(conn: Connection, since: str) -> dict[str, Any]:
             f"No loaded version '{since}' is remembered: the last {len(loads)} loads are; "
             "download everything again (/v1/export) and sync from its dataset_version"
         )
-    merged = merge([load["changes"] for load in loads[start:]])
+    loads = loads[start:]
+    # the logs of exactly the loads listed (not of one committed meanwhile), oldest first
+    logs = select(LOAD.c.changes).where(LOAD.c.pk.in_([load["pk"] for load in loads]))
+    merged = merge(list(conn.execute(logs.order_by(LOAD.c.pk)).scalars()))
 
     def facts(what: str) -> list[dict[str, Any]]:
         return [
@@ -66,7 +74,7 @@ def changes_since(conn: Connection, since: str) -> dict[str, Any]:
     return {
         "since": since,
         "version": current,
-        "loads": [load["version"] for load in loads[start:]],
+        "loads": [load["version"] for load in loads],
         "added": facts("added"),
         "changed": facts("changed"),
         "removed": facts("removed"),
