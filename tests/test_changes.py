@@ -16,6 +16,7 @@ from app.config import Settings
 from app.main import create_app
 from app.seed.loader import load_seed
 from app.seed.reader import read_seed
+from tests.conftest import SEED_DIR
 from tests.helpers import edit
 
 STATEMENT = "  - id: both-sides-further-meetings-washington"
@@ -90,3 +91,13 @@ def test_changes_since_now_are_none_and_unknown_versions_are_404(
     assert unknown.headers["content-type"].startswith("application/problem+json")
     assert api.get("/v1/changes").status_code == 400
     assert api.get("/v1/changes", params={"since": "not hex"}).status_code == 400
+
+
+def test_a_first_load_keeps_no_log(engine: Engine, api: TestClient) -> None:
+    # No version precedes a first load, so no client can ask what it changed (`since` names
+    # the version a client has): its log would only list every id it wrote.
+    report = load_seed(engine, read_seed(SEED_DIR))
+    assert report.counts["statistic"]["inserted"] > 0
+    assert report.log.document() == {}
+    now = api.get("/v1/changes", params={"since": _version(api)}).json()
+    assert (now["loads"], now["added"], now["changed"], now["removed"]) == ([], [], [], [])

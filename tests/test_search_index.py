@@ -4,17 +4,21 @@ document as they were (migration 0016), on both databases."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 from starlette.testclient import TestClient
 
+from app import schema
 from app.config import Settings
+from app.db import make_engine
 from app.main import create_app
+from app.queries import search_index
 from app.seed.loader import load_seed
 from app.seed.reader import read_seed
+from tests.conftest import SEED_DIR
 from tests.helpers import edit
 
 LABEL = "label: U.S. goods exports to Korea in 2016"
@@ -98,4 +102,72 @@ def test_an_edit_rewrites_its_own_search_entries_and_nothing_else(
         assert before < after
     else:
         assert len(before - after) == len(after - before) == 1
+    _index_agrees_with_its_documents(engine)
+
+
+@pytest.fixture
+def sqlite_engine(make_database: Callable[[str], str]) -> Iterator[Engine]:
+    """A migrated SQLite database of its own: FTS5's index is SQLite's alone (PostgreSQL's search
+    vector is a generated column of each row, never behind)."""
+    url = make_database("sqlite")
+    schema.upgrade(url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def test_the_index_catches_up_with_any_sequence_of_writes(sqlite_engine: Engine) -> None:
+    """Whatever happens to the documents in one transaction (a row inserted then edited, edited
+    twice, deleted, deleted and written again under the same key), the index ends up saying
+    what they say: by forgetting and indexing the few noted, or by a rebuild for many."""
+    engine = sqlite_engine
+    load_seed(engine, read_seed(SEED_DIR))
+    with engine.begin() as conn:
+        pks = list(conn.execute(text("SELECT pk FROM search_document ORDER BY pk")).scalars())
+        a, b, c = pks[:3]
+        conn.execute(
+            text(
+                "INSERT INTO search_document (pk, type, ref_id, title, body, url) "
+                "VALUES (:pk, 'milestone', 'new-one', 'first words', 'zebra', '/x')"
+            ),
+            {"pk": pks[-1] + 1},
+        )
+        conn.execute(text(f"UPDATE search_document SET body = '{WORD}' WHERE ref_id = 'new-one'"))
+        for word in ("okapi", "tapir"):
+            conn.execute(
+                text("UPDATE search_document SET title = :w WHERE pk = :pk"), {"w": word, "pk": a}
+            )
+        conn.execute(text("DELETE FROM search_document WHERE pk = :pk"), {"pk": b})
+        row = (
+            conn.execute(text("SELECT * FROM search_document WHERE pk = :pk"), {"pk": c})
+            .mappings()
+            .one()
+        )
+        conn.execute(text("DELETE FROM search_document WHERE pk = :pk"), {"pk": c})
+        conn.execute(
+            text(
+                "INSERT INTO search_document (pk, type, ref_id, title, body, url, first_published) "
+                "VALUES (:pk, :type, :ref_id, 'narwhal', :body, :url, :first_published)"
+            ),
+            dict(row),
+        )
+        noted = conn.execute(text("SELECT count(*) FROM search_fts_pending")).scalar_one()
+        assert 0 < noted <= search_index.REBUILD_SHARE * len(pks)  # the notes are applied
+        search_index.catch_up(conn, changed=True)
+        assert conn.execute(text("SELECT count(*) FROM search_fts_pending")).scalar_one() == 0
+
+        def matches(word: str) -> list[int]:
+            found = conn.execute(
+                text("SELECT rowid FROM search_fts WHERE search_fts MATCH :w ORDER BY rowid"),
+                {"w": word},
+            )
+            return list(found.scalars())
+
+        new = pks[-1] + 1
+        assert (matches(WORD), matches("zebra"), matches("okapi")) == ([new], [], [])
+        assert (matches("tapir"), matches("narwhal")) == ([a], [c])
+        # and a change of most documents rebuilds the index whole, to the same end
+        conn.execute(text("UPDATE search_document SET title = title || ' dugong'"))
+        search_index.catch_up(conn, changed=True)
+        assert len(matches("dugong")) == len(pks) - 1 + 1
     _index_agrees_with_its_documents(engine)

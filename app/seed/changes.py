@@ -9,6 +9,7 @@ roles, statistics or links).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,8 +51,12 @@ class ChangeLog:
         default_factory=lambda: defaultdict(lambda: defaultdict(set))
     )
     removed: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    # each tracked table's pk -> id, for rows that belong to a resource
-    ids: dict[str, dict[int, str]] = field(default_factory=dict)
+    # False for a first load: no version precedes it, so no client can ask what it changed, and
+    # the log would only list every id
+    kept: bool = True
+    # the ids of a tracked table's rows by pk (table, pks): read when rows that belong to one
+    # are written, so that no map of every row is held
+    parent_ids: Callable[[str, list[int]], dict[int, str]] = field(default=lambda _table, _pks: {})
 
     def rows(
         self,
@@ -61,6 +66,8 @@ class ChangeLog:
         deleted: list[dict[str, Any]],
     ) -> None:
         """What one table's sync did: rows inserted, (row, changed columns) updated, deleted."""
+        if not self.kept:
+            return
         type_ = TRACKED.get(table)
         if type_ is not None:
             self.added[type_].update(r["id"] for r in inserted)
@@ -73,13 +80,16 @@ class ChangeLog:
         if table in CHILDREN:
             keys, name = CHILDREN[table]
             touched = [*inserted, *(row for row, _ in updated), *deleted]
-            for row in touched:
-                for column, parent in keys:
-                    pk = row.get(column)
-                    ref = self.ids.get(parent, {}).get(pk) if pk is not None else None
-                    # a resource added by this load is listed as added, not also as changed
-                    if ref and ref not in self.added.get(TRACKED[parent], ()):
-                        self.changed[TRACKED[parent]][ref].add(name)
+            for column, parent in keys:
+                pks = list(dict.fromkeys(p for r in touched if (p := r.get(column)) is not None))
+                if not pks:
+                    continue
+                type_ = TRACKED[parent]
+                # a resource removed by this load is gone: its rows say nothing (nor are they
+                # reported); one added by this load is listed as added, not also as changed
+                for ref in self.parent_ids(parent, pks).values():
+                    if ref not in self.added.get(type_, ()):
+                        self.changed[type_][ref].add(name)
 
     def document(self) -> dict[str, Any]:
         """The log as stored: added and removed ids, and changed ids with their fields."""

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import Connection, Engine, Table, delete, insert, select, text, update
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 
 from app.analysis.arithmetic import CheckResult, reading_document
 from app.analysis.discrepancies import Discrepancy
@@ -50,6 +50,7 @@ from app.models.names import name_conflict
 from app.models.organization import OrganizationSeed
 from app.models.person import PersonSeed
 from app.models.source import SourceSeed
+from app.queries import search_index
 from app.queries.dataset import dataset_version
 from app.queries.facets import facet_count_rows
 from app.queries.statistics import refresh_documents
@@ -89,6 +90,7 @@ _TABLES: dict[str, Table] = {
     }.items()
 }
 _FACT_TABLE = {PLURALS[t]: t for t in FACT_TYPES}
+T = TypeVar("T")
 _CITATION_FACT_COLUMNS = tuple(f"{t}_pk" for t in FACT_TYPES)
 
 
@@ -165,8 +167,10 @@ def load_seed(
         serialise_writers(conn)
         if not allow_deletes:
             _check_deletions(conn, bundle)
-        _apply(conn, bundle, report, step)
         current = dataset_version(conn)
+        # a first load keeps no change log: no client can ask for the changes since nothing
+        report.log.kept = current is not None
+        _apply(conn, bundle, report, step)
         data_changed = any(sum(c.values()) for c in report.counts.values())
         if current != version or data_changed:
             report.changed = True
@@ -207,22 +211,27 @@ def _remember(
 
 
 def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: ProgressHook) -> None:
+    # Facts are found by id in the database when their rows' children are written, a batch at
+    # a time (`_with_pks`): no map of every fact is held. Sources and metrics are few.
+    report.log.parent_ids = lambda table, pks: _ids_by_pk(conn, table, pks)
     step("sources")
-    sources = _sync_parents(
+    stale_sources = _sync_parents(
         conn, "source", (_source_row(bundle, s) for s in bundle.models("sources")), report
     )
+    sources = _pks_of_all(conn, "source", stale_sources)
     step("metrics")
-    metrics = _sync_parents(
+    stale_metrics = _sync_parents(
         conn,
         "metric",
         [m.model_dump(exclude=METRIC_RULE_FIELDS) for m in bundle.models("metrics")],
         report,
     )
-    fact_pks: dict[str, dict[str, int]] = {}
+    metrics = _pks_of_all(conn, "metric", stale_metrics)
+    stale_facts: dict[str, set[str]] = {}
     for kind in FACT_KINDS:
         step(kind)
         rows = (_fact_row(kind, model, metrics, bundle) for model in bundle.models(kind))
-        fact_pks[kind] = _sync_parents(conn, _FACT_TABLE[kind], rows, report)
+        stale_facts[kind] = _sync_parents(conn, _FACT_TABLE[kind], rows, report)
     step("analysis")
     notes = {check.id: check.note for check in bundle.models("checks")}
     garbled = {
@@ -230,12 +239,13 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
         for s in bundle.models("statistics")
         if s.source_error is not None
     }
+    claims = _pks(conn, "statistic", [result.claim_id for result in bundle.checks.values()])
     _sync_children(
         conn,
         "arithmetic_check",
         ("id",),
         [
-            _check_row(check_id, result, notes[check_id], fact_pks["statistics"], garbled)
+            _check_row(check_id, result, notes[check_id], claims, garbled)
             for check_id, result in bundle.checks.items()
         ],
         report,
@@ -248,51 +258,44 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
         report,
     )
     for kind in FACT_KINDS:
-        _delete_stale(conn, _FACT_TABLE[kind], fact_pks[kind], report)
+        _delete_stale(conn, _FACT_TABLE[kind], stale_facts[kind], report)
     step("citations")
     _sync_children(
         conn,
         "citation",
         (*_CITATION_FACT_COLUMNS, "position"),
-        _citation_rows(bundle, fact_pks, sources),
+        _citation_rows(conn, bundle, sources),
         report,
     )
     step("documents")
-    refreshed = refresh_documents(conn, sorted(fact_pks["statistics"].values()))
+    refreshed = sum(refresh_documents(conn, pks) for pks in _all_pks(conn, "statistic"))
     report.record("statistic_document", 0, refreshed, 0)
     _sync_children(
         conn,
         "participant",
         ("meeting_pk", "position"),
-        _participant_rows(bundle, fact_pks["meetings"]),
+        _participant_rows(conn, bundle),
         report,
     )
     _sync_children(
         conn,
         "person_role",
         ("person_pk", "position"),
-        _role_rows(bundle, fact_pks["people"]),
+        _role_rows(conn, bundle),
         report,
     )
     _sync_children(
         conn,
         "statement_link",
         ("statement_pk", "role", "ref_id"),
-        _statement_link_rows(bundle, fact_pks["statements"]),
+        _statement_link_rows(conn, bundle),
         report,
     )
     _sync_children(
         conn,
         "provision_statistic",
         ("provision_pk", "statistic_pk"),
-        [
-            {
-                "provision_pk": fact_pks["provisions"][p.id],
-                "statistic_pk": fact_pks["statistics"][sid],
-            }
-            for p in bundle.models("provisions")
-            for sid in dict.fromkeys(p.statistic_ids)
-        ],
+        _provision_statistic_rows(conn, bundle),
         report,
     )
     _sync_children(
@@ -314,14 +317,12 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
     )
     step("series")
     _sync_children(conn, "series", ("id",), series_rows(bundle), report)
-    _delete_stale(conn, "metric", metrics, report)
-    _delete_stale(conn, "source", sources, report)
+    _delete_stale(conn, "metric", stale_metrics, report)
+    _delete_stale(conn, "source", stale_sources, report)
     step("search index")
     _sync_children(conn, "search_document", ("type", "ref_id"), search_documents(bundle), report)
-    # SQLite's index follows each row written (triggers, migration 0016): never rebuilt whole.
-    if any(report.counts["search_document"].values()) and conn.dialect.name == "postgresql":
-        # search plans on the words the documents now hold (migration 0015)
-        conn.execute(text("ANALYZE search_document"))
+    # the full-text index follows the documents written: only those (app/queries/search_index.py)
+    search_index.catch_up(conn, changed=any(report.counts["search_document"].values()))
 
 
 def _check_row(
@@ -486,20 +487,18 @@ def _names(names: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _citation_rows(
-    bundle: SeedBundle, fact_pks: dict[str, dict[str, int]], sources: dict[str, int]
-) -> Any:
+def _citation_rows(conn: Connection, bundle: SeedBundle, sources: dict[str, int]) -> Any:
     spans = bundle.spans
     for kind in FACT_KINDS:
         column = f"{_FACT_TABLE[kind]}_pk"
         placed = spans.of_kind(kind)  # in the same order as the facts and their citations
-        for model in bundle.models(kind):
+        for model, pk in _with_pks(conn, _FACT_TABLE[kind], bundle.models(kind)):
             for position, citation in enumerate(model.citations):
                 fact_id, at, span = next(placed, ("", -1, None))
                 if (fact_id, at) != (model.id, position) or span is None:
                     span = spans[(kind, model.id, position)]  # the bundle was edited since
                 row: dict[str, Any] = dict.fromkeys(_CITATION_FACT_COLUMNS)
-                row[column] = fact_pks[kind][model.id]
+                row[column] = pk
                 yield row | {
                     "position": position,
                     "source_pk": sources[citation.source],
@@ -511,11 +510,11 @@ def _citation_rows(
                 }
 
 
-def _participant_rows(bundle: SeedBundle, meetings: dict[str, int]) -> Any:
-    for meeting in bundle.models("meetings"):
+def _participant_rows(conn: Connection, bundle: SeedBundle) -> Any:
+    for meeting, pk in _with_pks(conn, "meeting", bundle.models("meetings")):
         for position, participant in enumerate(meeting.participants):
             yield {
-                "meeting_pk": meetings[meeting.id],
+                "meeting_pk": pk,
                 "position": position,
                 **participant.model_dump(),
                 "person_id": bundle.person_named(participant.name),
@@ -546,11 +545,11 @@ def _name_mention_rows(bundle: SeedBundle, sources: dict[str, int]) -> Any:
             }
 
 
-def _role_rows(bundle: SeedBundle, people: dict[str, int]) -> Any:
-    for person in bundle.models("people"):
+def _role_rows(conn: Connection, bundle: SeedBundle) -> Any:
+    for person, pk in _with_pks(conn, "person", bundle.models("people")):
         for position, role in enumerate(person.roles):
             yield {
-                "person_pk": people[person.id],
+                "person_pk": pk,
                 "position": position,
                 "title": role.title,
                 "organization_id": role.organization,
@@ -559,14 +558,22 @@ def _role_rows(bundle: SeedBundle, people: dict[str, int]) -> Any:
             }
 
 
-def _statement_link_rows(bundle: SeedBundle, statements: dict[str, int]) -> Any:
-    for statement in bundle.models("statements"):
-        pk = statements[statement.id]
+def _statement_link_rows(conn: Connection, bundle: SeedBundle) -> Any:
+    for statement, pk in _with_pks(conn, "statement", bundle.models("statements")):
         links = [("speaker", ref) for ref in statement.speakers]
         links += [("organization", ref) for ref in _statement_organizations(bundle, statement)]
         links += [("country", code) for code in _statement_countries(bundle, statement)]
         for role, ref in dict.fromkeys(links):
             yield {"statement_pk": pk, "role": role, "ref_id": ref}
+
+
+def _provision_statistic_rows(conn: Connection, bundle: SeedBundle) -> Any:
+    provisions = bundle.models("provisions")
+    for batch in _batches(_with_pks(conn, "provision", provisions)):
+        statistics = _pks(conn, "statistic", [s for p, _ in batch for s in p.statistic_ids])
+        for provision, pk in batch:
+            for sid in dict.fromkeys(provision.statistic_ids):
+                yield {"provision_pk": pk, "statistic_pk": statistics[sid]}
 
 
 def _statement_organizations(bundle: SeedBundle, statement: Any) -> list[str]:
@@ -590,25 +597,80 @@ def _statement_countries(bundle: SeedBundle, statement: Any) -> list[str]:
 
 def _sync_parents(
     conn: Connection, name: str, rows: Iterable[dict[str, Any]], report: LoadReport
-) -> dict[str, int]:
-    """Insert or update rows keyed by slug; return every wanted slug's pk (stale rows stay)."""
-    stale = {slug for (slug,) in _sync(conn, name, ("id",), rows, report, delete_stale=False)}
-    table = _TABLES[name]
-    existing = dict(conn.execute(select(table.c.pk, table.c.id)).all())
-    report.log.ids[name] = existing  # every row's id by pk, stale ones included
-    return {slug: pk for pk, slug in existing.items() if slug not in stale}
+) -> set[str]:
+    """Insert or update rows keyed by slug; return the slugs of stored rows no wanted row
+    matched (left in place: `_delete_stale` deletes them once nothing refers to them)."""
+    return {slug for (slug,) in _sync(conn, name, ("id",), rows, report, delete_stale=False)}
 
 
-def _delete_stale(conn: Connection, name: str, keep: dict[str, int], report: LoadReport) -> None:
+def _delete_stale(conn: Connection, name: str, stale: set[str], report: LoadReport) -> None:
     table = _TABLES[name]
-    found = [(pk, slug) for pk, slug in conn.execute(select(table.c.pk, table.c.id))]
-    stale = [pk for pk, slug in found if slug not in keep]
-    for start in range(0, len(stale), MAX_BOUND_PARAMETERS):
-        batch = stale[start : start + MAX_BOUND_PARAMETERS]
-        conn.execute(delete(table).where(table.c.pk.in_(batch)))
-    if stale:
-        report.record(name, 0, 0, len(stale))
-        report.log.rows(name, [], [], [{"id": slug} for _, slug in found if slug not in keep])
+    slugs = sorted(stale)
+    for batch in _batches(slugs):
+        conn.execute(delete(table).where(table.c.id.in_(batch)))
+    if slugs:
+        report.record(name, 0, 0, len(slugs))
+        report.log.rows(name, [], [], [{"id": slug} for slug in slugs])
+
+
+def _batches(items: Iterable[T], size: int = MAX_BOUND_PARAMETERS) -> Iterator[list[T]]:
+    it = iter(items)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
+
+
+def _pks(conn: Connection, name: str, ids: Iterable[str]) -> dict[str, int]:
+    """The primary key of each row of `name` with one of these ids."""
+    table = _TABLES[name]
+    found: dict[str, int] = {}
+    for batch in _batches(dict.fromkeys(ids)):
+        found.update(
+            conn.execute(select(table.c.id, table.c.pk).where(table.c.id.in_(batch))).all()
+        )
+    return found
+
+
+def _ids_by_pk(conn: Connection, name: str, pks: list[int]) -> dict[int, str]:
+    """The id of each row of `name` with one of these primary keys."""
+    table = _TABLES[name]
+    found: dict[int, str] = {}
+    for batch in _batches(pks):
+        found.update(
+            conn.execute(select(table.c.pk, table.c.id).where(table.c.pk.in_(batch))).all()
+        )
+    return found
+
+
+def _with_pks(conn: Connection, name: str, models: Iterable[Any]) -> Iterator[tuple[Any, int]]:
+    """Each model with the primary key of its row in `name`, looked up a batch at a time."""
+    for batch in _batches(models):
+        pks = _pks(conn, name, [model.id for model in batch])
+        for model in batch:
+            yield model, pks[model.id]
+
+
+def _pks_of_all(conn: Connection, name: str, stale: set[str]) -> dict[str, int]:
+    """Every wanted row's primary key by slug (for the few sources and metrics)."""
+    table = _TABLES[name]
+    return {
+        slug: pk
+        for slug, pk in conn.execute(select(table.c.id, table.c.pk)).all()
+        if slug not in stale
+    }
+
+
+def _all_pks(conn: Connection, name: str, size: int = 2000) -> Iterator[list[int]]:
+    """Every primary key of `name`, in order, a batch at a time (keyset: no cursor stays open
+    while the caller writes)."""
+    table = _TABLES[name]
+    after = 0
+    while pks := list(
+        conn.execute(
+            select(table.c.pk).where(table.c.pk > after).order_by(table.c.pk).limit(size)
+        ).scalars()
+    ):
+        yield pks
+        after = pks[-1]
 
 
 def _sync_children(

@@ -1,4 +1,4 @@
-"""search index kept row by row: SQLite's full-text index follows each search document
+"""search index kept row by row: SQLite's full-text index follows the search documents that change
 
 Revision ID: 0016
 Revises: 0015
@@ -6,11 +6,15 @@ Create Date: 2026-11-24 05:20:00
 
 `search_fts` (migration 0004) is an external-content FTS5 index over `search_document`. The loader
 rebuilt all of it whenever any search document changed: at 10^6 statistics, 1.35 million
-documents indexed again for an edit of one. These triggers keep it in step with each row written
-instead (the pattern of the FTS5 manual, "External Content Tables"), so that a reload rewrites the
-index entries of the documents it changed and nothing else. The index must agree with its
-content when they are created; every load since 0004 left it so. PostgreSQL's `tsv` is a
-generated column: kept per row already.
+documents indexed again for an edit of one. Now triggers note each document written in
+`search_fts_pending` (a version to forget: the old words, which an external-content index needs
+to remove its entries; or a row to index), and the loader applies the notes in two statements
+once the documents are written (app/queries/search_index.py), so that a reload rewrites the index
+entries of the documents it changed and nothing else. The notes are applied in bulk, not by the
+triggers themselves: FTS5 flushes its pending terms at the end of every statement, so indexing
+row by row from a trigger made a first load four times slower. The index must agree with its
+content when the triggers are created; every load since 0004 left it so. PostgreSQL's `tsv` is
+a generated column: kept per row already.
 """
 
 from collections.abc import Sequence
@@ -23,10 +27,10 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _FORGET = (
-    "INSERT INTO search_fts(search_fts, rowid, title, body) "
-    "VALUES ('delete', old.pk, old.title, old.body);"
+    "INSERT INTO search_fts_pending(action, pk, title, body) "
+    "VALUES ('forget', old.pk, old.title, old.body);"
 )
-_INDEX = "INSERT INTO search_fts(rowid, title, body) VALUES (new.pk, new.title, new.body);"
+_INDEX = "INSERT INTO search_fts_pending(action, pk) VALUES ('index', new.pk);"
 TRIGGERS = {
     "search_document_indexed": f"AFTER INSERT ON search_document BEGIN {_INDEX} END",
     "search_document_forgotten": f"AFTER DELETE ON search_document BEGIN {_FORGET} END",
@@ -39,6 +43,12 @@ TRIGGERS = {
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "CREATE TABLE search_fts_pending ("
+            "seq INTEGER PRIMARY KEY, "
+            "action TEXT NOT NULL CHECK (action IN ('forget', 'index')), "
+            "pk INTEGER NOT NULL, title TEXT, body TEXT)"
+        )
         for name, body in TRIGGERS.items():
             op.execute(f"CREATE TRIGGER {name} {body}")
 
@@ -47,3 +57,4 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for name in TRIGGERS:
             op.execute(f"DROP TRIGGER {name}")
+        op.execute("DROP TABLE search_fts_pending")
