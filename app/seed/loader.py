@@ -137,10 +137,14 @@ def _check_deletions(conn: Connection, bundle: SeedBundle) -> None:
     refused = []
     for kind, name in _KIND_TABLES.items():
         wanted = bundle.ids(kind)
-        existing = conn.execute(select(_TABLES[name].c.id)).scalars().all()
-        stale = sum(1 for slug in existing if slug not in wanted)
-        if stale and stale > MAX_DELETE_SHARE * len(existing):
-            refused.append(f"{stale} of {len(existing)} {kind}")
+        stored = stale = 0
+        # streamed: the stored ids are counted, not held
+        ids = conn.execute(select(_TABLES[name].c.id).execution_options(yield_per=5000))
+        for slug in ids.scalars():
+            stored += 1
+            stale += slug not in wanted
+        if stale and stale > MAX_DELETE_SHARE * stored:
+            refused.append(f"{stale} of {stored} {kind}")
     if refused:
         raise DeletionRefused(
             f"this load would delete {', '.join(refused)}: more than "
