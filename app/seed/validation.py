@@ -298,14 +298,16 @@ def every_name_is_resolved(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
         [r.title for p in people.values() for r in p.roles if r.title],
         bundle.country_codes(),
     )
-    exclusions = {e.index: e for e in bundle.entries["mention_exclusions"]}
+    # each source's exclusions, by their place in the file: grouped once, not sought per source
+    exclusions_of: dict[str, dict[int, Entry]] = {}
+    for entry in bundle.entries["mention_exclusions"]:
+        exclusions_of.setdefault(entry.model.source, {})[entry.index] = entry
     for source_id, source in bundle.texts.items():
         scan = index.scan(source.text)
         bundle.name_scans[source_id] = scan
         file = relative(bundle.root / source.file, bundle.root)
-        excluded = {
-            e.model.mention: index for index, e in exclusions.items() if e.model.source == source_id
-        }
+        exclusions = exclusions_of.get(source_id, {})
+        excluded = {e.model.mention: position for position, e in exclusions.items()}
         used = set()
         for mention in scan.unresolved:
             if mention.text in excluded:
@@ -321,7 +323,7 @@ def every_name_is_resolved(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
                 )
             )
         for position, entry in exclusions.items():
-            if entry.model.source == source_id and position not in used:
+            if position not in used:
                 issues.append(
                     entry.issue(
                         f"no unresolved name {entry.model.mention!r} in {source_id}: the "
