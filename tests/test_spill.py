@@ -113,6 +113,20 @@ def test_groups_come_in_key_order_each_in_the_order_given() -> None:
     spill.close()
 
 
+def test_repeated_keys_only_come_back_grouped_in_key_order() -> None:
+    spill = Spill()
+    # keys k0..k6 many times each, and a key of its own for every tenth number
+    rows = [(f"k{n % 7}", n) if n % 10 else (f"alone{n}", n) for n in range(3 * BATCH + 5)]
+    groups = list(spill.repeated("test", reversed(rows)))
+    assert [g[0] % 7 for g in groups] == list(range(7))
+    for group in groups:
+        assert group == sorted(group, reverse=True)  # the order given
+        assert len({n % 7 for n in group}) == 1
+        assert all(n % 10 for n in group)
+    assert sum(map(len, groups)) == len([n for _, n in rows if n % 10])
+    spill.close()
+
+
 def test_the_version_is_that_of_the_data_not_of_the_file_order(seed_copy: Path) -> None:
     """Reordering the entries of a file says nothing new."""
     version = read_seed(SEED_DIR).version

@@ -202,6 +202,10 @@ class StoredEntries:
         row = self.spill.entry(self.kind, entry_id)
         return None if row is None else self.decode(row)
 
+    def at(self, seqs: list[int]) -> list[Entry]:
+        """The entries at these places in the order read (`Entry.seq`), in that order."""
+        return [self.decode(row) for row in self.spill.entries_at(self.kind, seqs)]
+
     def duplicates(self) -> Iterator[Entry]:
         """Each entry whose id an earlier entry of the kind already has."""
         for row in self.spill.duplicates(self.kind):

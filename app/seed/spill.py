@@ -195,7 +195,46 @@ class Spill:
             "SELECT key, pk FROM stored WHERE name = ? AND seen = 0 ORDER BY key", (name,)
         ).fetchall()
 
+    def entries_at(self, kind: str, seqs: list[int]) -> list[EntryRow]:
+        """The entries of `kind` at these places in the order read, in that order."""
+        found: list[EntryRow] = []
+        for start in range(0, len(seqs), BATCH):
+            batch = sorted(seqs[start : start + BATCH])
+            found += self._conn.execute(
+                "SELECT seq, id, file, idx, line, body FROM entry "
+                f"WHERE kind = ? AND seq IN ({','.join('?' * len(batch))}) ORDER BY seq",
+                (kind, *batch),
+            ).fetchall()
+        return found
+
     # sorting on disk
+
+    def repeated(self, name: str, rows: Iterable[tuple[str, int]]) -> Iterator[list[int]]:
+        """Of `rows` (key, number), the numbers of each key given more than once, grouped by key
+        in key order, each group in the order given. A key given once is dropped unread: only
+        keys and numbers are written, so that the many alone cost no payload."""
+        self._conn.execute("DELETE FROM grouped WHERE name = ?", (name,))
+        self._conn.executemany(
+            "INSERT INTO grouped VALUES (?, ?, ?, ?)",
+            ((name, key, n, number) for n, (key, number) in enumerate(rows)),
+        )
+        cursor = self._conn.execute(
+            "SELECT key, payload FROM grouped WHERE name = ? AND key IN "
+            "(SELECT key FROM grouped WHERE name = ? GROUP BY key HAVING count(*) > 1) "
+            "ORDER BY key, seq",
+            (name, name),
+        )
+        group: list[int] = []
+        current: str | None = None
+        for key, number in _fetched(cursor):
+            if group and key != current:
+                yield group
+                group = []
+            current = key
+            group.append(number)
+        if group:
+            yield group
+        self._conn.execute("DELETE FROM grouped WHERE name = ?", (name,))
 
     def groups(self, name: str, rows: Iterable[tuple[str, Any]]) -> Iterator[list[Any]]:
         """`rows` of (key, payload) grouped by key, in key order, each group in the order given.

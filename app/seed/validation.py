@@ -386,29 +386,35 @@ def arithmetic_is_redone(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
             issues.append(entry.issue(exc.message, *exc.path))
 
 
+def _measured(bundle: SeedBundle, s: StatisticSeed) -> Measured:
+    assert s.period_start is not None
+    return Measured(
+        s.metric,
+        s.reporter,
+        s.partner,
+        bundle.scope_of(s),
+        s.period_start.first,
+        s.period_start.precision,
+        s.period_end.first if s.period_end else None,
+        s.period_end.precision if s.period_end else None,
+        Member(s.id, float(s.value), s.as_reported, s.citations[0].source),
+        s.unit,
+    )
+
+
 def discrepancies_are_found(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
     if issues:
         return
-    measured = (
-        Measured(
-            s.metric,
-            s.reporter,
-            s.partner,
-            bundle.scope_of(s),
-            s.period_start.first,
-            s.period_start.precision,
-            s.period_end.first if s.period_end else None,
-            s.period_end.precision if s.period_end else None,
-            Member(s.id, float(s.value), s.as_reported, s.citations[0].source),
-            s.unit,
-        )
-        for s in bundle.models("statistics")
-        if s.period_start is not None  # a figure without a period compares to nothing
+    statistics = bundle.entries["statistics"]
+    keys = (
+        (repr(_measured(bundle, entry.model).key), entry.seq)
+        for entry in statistics
+        if entry.model.period_start is not None  # a figure without a period compares to nothing
     )
-    # grouped on disk: a group at a time in memory, not every statistic
+    # grouped on disk by what they measure; only statistics that share it are read again
     found: list[Discrepancy] = []
-    for same in bundle.spill.groups("discrepancies", ((repr(m.key), m) for m in measured)):
-        found.extend(find_discrepancies(same))
+    for seqs in bundle.spill.repeated("discrepancies", keys):
+        found.extend(find_discrepancies(_measured(bundle, e.model) for e in statistics.at(seqs)))
     bundle.discrepancies = sorted(found, key=lambda d: d.id)
     for entry in bundle.entries["discrepancy_notes"]:
         wanted = set(entry.model.statistics)
