@@ -213,48 +213,40 @@ class Spill:
         """Of `rows` (key, number), the numbers of each key given more than once, grouped by key
         in key order, each group in the order given. A key given once is dropped unread: only
         keys and numbers are written, so that the many alone cost no payload."""
-        self._conn.execute("DELETE FROM grouped WHERE name = ?", (name,))
-        self._conn.executemany(
-            "INSERT INTO grouped VALUES (?, ?, ?, ?)",
-            ((name, key, n, number) for n, (key, number) in enumerate(rows)),
+        yield from self._grouped(
+            name,
+            rows,
+            "AND key IN (SELECT key FROM grouped WHERE name = :name GROUP BY key "
+            "HAVING count(*) > 1)",
         )
-        cursor = self._conn.execute(
-            "SELECT key, payload FROM grouped WHERE name = ? AND key IN "
-            "(SELECT key FROM grouped WHERE name = ? GROUP BY key HAVING count(*) > 1) "
-            "ORDER BY key, seq",
-            (name, name),
-        )
-        group: list[int] = []
-        current: str | None = None
-        for key, number in _fetched(cursor):
-            if group and key != current:
-                yield group
-                group = []
-            current = key
-            group.append(number)
-        if group:
-            yield group
-        self._conn.execute("DELETE FROM grouped WHERE name = ?", (name,))
 
     def groups(self, name: str, rows: Iterable[tuple[str, Any]]) -> Iterator[list[Any]]:
         """`rows` of (key, payload) grouped by key, in key order, each group in the order given.
         The payloads are pickled to disk meanwhile."""
+        pickled = ((key, pickle.dumps(payload)) for key, payload in rows)
+        for group in self._grouped(name, pickled, ""):
+            yield [pickle.loads(payload) for payload in group]
+
+    def _grouped(self, name: str, rows: Iterable[tuple[str, Any]], which: str) -> Iterator[Any]:
+        # rows written under `name`, read back in key order (`which` narrows the keys), a run of
+        # equal keys at a time; the scratch rows are gone once the caller has them all
         self._conn.execute("DELETE FROM grouped WHERE name = ?", (name,))
         self._conn.executemany(
             "INSERT INTO grouped VALUES (?, ?, ?, ?)",
-            ((name, key, n, pickle.dumps(payload)) for n, (key, payload) in enumerate(rows)),
+            ((name, key, n, value) for n, (key, value) in enumerate(rows)),
         )
         cursor = self._conn.execute(
-            "SELECT key, payload FROM grouped WHERE name = ? ORDER BY key, seq", (name,)
+            f"SELECT key, payload FROM grouped WHERE name = :name {which} ORDER BY key, seq",
+            {"name": name},
         )
         group: list[Any] = []
         current: str | None = None
-        for key, payload in _fetched(cursor):
+        for key, value in _fetched(cursor):
             if group and key != current:
                 yield group
                 group = []
             current = key
-            group.append(pickle.loads(payload))
+            group.append(value)
         if group:
             yield group
         self._conn.execute("DELETE FROM grouped WHERE name = ?", (name,))
