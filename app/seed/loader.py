@@ -61,6 +61,8 @@ from app.seed.series import series_rows
 from app.seed.spill import Spill
 from app.vocabulary import FACT_KINDS, FACT_TYPES, PLURALS
 
+T = TypeVar("T")
+
 _TABLES: dict[str, Table] = {
     name: model.__table__  # type: ignore[attr-defined]
     for name, model in {
@@ -90,7 +92,6 @@ _TABLES: dict[str, Table] = {
     }.items()
 }
 _FACT_TABLE = {PLURALS[t]: t for t in FACT_TYPES}
-T = TypeVar("T")
 _CITATION_FACT_COLUMNS = tuple(f"{t}_pk" for t in FACT_TYPES)
 
 
