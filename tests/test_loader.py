@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select, update
 
-from app.models import Statistic
+from app.identity import code_identity
+from app.models import Dataset, Statistic
 from app.queries.statistics import get_statistic, statistic_documents
 from app.seed.loader import load_seed
 from app.seed.reader import SeedError, read_seed
@@ -307,3 +308,57 @@ def test_stored_documents_are_what_the_rows_say(engine: Engine) -> None:
         conn.execute(update(table).where(table.c.pk == some_pk).values(document=None))
         assert get_statistic(conn, slug) == json.loads(stored[some_pk])
         assert json.loads(stored[some_pk])["id"] == slug
+
+
+def _documents(engine: Engine) -> dict[str, str]:
+    table = Statistic.__table__  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        return dict(conn.execute(select(table.c.id, table.c.document)).all())
+
+
+def _tamper(engine: Engine, slug: str) -> None:
+    table = Statistic.__table__  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(update(table).where(table.c.id == slug).values(document='{"stale": true}'))
+
+
+def test_a_reload_rebuilds_the_documents_of_the_statistics_it_changed(
+    engine: Engine, seed_copy: Path
+) -> None:
+    """A statistic's document is its row and its citations: a reload by the same code builds
+    the documents of the statistics whose rows or citations it changed, and no other (a
+    document changed behind the loader's back shows that it was not rebuilt)."""
+    load_seed(engine, read_seed(seed_copy))
+    before = _documents(engine)
+    other = next(slug for slug in sorted(before) if slug != "as-exports-2016")
+    _tamper(engine, other)
+    edit(
+        seed_copy / "statistics.yaml",
+        "label: U.S. goods exports to Korea in 2016",
+        "label: U.S. goods exports to Korea, 2016",
+    )
+    report = load_seed(engine, read_seed(seed_copy))
+    after = _documents(engine)
+    assert report.counts["statistic_document"]["updated"] == 1
+    assert json.loads(after["as-exports-2016"])["label"] == "U.S. goods exports to Korea, 2016"
+    assert after[other] == '{"stale": true}'
+    assert {s: d for s, d in after.items() if s not in (other, "as-exports-2016")} == {
+        s: d for s, d in before.items() if s not in (other, "as-exports-2016")
+    }
+
+
+def test_other_code_rebuilds_every_document(engine: Engine) -> None:
+    """The way a document is built may differ between versions of the code: a load by other
+    code than built the stored documents rebuilds them all, and remembers the code."""
+    load_seed(engine, read_seed(SEED_DIR))
+    before = _documents(engine)
+    slug = min(before)
+    _tamper(engine, slug)
+    table = Dataset.__table__  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(update(table).values(code_identity="another-version"))
+    report = load_seed(engine, read_seed(SEED_DIR))
+    assert report.counts["statistic_document"]["updated"] == 1  # the one that differed
+    assert _documents(engine) == before
+    with engine.connect() as conn:
+        assert conn.execute(select(table.c.code_identity)).scalar_one() == code_identity()

@@ -16,6 +16,8 @@ class Dataset(SQLModel, table=True):
     loaded_at: datetime
     # Digest of the seed files and the code that loaded them (app/seed/files.py, seed_digest).
     seed_digest: str | None = None
+    # The code that built the stored documents (app/identity.py): other code rebuilds them all.
+    code_identity: str | None = None
 
 
 class DatasetLoad(SQLModel, table=True):

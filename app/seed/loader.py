@@ -20,6 +20,7 @@ from app.analysis.arithmetic import CheckResult, reading_document
 from app.analysis.discrepancies import Discrepancy
 from app.dates import PartialDate
 from app.db import serialise_writers, writing
+from app.identity import code_identity
 from app.models import (
     METRIC_RULE_FIELDS,
     ArithmeticCheck,
@@ -175,7 +176,9 @@ def load_seed(
         current = dataset_version(conn)
         # a first load keeps no change log: no client can ask for the changes since nothing
         report.log.kept = current is not None
-        _apply(conn, bundle, report, step)
+        # every stored document is rebuilt by a first load or by other code than built them
+        rebuild = current is None or _built_by(conn) != code_identity()
+        _apply(conn, bundle, report, step, rebuild_documents=rebuild)
         data_changed = any(sum(c.values()) for c in report.counts.values())
         if current != version or data_changed:
             report.changed = True
@@ -186,11 +189,17 @@ def load_seed(
             conn.execute(delete(_TABLES["dataset"]))
             conn.execute(
                 insert(_TABLES["dataset"]),
-                {"version": version, "loaded_at": now, "seed_digest": seed_digest},
+                {
+                    "version": version,
+                    "loaded_at": now,
+                    "seed_digest": seed_digest,
+                    "code_identity": code_identity(),
+                },
             )
             _remember(conn, version, current, now, report.log)
-        elif seed_digest is not None:  # the same data, written differently: remember the files
-            conn.execute(update(_TABLES["dataset"]).values(seed_digest=seed_digest))
+        else:  # the same data: remember the files (if given) and the code that built it
+            known = {"seed_digest": seed_digest} if seed_digest is not None else {}
+            conn.execute(update(_TABLES["dataset"]).values(code_identity=code_identity(), **known))
     return report
 
 
@@ -215,7 +224,19 @@ def _remember(
     conn.execute(delete(table).where(table.c.pk.not_in(newest.scalar_subquery())))
 
 
-def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: ProgressHook) -> None:
+def _built_by(conn: Connection) -> str | None:
+    table = _TABLES["dataset"]
+    return conn.execute(select(table.c.code_identity)).scalar()
+
+
+def _apply(
+    conn: Connection,
+    bundle: SeedBundle,
+    report: LoadReport,
+    step: ProgressHook,
+    *,
+    rebuild_documents: bool = True,
+) -> None:
     # Facts are found by id in the database when their rows' children are written, a batch at
     # a time (`_with_pks`): no map of every fact is held. Sources and metrics are few.
     report.log.parent_ids = lambda table, pks: _ids_by_pk(conn, table, pks)
@@ -273,7 +294,12 @@ def _apply(conn: Connection, bundle: SeedBundle, report: LoadReport, step: Progr
         report,
     )
     step("documents")
-    refreshed = sum(refresh_documents(conn, pks) for pks in _all_pks(conn, "statistic"))
+    if rebuild_documents:
+        refreshed = sum(refresh_documents(conn, pks) for pks in _all_pks(conn, "statistic"))
+    else:  # a statistic's document is its row and its citations: those the load changed
+        log = report.log
+        touched = [*log.added.get("statistic", ()), *log.changed.get("statistic", {})]
+        refreshed = refresh_documents(conn, sorted(_pks(conn, "statistic", touched).values()))
     report.record("statistic_document", 0, refreshed, 0)
     _sync_children(
         conn,
