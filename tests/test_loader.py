@@ -194,14 +194,18 @@ def test_load_is_idempotent_and_keeps_ids(engine: Engine) -> None:
     assert dump(engine) == before
 
 
-def test_an_edit_changes_exactly_what_was_edited(engine: Engine, seed_copy: Path) -> None:
-    load_seed(engine, read_seed(seed_copy))
-    before = dump(engine)
+def _edit_a_label(seed: Path) -> None:
     edit(
-        seed_copy / "statistics.yaml",
+        seed / "statistics.yaml",
         "label: U.S. goods exports to Korea in 2016",
         "label: U.S. goods exports to Korea, 2016",
     )
+
+
+def test_an_edit_changes_exactly_what_was_edited(engine: Engine, seed_copy: Path) -> None:
+    load_seed(engine, read_seed(seed_copy))
+    before = dump(engine)
+    _edit_a_label(seed_copy)
     report = load_seed(engine, read_seed(seed_copy))
     after = dump(engine)
     assert report.counts["statistic"] == {"inserted": 0, "updated": 1, "deleted": 0}
@@ -332,11 +336,7 @@ def test_a_reload_rebuilds_the_documents_of_the_statistics_it_changed(
     before = _documents(engine)
     other = next(slug for slug in sorted(before) if slug != "as-exports-2016")
     _tamper(engine, other)
-    edit(
-        seed_copy / "statistics.yaml",
-        "label: U.S. goods exports to Korea in 2016",
-        "label: U.S. goods exports to Korea, 2016",
-    )
+    _edit_a_label(seed_copy)
     report = load_seed(engine, read_seed(seed_copy))
     after = _documents(engine)
     assert report.counts["statistic_document"]["updated"] == 1
