@@ -1,8 +1,8 @@
 """PostgreSQL refuses a statement with more than 65,535 bound parameters, SQLite one with more
 than 32,766: at a size above that (a generated seed of 70,000 statistics, 110,000 citations), a
 CSV of every statistic and of every search hit answers, and a reload that removes more rows of a
-kind than that runs. Statement sizes are bounded by batching (`app.queries.common.IN_BATCH`,
-`app.seed.loader.MAX_BOUND_PARAMETERS`), not by the data."""
+kind than that runs. Statement sizes are bounded by batching (`app.queries.common.batches`,
+which the queries and the loader share), not by the data."""
 
 from __future__ import annotations
 

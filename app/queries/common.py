@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -17,6 +18,8 @@ from app.dates import format_partial
 from app.models import Citation, Source
 from app.vocabulary import resource_url
 
+T = TypeVar("T")
+
 CITATION = Citation.__table__  # type: ignore[attr-defined]
 SOURCE = Source.__table__  # type: ignore[attr-defined]
 
@@ -26,11 +29,12 @@ SOURCE = Source.__table__  # type: ignore[attr-defined]
 IN_BATCH = 1000
 
 
-def batches(values: Iterable[Any]) -> Iterator[list[Any]]:
-    """`values` in lists of at most IN_BATCH, for `column.in_(batch)`."""
-    items = list(values)
-    for start in range(0, len(items), IN_BATCH):
-        yield items[start : start + IN_BATCH]
+def batches(values: Iterable[T]) -> Iterator[list[T]]:
+    """`values` in lists of at most IN_BATCH, for `column.in_(batch)`: taken as they come, so
+    that a stream (the loader's million facts) is never held whole."""
+    items = iter(values)
+    while batch := list(itertools.islice(items, IN_BATCH)):
+        yield batch
 
 
 def like_pattern(q: str) -> str:

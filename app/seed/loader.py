@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
@@ -52,6 +52,7 @@ from app.models.organization import OrganizationSeed
 from app.models.person import PersonSeed
 from app.models.source import SourceSeed
 from app.queries import search_index
+from app.queries.common import batches
 from app.queries.dataset import dataset_version
 from app.queries.facets import facet_count_rows
 from app.queries.statistics import refresh_documents
@@ -61,8 +62,6 @@ from app.seed.corpus import search_documents, statement_title
 from app.seed.series import series_rows
 from app.seed.spill import Spill
 from app.vocabulary import FACT_KINDS, FACT_TYPES, PLURALS
-
-T = TypeVar("T")
 
 _TABLES: dict[str, Table] = {
     name: model.__table__  # type: ignore[attr-defined]
@@ -126,8 +125,6 @@ LOAD_STEPS = (
 # A load that would delete more than this share of any kind's rows is refused unless the curator
 # says so (`korus-facts load --allow-deletes`): a missing or emptied file must not pass silently.
 MAX_DELETE_SHARE = 0.2
-# No statement carries more bound parameters than this (PostgreSQL refuses more than 65,535).
-MAX_BOUND_PARAMETERS = 1000
 _KIND_TABLES = {"sources": "source", "metrics": "metric", **_FACT_TABLE}
 
 
@@ -600,7 +597,7 @@ def _statement_link_rows(conn: Connection, bundle: SeedBundle) -> Any:
 
 def _provision_statistic_rows(conn: Connection, bundle: SeedBundle) -> Any:
     provisions = bundle.models("provisions")
-    for batch in _batches(_with_pks(conn, "provision", provisions)):
+    for batch in batches(_with_pks(conn, "provision", provisions)):
         statistics = _pks(conn, "statistic", [s for p, _ in batch for s in p.statistic_ids])
         for provision, pk in batch:
             for sid in dict.fromkeys(provision.statistic_ids):
@@ -637,44 +634,36 @@ def _sync_parents(
 def _delete_stale(conn: Connection, name: str, stale: set[str], report: LoadReport) -> None:
     table = _TABLES[name]
     slugs = sorted(stale)
-    for batch in _batches(slugs):
+    for batch in batches(slugs):
         conn.execute(delete(table).where(table.c.id.in_(batch)))
     if slugs:
         report.record(name, 0, 0, len(slugs))
         report.log.rows(name, [], [], [{"id": slug} for slug in slugs])
 
 
-def _batches(items: Iterable[T], size: int = MAX_BOUND_PARAMETERS) -> Iterator[list[T]]:
-    it = iter(items)
-    while batch := list(itertools.islice(it, size)):
-        yield batch
-
-
 def _pks(conn: Connection, name: str, ids: Iterable[str]) -> dict[str, int]:
     """The primary key of each row of `name` with one of these ids."""
-    table = _TABLES[name]
-    found: dict[str, int] = {}
-    for batch in _batches(dict.fromkeys(ids)):
-        found.update(
-            conn.execute(select(table.c.id, table.c.pk).where(table.c.id.in_(batch))).all()
-        )
-    return found
+    return _lookup(conn, name, "id", "pk", ids)
 
 
-def _ids_by_pk(conn: Connection, name: str, pks: list[int]) -> dict[int, str]:
+def _ids_by_pk(conn: Connection, name: str, pks: Iterable[int]) -> dict[int, str]:
     """The id of each row of `name` with one of these primary keys."""
+    return _lookup(conn, name, "pk", "id", pks)
+
+
+def _lookup(conn: Connection, name: str, by: str, get: str, keys: Iterable[Any]) -> dict[Any, Any]:
     table = _TABLES[name]
-    found: dict[int, str] = {}
-    for batch in _batches(pks):
+    found: dict[Any, Any] = {}
+    for batch in batches(dict.fromkeys(keys)):
         found.update(
-            conn.execute(select(table.c.pk, table.c.id).where(table.c.pk.in_(batch))).all()
+            conn.execute(select(table.c[by], table.c[get]).where(table.c[by].in_(batch))).all()
         )
     return found
 
 
 def _with_pks(conn: Connection, name: str, models: Iterable[Any]) -> Iterator[tuple[Any, int]]:
     """Each model with the primary key of its row in `name`, looked up a batch at a time."""
-    for batch in _batches(models):
+    for batch in batches(models):
         pks = _pks(conn, name, [model.id for model in batch])
         for model in batch:
             yield model, pks[model.id]
