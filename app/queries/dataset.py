@@ -23,6 +23,13 @@ def dataset_loaded(conn: Connection) -> tuple[str | None, datetime | None]:
     return (row[0], row[1]) if row else (None, None)
 
 
+def dataset_built(conn: Connection) -> tuple[str | None, str | None]:
+    """The loaded version and the identity of the code that built it (None, None before the
+    first load)."""
+    row = conn.execute(select(DATASET.c.version, DATASET.c.code_identity)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def loaded_seed_digest(conn: Connection) -> tuple[str | None, str | None]:
     """The loaded version and the digest of the seed files it was loaded from (None before the
     first load, or when the last load did not record it)."""

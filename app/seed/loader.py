@@ -53,7 +53,7 @@ from app.models.person import PersonSeed
 from app.models.source import SourceSeed
 from app.queries import search_index
 from app.queries.common import batches
-from app.queries.dataset import dataset_version
+from app.queries.dataset import dataset_built
 from app.queries.facets import facet_count_rows
 from app.queries.statistics import refresh_documents
 from app.seed.bundle import SeedBundle
@@ -170,11 +170,11 @@ def load_seed(
         serialise_writers(conn)
         if not allow_deletes:
             _check_deletions(conn, bundle)
-        current = dataset_version(conn)
+        current, built_by = dataset_built(conn)
         # a first load keeps no change log: no client can ask for the changes since nothing
         report.log.kept = current is not None
         # every stored document is rebuilt by a first load or by other code than built them
-        rebuild = current is None or _built_by(conn) != code_identity()
+        rebuild = current is None or built_by != code_identity()
         _apply(conn, bundle, report, step, rebuild_documents=rebuild)
         data_changed = any(sum(c.values()) for c in report.counts.values())
         if current != version or data_changed:
@@ -219,11 +219,6 @@ def _remember(
     )
     newest = select(table.c.pk).order_by(table.c.pk.desc()).limit(MAX_HISTORY)
     conn.execute(delete(table).where(table.c.pk.not_in(newest.scalar_subquery())))
-
-
-def _built_by(conn: Connection) -> str | None:
-    table = _TABLES["dataset"]
-    return conn.execute(select(table.c.code_identity)).scalar()
 
 
 def _apply(

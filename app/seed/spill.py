@@ -183,10 +183,9 @@ class Spill:
     def recall(self, name: str, key: str) -> tuple[int | None, bytes] | None:
         """The (pk, digest) of the stored row with this key, which is marked as wanted."""
         found = self._conn.execute(
-            "SELECT pk, digest FROM stored WHERE name = ? AND key = ?", (name, key)
+            "UPDATE stored SET seen = 1 WHERE name = ? AND key = ? RETURNING pk, digest",
+            (name, key),
         ).fetchone()
-        if found is not None:
-            self._conn.execute("UPDATE stored SET seen = 1 WHERE name = ? AND key = ?", (name, key))
         return found  # type: ignore[no-any-return]
 
     def unwanted(self, name: str) -> list[tuple[str, int | None]]:

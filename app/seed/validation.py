@@ -386,8 +386,10 @@ def arithmetic_is_redone(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
             issues.append(entry.issue(exc.message, *exc.path))
 
 
-def _measured(bundle: SeedBundle, s: StatisticSeed) -> Measured:
-    assert s.period_start is not None
+def _measured(bundle: SeedBundle, s: StatisticSeed) -> Measured | None:
+    """What a statistic measures, to compare; None without a period (it compares to nothing)."""
+    if s.period_start is None:
+        return None
     return Measured(
         s.metric,
         s.reporter,
@@ -407,14 +409,15 @@ def discrepancies_are_found(bundle: SeedBundle, issues: list[SeedIssue]) -> None
         return
     statistics = bundle.entries["statistics"]
     keys = (
-        (repr(_measured(bundle, entry.model).key), entry.seq)
+        (repr(measured.key), entry.seq)
         for entry in statistics
-        if entry.model.period_start is not None  # a figure without a period compares to nothing
+        if (measured := _measured(bundle, entry.model)) is not None
     )
     # grouped on disk by what they measure; only statistics that share it are read again
     found: list[Discrepancy] = []
     for seqs in bundle.spill.repeated("discrepancies", keys):
-        found.extend(find_discrepancies(_measured(bundle, e.model) for e in statistics.at(seqs)))
+        alike = (_measured(bundle, e.model) for e in statistics.at(seqs))
+        found.extend(find_discrepancies(m for m in alike if m is not None))
     bundle.discrepancies = sorted(found, key=lambda d: d.id)
     for entry in bundle.entries["discrepancy_notes"]:
         wanted = set(entry.model.statistics)
