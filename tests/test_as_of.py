@@ -5,7 +5,9 @@ full lists and the sources' dates, by that rule."""
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient
@@ -117,3 +119,38 @@ def test_the_same_as_a_path_for_caches(client: TestClient) -> None:
     unknown = client.get(f"/v1/as-of/{BEFORE_JOINT_COMMITTEE}/metrics")  # metrics have no as_of
     assert unknown.status_code == 400 and unknown.json()["errors"][0]["parameter"] == "as_of"
     assert client.get("/v1/as-of/yesterday/statistics").status_code == 400
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for inner in value.values():
+            yield from _strings(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _strings(inner)
+
+
+@pytest.mark.parametrize("q", ["Lighthizer", "Trump", "Trade Representative", "Korea", "KORUS"])
+def test_search_as_of_a_day_matches_and_quotes_only_what_counted_sources_say(
+    client: TestClient, q: str
+) -> None:
+    # A fact's search words under as_of are those of the fact as its list shows it then
+    # (tested above against the sources' dates): its own fields and what counted sources say.
+    told = {
+        (item["url"].split("/")[2], item["id"]): "\n".join(_strings(item))
+        for path in FACT_PATHS
+        for item in walk(client, path, as_of=BEFORE_JOINT_COMMITTEE)
+    }
+    hits = walk(client, "/v1/search", q=q, as_of=BEFORE_JOINT_COMMITTEE)
+    assert hits
+    for hit in hits:
+        if hit["type"] == "source":
+            continue  # a source is a whole text: counted or not (the test above)
+        words = told[(hit["url"].split("/")[2], hit["id"])]
+        for word in q.split():  # matched by what it then said (a stem shares a word's start)
+            assert word.lower()[:5] in words.lower(), (hit["id"], word)
+        snippet = html.unescape(re.sub("</?mark>", "", hit["snippet"]))
+        for piece in re.split(r"…|\n| \.\.\. ", snippet):  # fragments: FTS5, ts_headline
+            assert piece.strip() in words, (hit["id"], piece)

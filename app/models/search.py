@@ -25,13 +25,21 @@ SearchType = Literal[
 
 
 class SearchDocument(SQLModel, table=True):
+    """One version of a document. A fact whose sources were published on different days has one
+    per version (migration 0018): `stage` 0 is the document as it stands, which a search without
+    `as_of` reads; 1, 2, ... are the earlier versions in date order. Each holds, under `as_of`,
+    from `first_published` to the day before `until` (None: from then on); a version with a
+    `first_published` of None holds under no `as_of` (it rests on an undated source)."""
+
     __tablename__ = "search_document"
-    __table_args__ = (UniqueConstraint("type", "ref_id"),)
+    __table_args__ = (UniqueConstraint("type", "ref_id", "stage"),)
 
     pk: int | None = Field(default=None, primary_key=True)
     type: str
     ref_id: str
+    stage: int = Field(default=0, index=True, sa_column_kwargs={"server_default": "0"})
     first_published: date | None = Field(default=None, index=True)
+    until: date | None = None
     title: str = Field(sa_column=Column(Text, nullable=False))
     body: str = Field(sa_column=Column(Text, nullable=False))
     url: str

@@ -20,6 +20,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     table,
     text,
@@ -82,6 +83,7 @@ class _Engine:
     matches: Any  # a condition (a text clause on SQLite)
     score: ColumnElement[Any]
     key: ColumnElement[int]
+    current: ColumnElement[bool]  # the documents as they stand (without reading them on SQLite)
 
     @staticmethod
     def of(conn: Connection, terms: list[str]) -> _Engine:
@@ -92,11 +94,12 @@ class _Engine:
                 text("search_fts MATCH :match").bindparams(match=_match(terms)),
                 -func.bm25(literal_column("search_fts"), 4.0, 1.0),
                 _FTS.c.rowid,
+                _FTS.c.rowid.not_in(select(DOCUMENT.c.pk).where(DOCUMENT.c.stage > 0)),
             )
         tsv: Any = literal_column("search_document.tsv")
         query = _tsquery(terms)
         match, score = tsv.op("@@")(query), func.ts_rank(tsv, query)
-        return _Engine(DOCUMENT, DOCUMENT, match, score, DOCUMENT.c.pk)
+        return _Engine(DOCUMENT, DOCUMENT, match, score, DOCUMENT.c.pk, DOCUMENT.c.stage == 0)
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,9 @@ class _Window:
     forward: bool
 
     @staticmethod
-    def at(conn: Connection, engine: _Engine, narrowing: list[Any], page: PageRequest) -> _Window:
+    def at(
+        conn: Connection, engine: _Engine, held: list[Any], narrowing: list[Any], page: PageRequest
+    ) -> _Window:
         forward = page.sort.keys[1][1]  # the score descending: the first matches' window first
         start = 0 if forward else INT_LIMIT
         if page.cursor_values is not None:
@@ -121,7 +126,7 @@ class _Window:
         probe = (
             select(engine.key)
             .select_from(rows)
-            .where(engine.matches, *narrowing, beyond)
+            .where(engine.matches, *held, *narrowing, beyond)
             .order_by(order)
         )
         # The page needs its rows and one past them (which says there is another): as many
@@ -153,16 +158,22 @@ class _Window:
 def _hits(conn: Connection, terms: list[str], filters: SearchFilters, page: PageRequest) -> Any:
     engine = _Engine.of(conn, terms)
     narrowing: list[Any] = []  # the filters, which read the documents
+    held = [engine.current]  # which version of each document: as it stands
     if (cutoff := filters.cutoff()) is not None:
-        narrowing.append(DOCUMENT.c.first_published <= cutoff)
+        # the version that held on that day: only what the sources counted by then say
+        held = []
+        narrowing += [
+            DOCUMENT.c.first_published <= cutoff,
+            or_(DOCUMENT.c.until.is_(None), DOCUMENT.c.until > cutoff),
+        ]
     if types := filters.given().get("type"):
         narrowing.append(DOCUMENT.c.type.in_(types))
-    where = [engine.matches, *narrowing]
+    where = [engine.matches, *held, *narrowing]
     window: Any = literal(0, Integer)
     # A page is ranked in windows; the whole list at once (never asked of search: a whole CSV
     # is read in pages) would be ranked whole.
     if page.sort.keys[0][0] is WINDOW_FIELD and page.limit is not None:
-        rows, window = _Window.at(conn, engine, narrowing, page).bounds(engine.key)
+        rows, window = _Window.at(conn, engine, held, narrowing, page).bounds(engine.key)
         where += rows
     return (
         select(

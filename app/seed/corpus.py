@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
+
+from pydantic import BaseModel
 
 from app.seed.bundle import SeedBundle
 from app.vocabulary import API_PREFIX, FACT_KINDS, SINGULAR, resource_url
@@ -39,60 +42,108 @@ def search_documents(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
         yield {
             "type": "source",
             "ref_id": source_id,
+            "stage": 0,
             "title": seed.title,
             "body": _join(seed.publisher, seed.author, source.text),
             "url": resource_url("source", source_id),
             "first_published": seed.published_on.last if seed.published_on else None,
+            "until": None,
         }
     for kind in FACT_KINDS:
         for model in bundle.models(kind):
-            quotes = [c.quote for c in model.citations]
-            if kind == "statistics":
-                title = model.label
-                body = _join(
-                    model.as_reported, model.metric, model.attributed_to, model.notes, *quotes
-                )
-            elif kind == "provisions":
-                title = model.title
-                body = _join(
-                    model.summary,
-                    model.category,
-                    model.instrument,
-                    model.before,
-                    model.after,
-                    *quotes,
-                )
-            elif kind == "meetings":
-                title = model.title
-                people = [_join(p.name, p.role, p.organization) for p in model.participants]
-                place = model.location.city if model.location else None
-                body = _join(model.summary, model.kind, place, *people, *quotes)
-            elif kind == "people":
-                title = model.name
-                roles = [_join(r.title, r.organization) for r in model.roles]
-                body = _join(*[n.name for n in model.names], *roles, model.note, *quotes)
-            elif kind == "organizations":
-                title = model.name
-                body = _join(model.kind, *[n.name for n in model.names], model.note, *quotes)
-            elif kind == "statements":
-                title = statement_title(bundle, model)
-                body = _join(
-                    model.text,
-                    model.kind,
-                    model.medium,
-                    model.audience,
-                    *_speaker_names(bundle, model),
-                    model.note,
-                    *quotes,
-                )
-            else:
-                title = model.title
-                body = _join(model.summary, model.cause, model.date_disputed, *quotes)
-            yield {
-                "type": SINGULAR[kind],
-                "ref_id": model.id,
-                "title": title,
-                "body": body,
-                "url": f"{API_PREFIX}/{kind}/{model.id}",
-                "first_published": bundle.first_published(model),
-            }
+            versions = _versions(bundle, model)
+            for stage, (since, until, told) in enumerate(versions[-1:] + versions[:-1]):
+                title, body = _words(bundle, kind, told)
+                yield {
+                    "type": SINGULAR[kind],
+                    "ref_id": model.id,
+                    "stage": stage,
+                    "title": title,
+                    "body": body,
+                    "url": f"{API_PREFIX}/{kind}/{model.id}",
+                    "first_published": since,
+                    "until": until,
+                }
+
+
+Version = tuple[date | None, date | None, Any]  # holds from, until (None: on), the fact as told
+
+
+def _versions(bundle: SeedBundle, model: Any) -> list[Version]:
+    """A fact as its sources told it: one version from each day a source citing it was surely
+    published, with only what the sources counted by then say (`told_by`), the whole fact last.
+    A fact that rests on an undated source too ends with the whole fact, which holds under no
+    `as_of` (nor does an undated source: app/queries/asof.py)."""
+    days: dict[str, date | None] = {}
+    for citation in model.citations:
+        source = bundle.texts.get(citation.source)
+        days[citation.source] = source.published if source is not None else None
+    dated = sorted({day for day in days.values() if day is not None})
+    undated = None in days.values()
+    if len(dated) + undated <= 1:  # every source counts on the same day: one version
+        return [(dated[0] if dated else None, None, model)]
+    versions: list[Version] = []
+    for i, day in enumerate(dated):
+        counted = {s for s, published in days.items() if published is not None and published <= day}
+        until = dated[i + 1] if i + 1 < len(dated) else None
+        versions.append((day, until, told_by(model, counted)))
+    if undated:
+        versions.append((None, None, model))
+    return versions
+
+
+def told_by(model: BaseModel, counted: set[str]) -> Any:
+    """`model` without what a source outside `counted` says: every item of a list that names a
+    `source` outside it is left out, at any depth. The seed's side of the rule `as_of` applies to
+    stored documents (app/queries/asof.py `restrict`, on `source_id`)."""
+    update = {
+        name: _told(getattr(model, name), counted)
+        for name in type(model).model_fields
+        if isinstance(getattr(model, name), (BaseModel, list))
+    }
+    return model.model_copy(update=update)
+
+
+def _told(value: Any, counted: set[str]) -> Any:
+    if isinstance(value, BaseModel):
+        return told_by(value, counted)
+    if isinstance(value, list):
+        return [
+            _told(item, counted)
+            for item in value
+            if not (isinstance(item, BaseModel) and getattr(item, "source", counted) not in counted)
+        ]
+    return value
+
+
+def _words(bundle: SeedBundle, kind: str, model: Any) -> tuple[str, str]:
+    """A fact's title and the body search matches: its own words and its sources' quotes."""
+    quotes = [c.quote for c in model.citations]
+    if kind == "statistics":
+        return model.label, _join(
+            model.as_reported, model.metric, model.attributed_to, model.notes, *quotes
+        )
+    if kind == "provisions":
+        return model.title, _join(
+            model.summary, model.category, model.instrument, model.before, model.after, *quotes
+        )
+    if kind == "meetings":
+        people = [_join(p.name, p.role, p.organization) for p in model.participants]
+        place = model.location.city if model.location else None
+        return model.title, _join(model.summary, model.kind, place, *people, *quotes)
+    if kind == "people":
+        roles = [_join(r.title, r.organization) for r in model.roles]
+        return model.name, _join(*[n.name for n in model.names], *roles, model.note, *quotes)
+    if kind == "organizations":
+        return model.name, _join(model.kind, *[n.name for n in model.names], model.note, *quotes)
+    if kind == "statements":
+        return statement_title(bundle, model), _join(
+            model.text,
+            model.kind,
+            model.medium,
+            model.audience,
+            *_speaker_names(bundle, model),
+            model.note,
+            *quotes,
+        )
+    return model.title, _join(model.summary, model.cause, model.date_disputed, *quotes)

@@ -343,7 +343,9 @@ def _apply(
     _delete_stale(conn, "metric", stale_metrics, report)
     _delete_stale(conn, "source", stale_sources, report)
     step("search index")
-    _sync_children(conn, "search_document", ("type", "ref_id"), search_documents(bundle), report)
+    _sync_children(
+        conn, "search_document", ("type", "ref_id", "stage"), search_documents(bundle), report
+    )
     # the full-text index follows the documents written: only those (app/queries/search_index.py)
     search_index.catch_up(conn, changed=any(report.counts["search_document"].values()))
 
