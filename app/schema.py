@@ -54,7 +54,7 @@ def current_revision(connection: Connection) -> str | None:
 
 
 # Search index objects each database keeps outside the models (see app/models/search.py).
-_NATIVE_SEARCH_TABLES = ("search_fts",)
+_NATIVE_SEARCH_TABLES = ("search_fts", "search_versions_fts")
 
 # The index of each list's default order (migration 0005), on the very expressions that
 # app.pagination orders by: a nullable key is coalesced to the sentinel that sorts it last.

@@ -10,9 +10,14 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from pydantic import BaseModel
 from starlette.testclient import TestClient
 
 from app.dates import PartialDate
+from app.seed.corpus import told_by
+from app.seed.reader import read_seed
+from app.vocabulary import FACT_KINDS
+from tests.conftest import SEED_DIR
 from tests.helpers import FACT_PATHS, walk
 
 BEFORE_JOINT_COMMITTEE = "2017-08-21"  # the first special session met on 2017-08-22
@@ -41,6 +46,8 @@ def test_a_fact_list_as_of_a_day_holds_what_counted_sources_say(
         assert item["citations"] and {c["source_id"] for c in item["citations"]} <= counted
         for name in item.get("names", []) + item.get("roles", []):
             assert name["source_id"] in counted
+        # the sources themselves: one not yet published is not there to link to
+        assert {s["id"] for s in item.get("published_sources", [])} <= counted
 
 
 def test_the_page_says_its_cut_off(client: TestClient) -> None:
@@ -154,3 +161,25 @@ def test_search_as_of_a_day_matches_and_quotes_only_what_counted_sources_say(
         snippet = html.unescape(re.sub("</?mark>", "", hit["snippet"]))
         for piece in re.split(r"…|\n| \.\.\. ", snippet):  # fragments: FTS5, ts_headline
             assert piece.strip() in words, (hit["id"], piece)
+
+
+def _items(value: object) -> Iterator[BaseModel]:
+    if isinstance(value, BaseModel):
+        yield value
+        for name in type(value).model_fields:
+            yield from _items(getattr(value, name))
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _items(inner)
+
+
+def test_a_fact_as_told_by_some_sources_leaves_out_only_what_the_others_say() -> None:
+    bundle = read_seed(SEED_DIR)
+    for kind in FACT_KINDS:
+        for model in bundle.models(kind):
+            everyone = {c.source for c in model.citations}
+            assert told_by(model, everyone) == model
+            nobody = list(_items(told_by(model, set())))
+            assert not [i for i in nobody if isinstance(getattr(i, "source", None), str)]
+            unsourced = [i for i in _items(model) if not hasattr(i, "source")]
+            assert len(nobody) == len(unsourced), model.id  # a participant, a location stays

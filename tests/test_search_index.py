@@ -44,8 +44,9 @@ def _index_agrees_with_its_documents(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return  # PostgreSQL's search vector is a generated column of the row itself
     with engine.begin() as conn:
-        # FTS5 compares the index with what search_document holds; a mismatch is an error
-        conn.execute(text("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)"))
+        # FTS5 compares each index with the versions it holds; a mismatch is an error
+        for index in search_index.INDEXES:
+            conn.execute(text(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)"))
 
 
 def test_search_follows_an_edit_and_a_removal(
@@ -151,14 +152,25 @@ def test_the_index_catches_up_with_any_sequence_of_writes(sqlite_engine: Engine)
             ),
             dict(row),
         )
+        # an earlier version of a fact, written and edited: only the index of versions holds it
+        conn.execute(
+            text(
+                "INSERT INTO search_document (pk, type, ref_id, stage, title, body, url) "
+                "VALUES (:pk, 'milestone', 'new-one', 1, 'earlier', 'gerenuk', '/x')"
+            ),
+            {"pk": pks[-1] + 2},
+        )
+        conn.execute(
+            text("UPDATE search_document SET body = 'saiga' WHERE pk = :pk"), {"pk": pks[-1] + 2}
+        )
         noted = conn.execute(text("SELECT count(*) FROM search_fts_pending")).scalar_one()
         assert 0 < noted <= search_index.REBUILD_SHARE * len(pks)  # the notes are applied
         search_index.catch_up(conn, changed=True)
         assert conn.execute(text("SELECT count(*) FROM search_fts_pending")).scalar_one() == 0
 
-        def matches(word: str) -> list[int]:
+        def matches(word: str, index: str = "search_fts") -> list[int]:
             found = conn.execute(
-                text("SELECT rowid FROM search_fts WHERE search_fts MATCH :w ORDER BY rowid"),
+                text(f"SELECT rowid FROM {index} WHERE {index} MATCH :w ORDER BY rowid"),
                 {"w": word},
             )
             return list(found.scalars())
@@ -166,8 +178,15 @@ def test_the_index_catches_up_with_any_sequence_of_writes(sqlite_engine: Engine)
         new = pks[-1] + 1
         assert (matches(WORD), matches("zebra"), matches("okapi")) == ([new], [], [])
         assert (matches("tapir"), matches("narwhal")) == ([a], [c])
+        for index in search_index.INDEXES:
+            assert matches("saiga", index) == ([new + 1] if index != "search_fts" else [])
+            assert matches("gerenuk", index) == []
+            assert matches(WORD, index) == [new] and matches("narwhal", index) == [c]
         # and a change of most documents rebuilds the index whole, to the same end
         conn.execute(text("UPDATE search_document SET title = title || ' dugong'"))
         search_index.catch_up(conn, changed=True)
-        assert len(matches("dugong")) == len(pks) - 1 + 1
+        count = "SELECT count(*) FROM search_document"
+        current = conn.execute(text(f"{count} WHERE stage = 0")).scalar_one()
+        assert len(matches("dugong")) == current
+        assert len(matches("dugong", "search_versions_fts")) == len(pks) - 1 + 2
     _index_agrees_with_its_documents(engine)

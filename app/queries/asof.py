@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select
 
 from app.analysis.series import Reported, point_fields, reconcile
 from app.queries.common import SOURCE
+from app.vocabulary import resource_url
 
 
 def published_by(conn: Connection, cutoff: date) -> set[str]:
@@ -22,21 +23,27 @@ def published_by(conn: Connection, cutoff: date) -> set[str]:
 
 
 def restrict(value: Any, sources: set[str]) -> Any:
-    """`value` without anything a later source says: every object in a list that names a
-    `source_id` outside `sources` is left out, at any depth."""
+    """`value` without anything a later source says, nor the later sources themselves: every
+    object in a list that names a `source_id` outside `sources`, or is a link to a source outside
+    them (an organisation's `published_sources`), is left out, at any depth."""
     if isinstance(value, dict):
         return {key: restrict(inner, sources) for key, inner in value.items()}
     if isinstance(value, list):
-        return [
-            restrict(inner, sources)
-            for inner in value
-            if not (
-                isinstance(inner, dict)
-                and "source_id" in inner
-                and inner["source_id"] not in sources
-            )
-        ]
+        return [restrict(inner, sources) for inner in value if not _later(inner, sources)]
     return value
+
+
+def _later(item: Any, sources: set[str]) -> bool:
+    if not isinstance(item, dict):
+        return False
+    if "source_id" in item:
+        return item["source_id"] not in sources
+    linked = item.get("id")
+    return (
+        isinstance(linked, str)
+        and item.get("url") == resource_url("source", linked)
+        and linked not in sources
+    )
 
 
 def as_of(conn: Connection, items: list[Any], filters: Any) -> list[Any]:

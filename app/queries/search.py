@@ -36,7 +36,6 @@ DOCUMENT = SearchDocument.__table__  # type: ignore[attr-defined]
 TYPES = SEARCH_TYPES
 _OPEN, _CLOSE = "\x02", "\x03"  # match markers no text contains; replaced after escaping
 _TERM = re.compile(r"\S+")
-_FTS = table("search_fts", column("rowid", Integer))
 
 # Ranking is bounded. A list led by its score is ranked within windows of this many matches,
 # taken in the index's order: window after window, each ordered by score. Each engine ranks a
@@ -83,23 +82,31 @@ class _Engine:
     matches: Any  # a condition (a text clause on SQLite)
     score: ColumnElement[Any]
     key: ColumnElement[int]
-    current: ColumnElement[bool]  # the documents as they stand (without reading them on SQLite)
+    held: list[Any]  # which versions of the documents it reads, if the index does not say
+    fts: str | None = None  # SQLite's index
 
     @staticmethod
-    def of(conn: Connection, terms: list[str]) -> _Engine:
+    def of(conn: Connection, terms: list[str], versions: bool) -> _Engine:
+        """`versions`: every version of the documents (for `as_of`), else them as they stand."""
         if conn.dialect.name == "sqlite":
+            # each version set has an index of its own (migration 0018), so that bm25 weighs
+            # words by the documents searched
+            name = "search_versions_fts" if versions else "search_fts"
+            fts = table(name, column("rowid", Integer))
             return _Engine(
-                DOCUMENT.join(_FTS, _FTS.c.rowid == DOCUMENT.c.pk),
-                _FTS,
-                text("search_fts MATCH :match").bindparams(match=_match(terms)),
-                -func.bm25(literal_column("search_fts"), 4.0, 1.0),
-                _FTS.c.rowid,
-                _FTS.c.rowid.not_in(select(DOCUMENT.c.pk).where(DOCUMENT.c.stage > 0)),
+                DOCUMENT.join(fts, fts.c.rowid == DOCUMENT.c.pk),
+                fts,
+                text(f"{name} MATCH :match").bindparams(match=_match(terms)),
+                -func.bm25(literal_column(name), 4.0, 1.0),
+                fts.c.rowid,
+                [],
+                name,
             )
         tsv: Any = literal_column("search_document.tsv")
         query = _tsquery(terms)
         match, score = tsv.op("@@")(query), func.ts_rank(tsv, query)
-        return _Engine(DOCUMENT, DOCUMENT, match, score, DOCUMENT.c.pk, DOCUMENT.c.stage == 0)
+        held = [] if versions else [DOCUMENT.c.stage == 0]
+        return _Engine(DOCUMENT, DOCUMENT, match, score, DOCUMENT.c.pk, held)
 
 
 @dataclass(frozen=True)
@@ -113,9 +120,7 @@ class _Window:
     forward: bool
 
     @staticmethod
-    def at(
-        conn: Connection, engine: _Engine, held: list[Any], narrowing: list[Any], page: PageRequest
-    ) -> _Window:
+    def at(conn: Connection, engine: _Engine, narrowing: list[Any], page: PageRequest) -> _Window:
         forward = page.sort.keys[1][1]  # the score descending: the first matches' window first
         start = 0 if forward else INT_LIMIT
         if page.cursor_values is not None:
@@ -126,7 +131,7 @@ class _Window:
         probe = (
             select(engine.key)
             .select_from(rows)
-            .where(engine.matches, *held, *narrowing, beyond)
+            .where(engine.matches, *engine.held, *narrowing, beyond)
             .order_by(order)
         )
         # The page needs its rows and one past them (which says there is another): as many
@@ -155,25 +160,22 @@ class _Window:
         return rows, case(*zip(before, value[:-1], strict=True), else_=value[-1])
 
 
-def _hits(conn: Connection, terms: list[str], filters: SearchFilters, page: PageRequest) -> Any:
-    engine = _Engine.of(conn, terms)
+def _hits(conn: Connection, engine: _Engine, filters: SearchFilters, page: PageRequest) -> Any:
     narrowing: list[Any] = []  # the filters, which read the documents
-    held = [engine.current]  # which version of each document: as it stands
     if (cutoff := filters.cutoff()) is not None:
         # the version that held on that day: only what the sources counted by then say
-        held = []
         narrowing += [
             DOCUMENT.c.first_published <= cutoff,
             or_(DOCUMENT.c.until.is_(None), DOCUMENT.c.until > cutoff),
         ]
     if types := filters.given().get("type"):
         narrowing.append(DOCUMENT.c.type.in_(types))
-    where = [engine.matches, *held, *narrowing]
+    where = [engine.matches, *engine.held, *narrowing]
     window: Any = literal(0, Integer)
     # A page is ranked in windows; the whole list at once (never asked of search: a whole CSV
     # is read in pages) would be ranked whole.
     if page.sort.keys[0][0] is WINDOW_FIELD and page.limit is not None:
-        rows, window = _Window.at(conn, engine, held, narrowing, page).bounds(engine.key)
+        rows, window = _Window.at(conn, engine, narrowing, page).bounds(engine.key)
         where += rows
     return (
         select(
@@ -191,14 +193,16 @@ def _hits(conn: Connection, terms: list[str], filters: SearchFilters, page: Page
     )
 
 
-def _snippets(conn: Connection, terms: list[str], pks: list[int]) -> dict[int, str]:
+def _snippets(
+    conn: Connection, engine: _Engine, terms: list[str], pks: list[int]
+) -> dict[int, str]:
     """Snippets of the page's documents only: marking matches costs more than ranking them."""
     if not pks:
         return {}
-    if conn.dialect.name == "sqlite":
+    if (name := engine.fts) is not None:
         fts = text(
-            "SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', 24) FROM search_fts "
-            "WHERE search_fts MATCH :match AND rowid IN :pks"
+            f"SELECT rowid, snippet({name}, -1, char(2), char(3), '…', 24) FROM {name} "
+            f"WHERE {name} MATCH :match AND rowid IN :pks"
         ).bindparams(bindparam("pks", expanding=True), match=_match(terms))
         return {pk: raw for batch in batches(pks) for pk, raw in conn.execute(fts, {"pks": batch})}
     options = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=12, MaxFragments=2"
@@ -224,9 +228,10 @@ def search(
     terms = _terms(q)
     if not terms:
         return [], None
-    hits = _hits(conn, terms, filters, page)
+    engine = _Engine.of(conn, terms, versions=filters.cutoff() is not None)
+    hits = _hits(conn, engine, filters, page)
     result = run_page(conn, select(*hits.c), page)
-    snippets = _snippets(conn, terms, [r["pk"] for r in result.rows])
+    snippets = _snippets(conn, engine, terms, [r["pk"] for r in result.rows])
     items = [
         {
             "type": r["type"],

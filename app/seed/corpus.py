@@ -111,9 +111,14 @@ def _told(value: Any, counted: set[str]) -> Any:
         return [
             _told(item, counted)
             for item in value
-            if not (isinstance(item, BaseModel) and getattr(item, "source", counted) not in counted)
+            if not (isinstance(item, BaseModel) and _said_elsewhere(item, counted))
         ]
     return value
+
+
+def _said_elsewhere(item: BaseModel, counted: set[str]) -> bool:
+    source = getattr(item, "source", None)
+    return isinstance(source, str) and source not in counted
 
 
 def _words(bundle: SeedBundle, kind: str, model: Any) -> tuple[str, str]:
