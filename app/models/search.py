@@ -37,7 +37,7 @@ class SearchDocument(SQLModel, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     type: str
     ref_id: str
-    stage: int = Field(default=0, index=True, sa_column_kwargs={"server_default": "0"})
+    stage: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     first_published: date | None = Field(default=None, index=True)
     until: date | None = None
     title: str = Field(sa_column=Column(Text, nullable=False))
