@@ -50,21 +50,13 @@ WORD_NUMBERS: dict[str, int | Decimal] = {
     "half": Decimal("0.5"),
     "twice": 2,
 }
-HEDGES = (
-    "nearly",
-    "almost",
-    "about",
-    "around",
-    "roughly",
-    "approximately",
-    "some",
-    "over",
-    "more than",
-    "less than",
-    "up to",
-    "under",
-    "at least",
-)
+# The words that hedge a figure standing right after them, by which way they bound it (one
+# list: app/analysis/precision.py reads the directions, the scanners the words).
+HEDGES_NEAR_BELOW = ("nearly", "almost")  # at most, and close to it
+HEDGES_CEILING = ("up to", "less than", "under")  # at most
+HEDGES_FLOOR = ("more than", "over", "at least")  # at least
+HEDGES_AROUND = ("about", "around", "roughly", "approximately", "some")  # either way
+HEDGES = (*HEDGES_NEAR_BELOW, *HEDGES_AROUND, *HEDGES_FLOOR, *HEDGES_CEILING)
 
 _SPACE = "[ \u00a0]"
 CURRENCY = r"(?P<currency>US\$|\$|USD" + _SPACE + r"?|₩|KRW" + _SPACE + r"?)"

@@ -18,13 +18,22 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.analysis.numbers import FIGURE, SCALES, WORD_NUMBERS, parse_figure
+from app.analysis.numbers import (
+    FIGURE,
+    HEDGES_AROUND,
+    HEDGES_CEILING,
+    HEDGES_FLOOR,
+    HEDGES_NEAR_BELOW,
+    SCALES,
+    WORD_NUMBERS,
+    parse_figure,
+)
 
-_NEAR_BELOW = ("nearly", "almost")
-_CEILING = ("up to", "less than", "under")
+_NEAR_BELOW = HEDGES_NEAR_BELOW
+_CEILING = HEDGES_CEILING
 _ABOVE = (*_NEAR_BELOW, *_CEILING)
-_BELOW = ("more than", "over", "at least")
-_AROUND = ("about", "around", "roughly", "approximately", "some")
+_BELOW = HEDGES_FLOOR
+_AROUND = HEDGES_AROUND
 _MULTIPLES = {"double", "doubled", "doubling", "twice", "triple", "tripled"}
 WORD_MULTIPLE_TOLERANCE = 0.25
 
