@@ -71,9 +71,16 @@ def cited_response(
     conn: Connection, request: Request, type_: str, item: dict[str, Any]
 ) -> Response | None:
     """The item's references in the representation the request chose, if it chose one."""
-    media_type = request.state.media_type
-    if media_type not in CITATION_MEDIA_TYPES:
+    if request.state.media_type not in CITATION_MEDIA_TYPES:
         return None
+    return references_response(conn, request, type_, item)
+
+
+def references_response(
+    conn: Connection, request: Request, type_: str, item: dict[str, Any]
+) -> Response:
+    """The item's references in the citation representation the request chose."""
+    media_type = request.state.media_type
     items, kinds, _ = references(conn, request, type_, item)
     if media_type == CSL_JSON:
         return Response(orjson.dumps(items), media_type=CSL_JSON)

@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from app.api.cite import CITABLE_RESPONSES, cited_response
+from app.api.cite import CITABLE_RESPONSES, references_response
 from app.api.deps import (
     ListQuery,
     get_or_404,
@@ -62,5 +62,5 @@ def get_statistic(
             queries.get_statistic_document(conn, statistic_id), "statistic", statistic_id
         )
         if request.state.media_type in CITATION_MEDIA_TYPES:
-            return cited_response(conn, request, "statistic", orjson.loads(document)) or Response()
+            return references_response(conn, request, "statistic", orjson.loads(document))
     return json_response(orjson.Fragment(document))
