@@ -253,7 +253,7 @@ def test_a_failing_load_changes_nothing(engine: Engine, seed_copy: Path) -> None
     )
     bundle = read_seed(seed_copy)
     # A fault after the first writes: a citation pointing at a source the database lacks.
-    bundle.entries["sources"] = bundle.entries["sources"][:-1]
+    bundle.entries["sources"] = list(bundle.entries["sources"])[:-1]
     with pytest.raises(KeyError):
         load_seed(engine, bundle)
     assert dump(engine) == before

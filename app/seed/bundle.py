@@ -184,9 +184,6 @@ class StoredEntries:
         for row in self.spill.entries(self.kind):
             yield self.decode(row)
 
-    def __getitem__(self, index: slice) -> list[Entry]:
-        return list(self)[index]
-
     def decode(self, row: EntryRow) -> Entry:
         seq, _id, file, index, line, body = row
         if file not in self.documents:  # let go once every check passed
