@@ -52,6 +52,7 @@ def search_documents(bundle: SeedBundle) -> Iterator[dict[str, Any]]:
     for kind in FACT_KINDS:
         for model in bundle.models(kind):
             versions = _versions(bundle, model)
+            # stage 0: the fact as it stands (the last version); then the earlier ones in order
             for stage, (since, until, told) in enumerate(versions[-1:] + versions[:-1]):
                 title, body = _words(bundle, kind, told)
                 yield {
