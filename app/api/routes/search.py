@@ -35,5 +35,8 @@ def search_facts(
     Ranking is bounded: sorted by score first (the default), the matches are ranked in windows
     of 1,000 taken in the index's order, window after window, so that each page costs the same
     however many documents match. An answer of at most 1,000 matches is ranked whole; a larger
-    one puts the best of its first 1,000 first, and its pages still hold every match once."""
+    one puts the best of its first 1,000 first, and its pages still hold every match once.
+
+    With `as_of`, each fact is matched and quoted as it then stood: words only a later source
+    gives it neither find it nor appear in its snippet."""
     return query.run(request, bound(queries.search, q, filters), "search")
