@@ -228,6 +228,11 @@ def search(
     terms = _terms(q)
     if not terms:
         return [], None
+    if conn.dialect.name == "postgresql":
+        # a plan kept for any words guesses how many documents they match, and guesses low:
+        # it then reads every match to find the first in key order (10 ms a probe at 10^5,
+        # where the plan for the words asked walks the key in 1.5 ms). Plan each for its words.
+        conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     engine = _Engine.of(conn, terms, versions=filters.cutoff() is not None)
     hits = _hits(conn, engine, filters, page)
     result = run_page(conn, select(*hits.c), page)
