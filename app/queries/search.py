@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -30,6 +31,7 @@ from app.models import SearchDocument
 from app.models.filters import SearchFilters
 from app.pagination import INT_LIMIT, PageRequest, SortField, run_page
 from app.queries.common import batches
+from app.queries.search_index import CURRENT_INDEX, VERSIONS_INDEX
 from app.vocabulary import SEARCH_TYPES
 
 DOCUMENT = SearchDocument.__table__  # type: ignore[attr-defined]
@@ -91,7 +93,7 @@ class _Engine:
         if conn.dialect.name == "sqlite":
             # each version set has an index of its own (migration 0018), so that bm25 weighs
             # words by the documents searched
-            name = "search_versions_fts" if versions else "search_fts"
+            name = VERSIONS_INDEX if versions else CURRENT_INDEX
             fts = table(name, column("rowid", Integer))
             return _Engine(
                 DOCUMENT.join(fts, fts.c.rowid == DOCUMENT.c.pk),
@@ -160,9 +162,15 @@ class _Window:
         return rows, case(*zip(before, value[:-1], strict=True), else_=value[-1])
 
 
-def _hits(conn: Connection, engine: _Engine, filters: SearchFilters, page: PageRequest) -> Any:
+def _hits(
+    conn: Connection,
+    engine: _Engine,
+    filters: SearchFilters,
+    cutoff: date | None,
+    page: PageRequest,
+) -> Any:
     narrowing: list[Any] = []  # the filters, which read the documents
-    if (cutoff := filters.cutoff()) is not None:
+    if cutoff is not None:
         # the version that held on that day: only what the sources counted by then say
         narrowing += [
             DOCUMENT.c.first_published <= cutoff,
@@ -233,8 +241,9 @@ def search(
         # it then reads every match to find the first in key order (10 ms a probe at 10^5,
         # where the plan for the words asked walks the key in 1.5 ms). Plan each for its words.
         conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    engine = _Engine.of(conn, terms, versions=filters.cutoff() is not None)
-    hits = _hits(conn, engine, filters, page)
+    cutoff = filters.cutoff()
+    engine = _Engine.of(conn, terms, versions=cutoff is not None)
+    hits = _hits(conn, engine, filters, cutoff, page)
     result = run_page(conn, select(*hits.c), page)
     snippets = _snippets(conn, engine, terms, [r["pk"] for r in result.rows])
     items = [

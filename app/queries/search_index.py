@@ -20,7 +20,8 @@ REBUILD_SHARE = 0.2
 
 # SQLite's indexes (migration 0018): what a search without `as_of` reads, the documents as they
 # stand (stage 0); and every version of them, which `as_of` reads. Each: the versions it holds.
-INDEXES = {"search_fts": "= 0", "search_versions_fts": ">= 0"}
+CURRENT_INDEX, VERSIONS_INDEX = "search_fts", "search_versions_fts"
+INDEXES = {CURRENT_INDEX: "= 0", VERSIONS_INDEX: ">= 0"}
 
 
 def _forget(index: str, stages: str) -> TextClause:

@@ -454,13 +454,16 @@ class SeedBundle:
     def first_published(self, model: Any) -> date | None:
         """The earliest day by which a source citing `model` was surely published (the last
         day of its publication date): what `as_of` compares. None if no citing source is dated."""
-        days = [
-            published
-            for citation in model.citations
-            if (source := self.texts.get(citation.source)) is not None
-            and (published := source.published) is not None
-        ]
-        return min(days, default=None)
+        return min((d for d in self.citing_days(model).values() if d is not None), default=None)
+
+    def citing_days(self, model: Any) -> dict[str, date | None]:
+        """Each source citing `model`, with the day by which it was surely published (None:
+        undated, or not found)."""
+        days: dict[str, date | None] = {}
+        for citation in model.citations:
+            source = self.texts.get(citation.source)
+            days[citation.source] = source.published if source is not None else None
+        return days
 
     def country_codes(self) -> set[str]:
         """Every ISO 3166-1 alpha-3 code the seed uses for a country."""

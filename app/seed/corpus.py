@@ -75,10 +75,7 @@ def _versions(bundle: SeedBundle, model: Any) -> list[Version]:
     published, with only what the sources counted by then say (`told_by`), the whole fact last.
     A fact that rests on an undated source too ends with the whole fact, which holds under no
     `as_of` (nor does an undated source: app/queries/asof.py)."""
-    days: dict[str, date | None] = {}
-    for citation in model.citations:
-        source = bundle.texts.get(citation.source)
-        days[citation.source] = source.published if source is not None else None
+    days = bundle.citing_days(model)
     dated = sorted({day for day in days.values() if day is not None})
     undated = None in days.values()
     if len(dated) + undated <= 1:  # every source counts on the same day: one version
@@ -87,7 +84,10 @@ def _versions(bundle: SeedBundle, model: Any) -> list[Version]:
     for i, day in enumerate(dated):
         counted = {s for s, published in days.items() if published is not None and published <= day}
         until = dated[i + 1] if i + 1 < len(dated) else None
-        versions.append((day, until, told_by(model, counted)))
+        # told by every source, it is the whole fact
+        versions.append(
+            (day, until, model if len(counted) == len(days) else told_by(model, counted))
+        )
     if undated:
         versions.append((None, None, model))
     return versions
