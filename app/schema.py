@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection
 
 from app.config import ROOT
+from app.vocabulary import SEARCH_INDEX, SEARCH_VERSIONS_INDEX
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -54,7 +55,7 @@ def current_revision(connection: Connection) -> str | None:
 
 
 # Search index objects each database keeps outside the models (see app/models/search.py).
-_NATIVE_SEARCH_TABLES = ("search_fts", "search_versions_fts")
+_NATIVE_SEARCH_TABLES = (SEARCH_INDEX, SEARCH_VERSIONS_INDEX)  # and their shadow tables
 
 # The index of each list's default order (migration 0005), on the very expressions that
 # app.pagination orders by: a nullable key is coalesced to the sentinel that sorts it last.

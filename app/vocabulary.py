@@ -34,6 +34,9 @@ SINGULAR = {plural: type_ for type_, plural in PLURALS.items()}
 # What the timeline lists, and what search finds.
 TIMELINE_TYPES = ("meeting", "milestone", "provision", "statement")
 SEARCH_TYPES = ("source", *FACT_TYPES)
+# SQLite's full-text indexes (migration 0018): of the search documents as they stand, and of
+# every version of them (what `as_of` reads)
+SEARCH_INDEX, SEARCH_VERSIONS_INDEX = "search_fts", "search_versions_fts"
 API_PREFIX = "/v1"
 
 

@@ -31,8 +31,7 @@ from app.models import SearchDocument
 from app.models.filters import SearchFilters
 from app.pagination import INT_LIMIT, PageRequest, SortField, run_page
 from app.queries.common import batches
-from app.queries.search_index import CURRENT_INDEX, VERSIONS_INDEX
-from app.vocabulary import SEARCH_TYPES
+from app.vocabulary import SEARCH_INDEX, SEARCH_TYPES, SEARCH_VERSIONS_INDEX
 
 DOCUMENT = SearchDocument.__table__  # type: ignore[attr-defined]
 TYPES = SEARCH_TYPES
@@ -93,7 +92,7 @@ class _Engine:
         if conn.dialect.name == "sqlite":
             # each version set has an index of its own (migration 0018), so that bm25 weighs
             # words by the documents searched
-            name = VERSIONS_INDEX if versions else CURRENT_INDEX
+            name = SEARCH_VERSIONS_INDEX if versions else SEARCH_INDEX
             fts = table(name, column("rowid", Integer))
             return _Engine(
                 DOCUMENT.join(fts, fts.c.rowid == DOCUMENT.c.pk),

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, TextClause, text
 
+from app.vocabulary import SEARCH_INDEX, SEARCH_VERSIONS_INDEX
+
 # Above this share of the documents noted, the index is rebuilt whole (a first load always is).
 REBUILD_SHARE = 0.2
 
 # SQLite's indexes (migration 0018): what a search without `as_of` reads, the documents as they
 # stand (stage 0); and every version of them, which `as_of` reads. Each: the versions it holds.
-CURRENT_INDEX, VERSIONS_INDEX = "search_fts", "search_versions_fts"
-INDEXES = {CURRENT_INDEX: "= 0", VERSIONS_INDEX: ">= 0"}
+INDEXES = {SEARCH_INDEX: "= 0", SEARCH_VERSIONS_INDEX: ">= 0"}
 
 
 def _forget(index: str, stages: str) -> TextClause:
