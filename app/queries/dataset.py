@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, select
 
@@ -19,19 +20,21 @@ def dataset_version(conn: Connection) -> str | None:
 
 def dataset_loaded(conn: Connection) -> tuple[str | None, datetime | None]:
     """The version of what is loaded and when it was loaded (None, None before the first load)."""
-    row = conn.execute(select(DATASET.c.version, DATASET.c.loaded_at)).first()
-    return (row[0], row[1]) if row else (None, None)
+    return _version_and(conn, DATASET.c.loaded_at)
 
 
 def dataset_built(conn: Connection) -> tuple[str | None, str | None]:
     """The loaded version and the identity of the code that built it (None, None before the
     first load)."""
-    row = conn.execute(select(DATASET.c.version, DATASET.c.code_identity)).first()
-    return (row[0], row[1]) if row else (None, None)
+    return _version_and(conn, DATASET.c.code_identity)
 
 
 def loaded_seed_digest(conn: Connection) -> tuple[str | None, str | None]:
     """The loaded version and the digest of the seed files it was loaded from (None before the
     first load, or when the last load did not record it)."""
-    row = conn.execute(select(DATASET.c.version, DATASET.c.seed_digest)).first()
+    return _version_and(conn, DATASET.c.seed_digest)
+
+
+def _version_and(conn: Connection, column: Any) -> tuple[str | None, Any]:
+    row = conn.execute(select(DATASET.c.version, column)).first()
     return (row[0], row[1]) if row else (None, None)
