@@ -2,14 +2,16 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+# what `pip install` builds from: the lock, the project, and the C it compiles (app/native)
+BUILT_FROM := requirements.lock pyproject.toml $(wildcard app/native/*.c)
+STAMP := $(VENV)/.installed-$(shell cat $(BUILT_FROM) | sha256sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
 .PHONY: install bytecode run migrate load check test lint format postgres chromium node clean bench-env bench
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): $(BUILT_FROM)
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock

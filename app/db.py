@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event, text
 from sqlmodel import create_engine
 
+from app.native import ranker
+
 WRITERS_LOCK = 0x4B4F5255  # "KORU": the PostgreSQL advisory lock that migrations and loads share
 WRITE_BEGIN = "BEGIN IMMEDIATE"
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite statement waits for a lock
@@ -29,6 +31,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        ranker()  # before any connection opens: each then has search's ranking function
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )

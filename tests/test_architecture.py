@@ -45,6 +45,7 @@ LAYERS: list[set[str]] = [
         "app.vocabulary",
         "app.startup",
         "app.identity",
+        "app.native",
     },
     {
         "app.analysis",

@@ -1,5 +1,6 @@
-"""Full-text search with each database's own engine: FTS5 and bm25 on SQLite, tsvector, GIN,
-ts_rank and ts_headline on PostgreSQL. Snippets mark matches with <mark> and escape the rest."""
+"""Full-text search with each database's own engine: FTS5 and bm25 on SQLite (scored by
+search_rank), tsvector, GIN, ts_rank and ts_headline on PostgreSQL. Snippets mark matches with
+<mark> and escape the rest."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from sqlalchemy import (
 from app.models import SearchDocument
 from app.models.filters import SearchFilters
 from app.pagination import INT_LIMIT, PageRequest, SortField, run_page
+from app.queries import search_rank
 from app.queries.common import batches
 from app.vocabulary import SEARCH_INDEX, SEARCH_TYPES, SEARCH_VERSIONS_INDEX
 
@@ -98,7 +100,7 @@ class _Engine:
                 DOCUMENT.join(fts, fts.c.rowid == DOCUMENT.c.pk),
                 fts,
                 text(f"{name} MATCH :match").bindparams(match=_match(terms)),
-                -func.bm25(literal_column(name), 4.0, 1.0),
+                search_rank.score(conn, name, [_match([t]) for t in terms]),
                 fts.c.rowid,
                 [],
                 name,
