@@ -129,9 +129,11 @@ def test_a_connection_without_the_ranker_is_scored_by_bm25(seeded_engine: Engine
     with seeded_engine.connect() as conn:
         conn.connection.info[search_rank._RANKER_KEY] = False
         try:
-            sql = str(search_rank.score(conn, "search_fts", ['"steel"']).compile())
+            assert search_rank.counts(conn, "search_fts", ['"steel"']) is None
         finally:
             del conn.connection.info[search_rank._RANKER_KEY]
+        assert search_rank.counts(conn, "search_fts", ['"steel"']) is not None
+    sql = str(search_rank.score("search_fts", None).compile())
     assert "bm25(search_fts" in sql and "bm25_given" not in sql
 
 

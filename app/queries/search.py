@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from functools import cache, cached_property
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Date,
     Float,
     Integer,
+    Select,
     String,
     bindparam,
     case,
@@ -70,28 +73,34 @@ def _match(terms: list[str]) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def _tsquery(terms: list[str]) -> Any:
-    return func.websearch_to_tsquery(literal_column("'english'"), " ".join(terms))
+@cache
+def _tsquery() -> Any:
+    """The words of a query, as PostgreSQL reads them (the parameter `query`). Built on first
+    use: SQLAlchemy's PostgreSQL dialect must be imported before the function is made."""
+    return func.websearch_to_tsquery(literal_column("'english'"), bindparam("query", type_=String))
 
 
 @dataclass(frozen=True)
 class _Engine:
     """One database's full-text search: the rows it reads (`index`: without the documents'
     columns, enough to count matches), what a match is, its score, and the key it returns
-    matches in (the index's order)."""
+    matches in (the index's order). Its clauses take the query as parameters (`Query.params`),
+    so that one engine, and each statement built from it, serves every query of its shape."""
 
     source: Any
     index: Any
     matches: Any  # a condition (a text clause on SQLite)
     score: ColumnElement[Any]
     key: ColumnElement[int]
-    held: list[Any]  # which versions of the documents it reads, if the index does not say
+    held: tuple[Any, ...]  # which versions of the documents it reads, if the index does not say
     fts: str | None = None  # SQLite's index
 
     @staticmethod
-    def of(conn: Connection, terms: list[str], versions: bool) -> _Engine:
-        """`versions`: every version of the documents (for `as_of`), else them as they stand."""
-        if conn.dialect.name == "sqlite":
+    @cache
+    def of(dialect: str, versions: bool, counted: int | None) -> _Engine:
+        """`versions`: every version of the documents (for `as_of`), else them as they stand;
+        `counted`: how many phrases' document counts the score is given (SQLite)."""
+        if dialect == "sqlite":
             # each version set has an index of its own (migration 0018), so that bm25 weighs
             # words by the documents searched
             name = SEARCH_VERSIONS_INDEX if versions else SEARCH_INDEX
@@ -99,17 +108,63 @@ class _Engine:
             return _Engine(
                 DOCUMENT.join(fts, fts.c.rowid == DOCUMENT.c.pk),
                 fts,
-                text(f"{name} MATCH :match").bindparams(match=_match(terms)),
-                search_rank.score(conn, name, [_match([t]) for t in terms]),
+                text(f"{name} MATCH :match"),
+                search_rank.score(name, counted),
                 fts.c.rowid,
-                [],
+                (),
                 name,
             )
         tsv: Any = literal_column("search_document.tsv")
-        query = _tsquery(terms)
-        match, score = tsv.op("@@")(query), func.ts_rank(tsv, query)
-        held = [] if versions else [DOCUMENT.c.stage == 0]
+        match, score = tsv.op("@@")(_tsquery()), func.ts_rank(tsv, _tsquery())
+        held = () if versions else (DOCUMENT.c.stage == 0,)
         return _Engine(DOCUMENT, DOCUMENT, match, score, DOCUMENT.c.pk, held)
+
+
+@dataclass(frozen=True)
+class _Query:
+    """One search: the engine for it, what narrows it, and the values of both's parameters.
+    `shape` is what its statements differ by; every other difference is a parameter."""
+
+    engine: _Engine
+    cutoff: bool
+    typed: bool
+    params: dict[str, Any]
+
+    @staticmethod
+    def of(conn: Connection, terms: list[str], filters: SearchFilters) -> _Query:
+        cutoff = filters.cutoff()
+        types = filters.given().get("type")
+        params: dict[str, Any] = {"cutoff": cutoff, "types": types}
+        counts = None
+        if conn.dialect.name == "sqlite":
+            index = SEARCH_VERSIONS_INDEX if cutoff is not None else SEARCH_INDEX
+            counts = search_rank.counts(conn, index, [_match([t]) for t in terms])
+            params |= {"match": _match(terms), **search_rank.bound(counts)}
+        else:
+            params["query"] = " ".join(terms)
+        engine = _Engine.of(
+            conn.dialect.name, cutoff is not None, None if counts is None else len(counts)
+        )
+        return _Query(engine, cutoff is not None, bool(types), params)
+
+    @property
+    def shape(self) -> tuple[Any, ...]:
+        return (id(self.engine), self.cutoff, self.typed)
+
+    @cached_property
+    def narrowing(self) -> list[Any]:
+        """The filters, which read the documents."""
+        found: list[Any] = []
+        if self.cutoff:
+            # the version that held on that day: only what the sources counted by then say
+            day = bindparam("cutoff", type_=Date)
+            found += [
+                DOCUMENT.c.first_published <= day,
+                or_(DOCUMENT.c.until.is_(None), DOCUMENT.c.until > day),
+            ]
+        if self.typed:
+            found.append(DOCUMENT.c.type.in_(bindparam("types", expanding=True)))
+        return found
 
 
 @dataclass(frozen=True)
@@ -123,44 +178,86 @@ class _Window:
     forward: bool
 
     @staticmethod
-    def at(conn: Connection, engine: _Engine, narrowing: list[Any], page: PageRequest) -> _Window:
+    def at(conn: Connection, query: _Query, page: PageRequest) -> _Window:
         forward = page.sort.keys[1][1]  # the score descending: the first matches' window first
         start = 0 if forward else INT_LIMIT
         if page.cursor_values is not None:
             start = abs(page.cursor_values[0])
-        beyond = engine.key >= start if forward else engine.key <= start
-        order = engine.key.asc() if forward else engine.key.desc()
-        rows = engine.source if narrowing else engine.index  # filters read the documents
-        probe = (
-            select(engine.key)
-            .select_from(rows)
-            .where(engine.matches, *engine.held, *narrowing, beyond)
-            .order_by(order)
-        )
         # The page needs its rows and one past them (which says there is another): as many
         # whole windows as that takes, after this one when resuming in it (its rest may be
         # empty), from its start on a first page.
         windows = -(-((page.limit or 0) + 1) // WINDOW) + (page.cursor_values is not None)
+        probe = _statement(("probe", *query.shape, forward), lambda: _probe(query, forward))
         starts = [start]
         for n in range(1, windows + 1):
-            following = conn.execute(probe.limit(1).offset(n * WINDOW)).scalar()
+            values = query.params | {"_start": start, "_offset": n * WINDOW}
+            following = conn.execute(probe, values).scalar()
             if following is None:
                 return _Window(starts, None, forward)
             starts.append(following)
         return _Window(starts[:-1], starts[-1], forward)
 
+    @property
+    def shape(self) -> tuple[Any, ...]:
+        return (len(self.starts), self.end is None, self.forward)
+
+    @property
+    def params(self) -> dict[str, int]:
+        """The values `bounds` takes: each window's first key, the end, and each window's value
+        (its first key, negated when counted from the end, so that windows always come in
+        ascending order)."""
+        found = {f"_window{i}": s for i, s in enumerate(self.starts)}
+        found |= {f"_value{i}": s if self.forward else -s for i, s in enumerate(self.starts)}
+        return found | ({} if self.end is None else {"_end": self.end})
+
     def bounds(self, key: ColumnElement[int]) -> tuple[list[ColumnElement[bool]], Any]:
-        """The rows of these windows, and each row's window: its first key (negated when
-        counted from the end, so that windows always come in ascending order)."""
-        first, *rest = self.starts
+        """The rows of these windows, and each row's window value (named parameters: `params`)."""
+        first, *rest = [bindparam(f"_window{i}", type_=Integer) for i in range(len(self.starts))]
+        value = [bindparam(f"_value{i}", type_=Integer) for i in range(len(self.starts))]
         before = [key < s if self.forward else key > s for s in rest]
         rows = [key >= first if self.forward else key <= first]
         if self.end is not None:
-            rows.append(key < self.end if self.forward else key > self.end)
-        value = [s if self.forward else -s for s in self.starts]
+            end = bindparam("_end", type_=Integer)
+            rows.append(key < end if self.forward else key > end)
         if not rest:
-            return rows, literal(value[0], Integer)
+            return rows, value[0]
         return rows, case(*zip(before, value[:-1], strict=True), else_=value[-1])
+
+
+def _probe(query: _Query, forward: bool) -> Any:
+    """The key of the match `_offset` places after `_start` in the index's order."""
+    engine = query.engine
+    start = bindparam("_start", type_=Integer)
+    rows = engine.source if query.narrowing else engine.index  # filters read the documents
+    return (
+        select(engine.key)
+        .select_from(rows)
+        .where(
+            engine.matches,
+            *engine.held,
+            *query.narrowing,
+            engine.key >= start if forward else engine.key <= start,
+        )
+        .order_by(engine.key.asc() if forward else engine.key.desc())
+        .limit(1)
+        .offset(bindparam("_offset", type_=Integer))
+    )
+
+
+# Built statements, by what makes them differ (their values are parameters): building and
+# hashing a statement costs more than running it (2 ms of a 3 ms search at 10^6).
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+_STATEMENTS_KEPT = 256
+
+
+def _statement(shape: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    found = _STATEMENTS.get(shape)
+    if found is None:
+        found = build()
+        if len(_STATEMENTS) >= _STATEMENTS_KEPT:
+            _STATEMENTS.clear()
+        _STATEMENTS[shape] = found
+    return found
 
 
 def _windowed(page: PageRequest) -> bool:
@@ -169,28 +266,15 @@ def _windowed(page: PageRequest) -> bool:
     return page.sort.keys[0][0] is WINDOW_FIELD and page.limit is not None
 
 
-def _hits(
-    conn: Connection,
-    engine: _Engine,
-    filters: SearchFilters,
-    cutoff: date | None,
-    page: PageRequest,
-) -> Any:
-    narrowing: list[Any] = []  # the filters, which read the documents
-    if cutoff is not None:
-        # the version that held on that day: only what the sources counted by then say
-        narrowing += [
-            DOCUMENT.c.first_published <= cutoff,
-            or_(DOCUMENT.c.until.is_(None), DOCUMENT.c.until > cutoff),
-        ]
-    if types := filters.given().get("type"):
-        narrowing.append(DOCUMENT.c.type.in_(types))
-    where = [engine.matches, *engine.held, *narrowing]
-    window: Any = literal(0, Integer)
-    if _windowed(page):
-        rows, window = _Window.at(conn, engine, narrowing, page).bounds(engine.key)
+def _hits(query: _Query, window: _Window | None) -> Select[Any]:
+    """The matches (of the page's windows, if ranked in windows), as a subquery named `hits`."""
+    engine = query.engine
+    where = [engine.matches, *engine.held, *query.narrowing]
+    value: Any = literal(0, Integer)
+    if window is not None:
+        rows, value = window.bounds(engine.key)
         where += rows
-    return (
+    hits = (
         select(
             DOCUMENT.c.pk,
             DOCUMENT.c.type,
@@ -198,49 +282,48 @@ def _hits(
             DOCUMENT.c.title,
             DOCUMENT.c.url,
             engine.score.cast(Float).label("score"),
-            window.label("window"),
+            value.label("window"),
         )
         .select_from(engine.source)
         .where(*where)
         .subquery("hits")
     )
+    return select(*hits.c)
 
 
-def _snippets(
-    conn: Connection, engine: _Engine, terms: list[str], pks: list[int], ranked: bool
-) -> dict[int, str]:
-    """Snippets of the page's documents only: marking matches costs more than ranking them.
-    `ranked`: the page is a ranked one, whose documents lie within a window or two of matches."""
-    if not pks:
-        return {}
-    if (name := engine.fts) is not None:
+@cache
+def _snippet_statement(name: str | None, ranked: bool) -> Any:
+    """The statement that marks the matches in the page's documents (`name`: SQLite's index)."""
+    if name is not None:
         # FTS5 marks the matches of the rows its query reads. Asked for a list of rows, it reads
         # the query once per row (18 µs each at 10^6 documents); a ranked page's rows lie within
         # a few windows of matches, which one read of that span finds (`+rowid`: filtered, not
         # looked up).
         pick = "+rowid IN :pks AND rowid BETWEEN :first AND :last" if ranked else "rowid IN :pks"
-        fts = text(
+        return text(
             f"SELECT rowid, snippet({name}, -1, char(2), char(3), '…', 24) FROM {name} "
             f"WHERE {name} MATCH :match AND {pick}"
-        ).bindparams(bindparam("pks", expanding=True), match=_match(terms))
-        return {
-            pk: raw
-            for batch in batches(pks)
-            for pk, raw in conn.execute(
-                fts, {"pks": batch, "first": min(batch), "last": max(batch)}
-            )
-        }
+        ).bindparams(bindparam("pks", expanding=True))
     options = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=12, MaxFragments=2"
     headline = func.ts_headline(
-        literal_column("'english'"),
-        DOCUMENT.c.title + "\n" + DOCUMENT.c.body,
-        _tsquery(terms),
-        options,
+        literal_column("'english'"), DOCUMENT.c.title + "\n" + DOCUMENT.c.body, _tsquery(), options
     )
-    stmt = select(DOCUMENT.c.pk, headline).where(
+    return select(DOCUMENT.c.pk, headline).where(
         DOCUMENT.c.pk.in_(bindparam("pks", expanding=True))
     )
-    return {pk: raw for batch in batches(pks) for pk, raw in conn.execute(stmt, {"pks": batch})}
+
+
+def _snippets(conn: Connection, query: _Query, pks: list[int], ranked: bool) -> dict[int, str]:
+    """Snippets of the page's documents only: marking matches costs more than ranking them.
+    `ranked`: the page is a ranked one, whose documents lie within a window or two of matches."""
+    stmt = _snippet_statement(query.engine.fts, ranked)
+    return {
+        pk: raw
+        for batch in batches(pks)
+        for pk, raw in conn.execute(
+            stmt, query.params | {"pks": batch, "first": min(batch), "last": max(batch)}
+        )
+    }
 
 
 def snippet_html(raw: str | None) -> str:
@@ -258,11 +341,13 @@ def search(
         # it then reads every match to find the first in key order (10 ms a probe at 10^5,
         # where the plan for the words asked walks the key in 1.5 ms). Plan each for its words.
         conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    cutoff = filters.cutoff()
-    engine = _Engine.of(conn, terms, versions=cutoff is not None)
-    hits = _hits(conn, engine, filters, cutoff, page)
-    result = run_page(conn, select(*hits.c), page)
-    snippets = _snippets(conn, engine, terms, [r["pk"] for r in result.rows], _windowed(page))
+    query = _Query.of(conn, terms, filters)
+    window = _Window.at(conn, query, page) if _windowed(page) else None
+    params = query.params | ({} if window is None else window.params)
+    shape = ("search", *query.shape, None if window is None else window.shape)
+    result = run_page(conn, lambda: _hits(query, window), page, params, shape)
+    pks = [r["pk"] for r in result.rows]
+    snippets = _snippets(conn, query, pks, _windowed(page)) if pks else {}
     items = [
         {
             "type": r["type"],

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Float, func, literal_column, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Float,
+    Integer,
+    bindparam,
+    func,
+    literal_column,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 
 from app.native import ranker
 from app.queries.dataset import dataset_loaded
 
+RANKER = "bm25_given"  # app/native/fts5rank.c
 WEIGHTS = (4.0, 1.0)  # of a match in the title, in the body
 # (what was loaded when, index, phrase) -> documents holding the phrase; let go whole when full
 _COUNTS: dict[tuple[Any, ...], int] = {}
@@ -22,18 +32,30 @@ _COUNTS_KEPT = 20_000
 _RANKER_KEY = "search_rank.ranker"  # whether a connection has the compiled ranker
 
 
-def score(conn: Connection, index: str, phrases: list[str]) -> ColumnElement[float]:
-    """A match's score in `index` for the query made of `phrases` (FTS5 phrases, in the order of
-    the MATCH expression): bm25, higher is better."""
-    fts: ColumnElement[Any] = literal_column(index)
-    name = _ranker_here(conn, index)
-    if name is None:
-        return -func.bm25(fts, *WEIGHTS, type_=Float)
+def counts(conn: Connection, index: str, phrases: list[str]) -> list[int] | None:
+    """How many documents of `index` hold each phrase (FTS5 phrases, in the order of the MATCH
+    expression), when this connection has the compiled ranker to give them to; else None."""
+    if _ranker_here(conn, index) is None:
+        return None
     # Only a load writes search documents, and every load that writes any records when.
     loaded = dataset_loaded(conn)
-    counts = [_documents(conn, (*loaded, index, phrase)) for phrase in phrases]
-    given: ColumnElement[float] = getattr(func, name)(fts, *WEIGHTS, *counts, type_=Float)
-    return -given
+    return [_documents(conn, (*loaded, index, phrase)) for phrase in phrases]
+
+
+def bound(counts: list[int] | None) -> dict[str, int]:
+    """The parameters `score` takes: the counts."""
+    return {f"documents_{i}": n for i, n in enumerate(counts or [])}
+
+
+def score(index: str, counted: int | None) -> ColumnElement[float]:
+    """A match's score in `index`: bm25, higher is better. `counted`: how many phrases' counts
+    (`counts`) it is given as parameters (`bound`); None: FTS5's bm25() counts them itself."""
+    fts: ColumnElement[Any] = literal_column(index)
+    if counted is None:
+        return -func.bm25(fts, *WEIGHTS, type_=Float)
+    given = [bindparam(f"documents_{i}", type_=Integer) for i in range(counted)]
+    ranked: ColumnElement[float] = getattr(func, RANKER)(fts, *WEIGHTS, *given, type_=Float)
+    return -ranked
 
 
 def _ranker_here(conn: Connection, index: str) -> str | None:
@@ -42,6 +64,7 @@ def _ranker_here(conn: Connection, index: str) -> str | None:
     name = ranker()
     if name is None:
         return None
+    assert name == RANKER
     known = conn.connection.info
     if (here := known.get(_RANKER_KEY)) is None:
         try:  # FTS5 looks an auxiliary function up when the statement is prepared
