@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 
 from app.errors import CursorNotFound, InvalidParameter
+from app.memo import Memo
 
 Kind = Literal["str", "date", "num", "int"]
 # NULLs sort as these values (last when ascending), so that keyset comparisons never meet a NULL.
@@ -111,8 +112,7 @@ def _after(keys: list[tuple[SortField, bool]], values: list[Any]) -> ColumnEleme
     return or_(beyond, and_(field.key == value, _after(keys[1:], values[1:])))
 
 
-_SORTS: dict[tuple[int, str], Sort] = {}
-_SORTS_KEPT = 512
+_SORTS: Memo[Sort] = Memo(512)
 
 
 def parse_sort(
@@ -121,14 +121,7 @@ def parse_sort(
     """The sort `raw` names (or `default`), with `id_field` as the last tie-breaker. Sorts are
     memoized, so that each builds its SQL clauses once, not once per request."""
     text = raw if raw is not None else default
-    key = (id(fields), text)
-    found = _SORTS.get(key)
-    if found is None:
-        found = _parse_sort(text, fields, id_field)
-        if len(_SORTS) >= _SORTS_KEPT:
-            _SORTS.clear()
-        _SORTS[key] = found
-    return found
+    return _SORTS.get((id(fields), text), lambda: _parse_sort(text, fields, id_field))
 
 
 def _parse_sort(text: str, fields: dict[str, SortField], id_field: SortField) -> Sort:
@@ -244,8 +237,7 @@ class PageResult:
     next_cursor: str | None
 
 
-_PAGE_STATEMENTS: dict[tuple[Any, ...], Select[Any]] = {}
-_PAGE_STATEMENTS_KEPT = 1024
+_PAGE_STATEMENTS: Memo[Select[Any]] = Memo(1024)
 
 
 def run_page(
@@ -264,21 +256,21 @@ def run_page(
     whole = page.limit is None
     labels = [f"_sort{i}" for i in range(len(sort.keys))]
     resume = page.cursor_values is not None
-    key = None if shape is None else (*shape, sort.text, whole, resume)
-    final = _PAGE_STATEMENTS.get(key) if key is not None else None
-    if final is None:
+
+    def build() -> Select[Any]:
         base = stmt() if callable(stmt) else stmt
-        final = base.add_columns(
+        built = base.add_columns(
             *[field.key.label(label) for (field, _), label in zip(sort.keys, labels, strict=True)]
         ).order_by(*sort.ordering)
         if resume:
-            final = final.where(sort.after)
-        if not whole:
-            final = final.limit(bindparam("_limit"))
-        if key is not None:
-            if len(_PAGE_STATEMENTS) >= _PAGE_STATEMENTS_KEPT:
-                _PAGE_STATEMENTS.clear()
-            _PAGE_STATEMENTS[key] = final
+            built = built.where(sort.after)
+        return built if whole else built.limit(bindparam("_limit"))
+
+    final = (
+        build()
+        if shape is None
+        else _PAGE_STATEMENTS.get((*shape, sort.text, whole, resume), build)
+    )
     values = dict(params or {})
     if page.facets:
         base = stmt() if callable(stmt) else stmt

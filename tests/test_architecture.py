@@ -46,6 +46,7 @@ LAYERS: list[set[str]] = [
         "app.startup",
         "app.identity",
         "app.native",
+        "app.memo",
     },
     {
         "app.analysis",

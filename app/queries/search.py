@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
@@ -31,6 +30,7 @@ from sqlalchemy import (
     text,
 )
 
+from app.memo import Memo
 from app.models import SearchDocument
 from app.models.filters import SearchFilters
 from app.pagination import INT_LIMIT, PageRequest, SortField, run_page
@@ -187,7 +187,7 @@ class _Window:
         # whole windows as that takes, after this one when resuming in it (its rest may be
         # empty), from its start on a first page.
         windows = -(-((page.limit or 0) + 1) // WINDOW) + (page.cursor_values is not None)
-        probe = _statement(("probe", *query.shape, forward), lambda: _probe(query, forward))
+        probe = _STATEMENTS.get(("probe", *query.shape, forward), lambda: _probe(query, forward))
         starts = [start]
         for n in range(1, windows + 1):
             values = query.params | {"_start": start, "_offset": n * WINDOW}
@@ -246,18 +246,7 @@ def _probe(query: _Query, forward: bool) -> Any:
 
 # Built statements, by what makes them differ (their values are parameters): building and
 # hashing a statement costs more than running it (2 ms of a 3 ms search at 10^6).
-_STATEMENTS: dict[tuple[Any, ...], Any] = {}
-_STATEMENTS_KEPT = 256
-
-
-def _statement(shape: tuple[Any, ...], build: Callable[[], Any]) -> Any:
-    found = _STATEMENTS.get(shape)
-    if found is None:
-        found = build()
-        if len(_STATEMENTS) >= _STATEMENTS_KEPT:
-            _STATEMENTS.clear()
-        _STATEMENTS[shape] = found
-    return found
+_STATEMENTS: Memo[Any] = Memo(256)
 
 
 def _windowed(page: PageRequest) -> bool:

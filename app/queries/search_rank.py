@@ -21,14 +21,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
+from app.memo import Memo
 from app.native import ranker
 from app.queries.dataset import dataset_loaded
 
 RANKER = "bm25_given"  # app/native/fts5rank.c
 WEIGHTS = (4.0, 1.0)  # of a match in the title, in the body
 # (what was loaded when, index, phrase) -> documents holding the phrase; let go whole when full
-_COUNTS: dict[tuple[Any, ...], int] = {}
-_COUNTS_KEPT = 20_000
+_COUNTS: Memo[int] = Memo(20_000)
 _RANKER_KEY = "search_rank.ranker"  # whether a connection has the compiled ranker
 
 
@@ -77,13 +77,6 @@ def _ranker_here(conn: Connection, index: str) -> str | None:
 
 def _documents(conn: Connection, key: tuple[Any, ...]) -> int:
     """How many documents of the index hold the phrase (the key's last two items)."""
-    found = _COUNTS.get(key)
-    if found is None:
-        index, phrase = key[-2:]
-        found = conn.execute(
-            text(f"SELECT count(*) FROM {index} WHERE {index} MATCH :phrase"), {"phrase": phrase}
-        ).scalar_one()
-        if len(_COUNTS) >= _COUNTS_KEPT:
-            _COUNTS.clear()
-        _COUNTS[key] = found
-    return found
+    index, phrase = key[-2:]
+    count = text(f"SELECT count(*) FROM {index} WHERE {index} MATCH :phrase")
+    return _COUNTS.get(key, lambda: int(conn.execute(count, {"phrase": phrase}).scalar_one()))
