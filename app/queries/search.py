@@ -170,11 +170,11 @@ class _Query:
 @dataclass(frozen=True)
 class _Window:
     """Where a ranked page is: the first key of the window it starts in and of each window after
-    it that the page may reach (`forward` in key order, else back from the end), and where the
-    last of them ends (None: at the last match). Found by counting matches in the index's order."""
+    it that the page may reach (`forward` in key order, else back from the end). Found by
+    counting matches in the index's order. The page's rows are the first WINDOW matches for each
+    start, from the first start on: every window but the last holds exactly WINDOW."""
 
     starts: list[int]
-    end: int | None
     forward: bool
 
     @staticmethod
@@ -189,39 +189,36 @@ class _Window:
         windows = -(-((page.limit or 0) + 1) // WINDOW) + (page.cursor_values is not None)
         probe = _STATEMENTS.get(("probe", *query.shape, forward), lambda: _probe(query, forward))
         starts = [start]
-        for n in range(1, windows + 1):
+        for n in range(1, windows):
             values = query.params | {"_start": start, "_offset": n * WINDOW}
             following = conn.execute(probe, values).scalar()
             if following is None:
-                return _Window(starts, None, forward)
+                break
             starts.append(following)
-        return _Window(starts[:-1], starts[-1], forward)
+        return _Window(starts, forward)
 
     @property
     def shape(self) -> tuple[Any, ...]:
-        return (len(self.starts), self.end is None, self.forward)
+        return (len(self.starts), self.forward)
 
     @property
     def params(self) -> dict[str, int]:
-        """The values `bounds` takes: each window's first key, the end, and each window's value
-        (its first key, negated when counted from the end, so that windows always come in
-        ascending order)."""
-        found = {f"_window{i}": s for i, s in enumerate(self.starts)}
-        found |= {f"_value{i}": s if self.forward else -s for i, s in enumerate(self.starts)}
-        return found | ({} if self.end is None else {"_end": self.end})
+        """The values `bounds` takes: each window's first key, and each window's value (its
+        first key, negated when counted from the end, so that windows always come in ascending
+        order); and how many matches the windows hold at most."""
+        found = {"_window_rows": len(self.starts) * WINDOW}
+        found |= {f"_window{i}": s for i, s in enumerate(self.starts)}
+        return found | {f"_value{i}": s if self.forward else -s for i, s in enumerate(self.starts)}
 
-    def bounds(self, key: ColumnElement[int]) -> tuple[list[ColumnElement[bool]], Any]:
-        """The rows of these windows, and each row's window value (named parameters: `params`)."""
+    def bounds(self, key: ColumnElement[int]) -> tuple[ColumnElement[bool], Any]:
+        """Where the windows start, and each row's window value (named parameters: `params`)."""
         first, *rest = [bindparam(f"_window{i}", type_=Integer) for i in range(len(self.starts))]
         value = [bindparam(f"_value{i}", type_=Integer) for i in range(len(self.starts))]
         before = [key < s if self.forward else key > s for s in rest]
-        rows = [key >= first if self.forward else key <= first]
-        if self.end is not None:
-            end = bindparam("_end", type_=Integer)
-            rows.append(key < end if self.forward else key > end)
+        beyond = key >= first if self.forward else key <= first
         if not rest:
-            return rows, value[0]
-        return rows, case(*zip(before, value[:-1], strict=True), else_=value[-1])
+            return beyond, value[0]
+        return beyond, case(*zip(before, value[:-1], strict=True), else_=value[-1])
 
 
 def _probe(query: _Query, forward: bool) -> Any:
@@ -261,9 +258,9 @@ def _hits(query: _Query, window: _Window | None) -> Select[Any]:
     where = [engine.matches, *engine.held, *query.narrowing]
     value: Any = literal(0, Integer)
     if window is not None:
-        rows, value = window.bounds(engine.key)
-        where += rows
-    hits = (
+        beyond, value = window.bounds(engine.key)
+        where.append(beyond)
+    matches = (
         select(
             DOCUMENT.c.pk,
             DOCUMENT.c.type,
@@ -275,8 +272,15 @@ def _hits(query: _Query, window: _Window | None) -> Select[Any]:
         )
         .select_from(engine.source)
         .where(*where)
-        .subquery("hits")
     )
+    if window is not None:
+        # The windows' matches: the first `_window_rows` from their start, in key order, as the
+        # probe counts them. Asked for a key range instead, PostgreSQL took every match of the
+        # words from the GIN index and kept the range's (49 ms against 2 ms for `steel USA` at
+        # 10^6).
+        order = engine.key.asc() if window.forward else engine.key.desc()
+        matches = matches.order_by(order).limit(bindparam("_window_rows", type_=Integer))
+    hits = matches.subquery("hits")
     return select(*hits.c)
 
 
