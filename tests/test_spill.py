@@ -113,6 +113,20 @@ def test_groups_come_in_key_order_each_in_the_order_given() -> None:
     spill.close()
 
 
+def test_held_rows_come_back_in_the_order_given_a_batch_at_a_time_then_go() -> None:
+    spill = Spill()
+    rows = [{"n": n, "text": "x" * (n % 5)} for n in range(2 * BATCH + 3)]
+    spill.hold("test", rows[:BATCH])
+    spill.hold("other", [{"n": -1}])
+    spill.hold("test", rows[BATCH:])  # after what is held already
+    batches = list(spill.release("test"))
+    assert [len(b) for b in batches] == [BATCH, BATCH, 3]
+    assert [row for batch in batches for row in batch] == rows
+    assert list(spill.release("test")) == []  # released: gone
+    assert list(spill.release("other")) == [[{"n": -1}]]
+    spill.close()
+
+
 def test_repeated_keys_only_come_back_grouped_in_key_order() -> None:
     spill = Spill()
     # keys k0..k6 many times each, and a key of its own for every tenth number

@@ -735,15 +735,15 @@ def _sync(
     Otherwise the stored rows are first noted, by key, with a digest of their columns, in a
     scratch store on disk (app/seed/spill.py), not in memory; a wanted row whose digest differs
     is compared with its stored row column by column, and updated where they differ; inserts
-    wait until every stale row is deleted, so that no unique key is ever held twice."""
+    wait in the scratch store until every stale row is deleted, so that no unique key is ever
+    held twice. Updates and deletions reach the change log a batch at a time: memory holds a
+    batch, however many rows change."""
     table = _TABLES[name]
     has_pk = "pk" in table.c
     columns = [c.name for c in table.c if c.name != "pk"]
     inserts: list[dict[str, Any]] = []
-    inserted = 0
+    inserted = updated = removed = 0
     weight = 0
-    updated: list[tuple[dict[str, Any], list[str]]] = []
-    removed: list[dict[str, Any]] = []
 
     def write_inserts() -> None:
         nonlocal inserted, weight
@@ -783,11 +783,15 @@ def _sync(
         ),
     )
     same = set(compared)
+    changed: list[tuple[dict[str, Any], list[str]]] = []
     for row in itertools.chain([first] if first is not None else [], pending):
         row_key = tuple(row[k] for k in key)
         found = scratch.recall(name, _key_text(row_key))
         if found is None:
             inserts.append(row)
+            if len(inserts) >= INSERT_BATCH:
+                scratch.hold(name, inserts)
+                inserts.clear()
             continue
         pk, digest = found
         if row.keys() == same and _digest(row, compared) == digest:
@@ -796,15 +800,33 @@ def _sync(
         changes = {c: row[c] for c in columns if c in row and current[c] != row[c]}
         if changes:
             conn.execute(update(table).where(*where(row_key, pk)).values(changes))
-            updated.append((dict(current), list(changes)))
+            changed.append((dict(current), list(changes)))
+            if len(changed) >= INSERT_BATCH:
+                report.log.rows(name, [], changed, [])
+                updated += len(changed)
+                changed.clear()
+    report.log.rows(name, [], changed, [])
+    updated += len(changed)
+    scratch.hold(name, inserts)
+    inserts.clear()
     stale = scratch.unwanted(name)
-    scratch.close()
     if delete_stale:
-        for key_text, pk in stale:
+        gone: list[dict[str, Any]] = []
+        for n, (key_text, pk) in enumerate(stale, 1):
             condition = where(tuple(orjson.loads(key_text)), pk)
-            removed.extend(map(dict, conn.execute(select(table).where(*condition)).mappings()))
+            gone.extend(map(dict, conn.execute(select(table).where(*condition)).mappings()))
             conn.execute(delete(table).where(*condition))
+            if n % INSERT_BATCH == 0 or n == len(stale):
+                report.log.rows(name, [], [], gone)
+                removed += len(gone)
+                gone.clear()
+    for held in scratch.release(name):
+        for row in held:
+            inserts.append(row)
+            weight += sum(len(value) for value in row.values() if isinstance(value, str))
+            if len(inserts) >= INSERT_BATCH or weight >= INSERT_BATCH_BYTES:
+                write_inserts()
     write_inserts()
-    report.record(name, inserted, len(updated), len(removed))
-    report.log.rows(name, [], updated, removed)
+    scratch.close()
+    report.record(name, inserted, updated, removed)
     return {tuple(orjson.loads(key_text)) for key_text, _pk in stale}

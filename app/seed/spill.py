@@ -34,6 +34,8 @@ _SCHEMA = (
     " payload BLOB NOT NULL)",
     "CREATE TABLE stored (name TEXT NOT NULL, key TEXT NOT NULL, pk INTEGER,"
     " digest BLOB NOT NULL, seen INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (name, key))",
+    "CREATE TABLE held (name TEXT NOT NULL, seq INTEGER NOT NULL, payload BLOB NOT NULL,"
+    " PRIMARY KEY (name, seq))",
 )
 
 EntryRow = tuple[int, str | None, str, int, int | None, str]  # seq, id, file, index, line, body
@@ -193,6 +195,23 @@ class Spill:
         return self._conn.execute(
             "SELECT key, pk FROM stored WHERE name = ? AND seen = 0 ORDER BY key", (name,)
         ).fetchall()
+
+    def hold(self, name: str, rows: Iterable[Any]) -> None:
+        """Keep `rows` under `name`, after what is held there already, until `release`."""
+        start = self._conn.execute(
+            "SELECT coalesce(max(seq) + 1, 0) FROM held WHERE name = ?", (name,)
+        ).fetchone()[0]
+        self._conn.executemany(
+            "INSERT INTO held VALUES (?, ?, ?)",
+            ((name, start + n, pickle.dumps(row)) for n, row in enumerate(rows)),
+        )
+
+    def release(self, name: str) -> Iterator[list[Any]]:
+        """What is held under `name`, in the order given, BATCH rows at a time; then it is gone."""
+        cursor = self._conn.execute("SELECT payload FROM held WHERE name = ? ORDER BY seq", (name,))
+        while batch := cursor.fetchmany(BATCH):
+            yield [pickle.loads(payload) for (payload,) in batch]
+        self._conn.execute("DELETE FROM held WHERE name = ?", (name,))
 
     def entries_at(self, kind: str, seqs: list[int]) -> list[EntryRow]:
         """The entries of `kind` at these places in the order read, in that order."""
