@@ -25,7 +25,6 @@ from app.memo import Memo
 from app.native import ranker
 from app.queries.dataset import dataset_loaded
 
-RANKER = "bm25_given"  # app/native/fts5rank.c
 WEIGHTS = (4.0, 1.0)  # of a match in the title, in the body
 # (what was loaded when, index, phrase) -> documents holding the phrase; let go whole when full
 _COUNTS: Memo[int] = Memo(20_000)
@@ -51,10 +50,11 @@ def score(index: str, counted: int | None) -> ColumnElement[float]:
     """A match's score in `index`: bm25, higher is better. `counted`: how many phrases' counts
     (`counts`) it is given as parameters (`bound`); None: FTS5's bm25() counts them itself."""
     fts: ColumnElement[Any] = literal_column(index)
-    if counted is None:
+    name = ranker()
+    if counted is None or name is None:
         return -func.bm25(fts, *WEIGHTS, type_=Float)
     given = [bindparam(f"documents_{i}", type_=Integer) for i in range(counted)]
-    ranked: ColumnElement[float] = getattr(func, RANKER)(fts, *WEIGHTS, *given, type_=Float)
+    ranked: ColumnElement[float] = getattr(func, name)(fts, *WEIGHTS, *given, type_=Float)
     return -ranked
 
 
@@ -64,7 +64,6 @@ def _ranker_here(conn: Connection, index: str) -> str | None:
     name = ranker()
     if name is None:
         return None
-    assert name == RANKER
     known = conn.connection.info
     if (here := known.get(_RANKER_KEY)) is None:
         try:  # FTS5 looks an auxiliary function up when the statement is prepared
