@@ -73,6 +73,13 @@ def _match(terms: list[str]) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
+def _index(versions: bool) -> str:
+    """SQLite's index of every version of the documents (for `as_of`), or of them as they stand.
+    Each has an index of its own (migration 0018), so that bm25 weighs words by the documents
+    searched."""
+    return SEARCH_VERSIONS_INDEX if versions else SEARCH_INDEX
+
+
 @cache
 def _tsquery() -> Any:
     """The words of a query, as PostgreSQL reads them (the parameter `query`). Built on first
@@ -101,9 +108,7 @@ class _Engine:
         """`versions`: every version of the documents (for `as_of`), else them as they stand;
         `counted`: how many phrases' document counts the score is given (SQLite)."""
         if dialect == "sqlite":
-            # each version set has an index of its own (migration 0018), so that bm25 weighs
-            # words by the documents searched
-            name = SEARCH_VERSIONS_INDEX if versions else SEARCH_INDEX
+            name = _index(versions)
             fts = table(name, column("rowid", Integer))
             return _Engine(
                 DOCUMENT.join(fts, fts.c.rowid == DOCUMENT.c.pk),
@@ -137,7 +142,7 @@ class _Query:
         params: dict[str, Any] = {"cutoff": cutoff, "types": types}
         counts = None
         if conn.dialect.name == "sqlite":
-            index = SEARCH_VERSIONS_INDEX if cutoff is not None else SEARCH_INDEX
+            index = _index(versions=cutoff is not None)
             counts = search_rank.counts(conn, index, [_match([t]) for t in terms])
             params |= {"match": _match(terms), **search_rank.bound(counts)}
         else:
@@ -340,7 +345,7 @@ def search(
     shape = ("search", *query.shape, None if window is None else window.shape)
     result = run_page(conn, lambda: _hits(query, window), page, params, shape)
     pks = [r["pk"] for r in result.rows]
-    snippets = _snippets(conn, query, pks, _windowed(page)) if pks else {}
+    snippets = _snippets(conn, query, pks, ranked=window is not None) if pks else {}
     items = [
         {
             "type": r["type"],
