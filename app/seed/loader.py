@@ -700,10 +700,24 @@ def _sync_children(
     _sync(conn, name, tuple(key), rows, report, delete_stale=True)
 
 
-# Rows written at a time into an empty table (a first load), so that none is held for long: at
-# most this many, and at most about this many bytes of text (a series' document can be large).
+# Rows written (or held in the scratch store) at a time, so that none is held for long: at most
+# this many, and at most about this many bytes of text (a series' document can be large).
 INSERT_BATCH = 5000
 INSERT_BATCH_BYTES = 8 * 1024 * 1024
+
+
+def _batched(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """`rows` in lists of at most INSERT_BATCH rows and about INSERT_BATCH_BYTES of text."""
+    batch: list[dict[str, Any]] = []
+    weight = 0
+    for row in rows:
+        batch.append(row)
+        weight += sum(len(value) for value in row.values() if isinstance(value, str))
+        if len(batch) >= INSERT_BATCH or weight >= INSERT_BATCH_BYTES:
+            yield batch
+            batch, weight = [], 0
+    if batch:
+        yield batch
 
 
 def _digest(row: Mapping[Any, Any], columns: Sequence[str]) -> bytes:
@@ -741,18 +755,13 @@ def _sync(
     table = _TABLES[name]
     has_pk = "pk" in table.c
     columns = [c.name for c in table.c if c.name != "pk"]
-    inserts: list[dict[str, Any]] = []
     inserted = updated = removed = 0
-    weight = 0
 
-    def write_inserts() -> None:
-        nonlocal inserted, weight
-        if inserts:
-            conn.execute(insert(table), inserts)
-            report.log.rows(name, inserts, [], [])
-            inserted += len(inserts)
-            inserts.clear()
-            weight = 0
+    def write(inserts: list[dict[str, Any]]) -> None:
+        nonlocal inserted
+        conn.execute(insert(table), inserts)
+        report.log.rows(name, inserts, [], [])
+        inserted += len(inserts)
 
     def where(row_key: tuple[Any, ...], pk: int | None) -> list[Any]:
         return (
@@ -763,12 +772,8 @@ def _sync(
 
     pending = iter(rows)
     if conn.execute(select(table.c[key[0]]).limit(1)).first() is None:  # nothing stored
-        for row in pending:
-            inserts.append(row)
-            weight += sum(len(value) for value in row.values() if isinstance(value, str))
-            if len(inserts) >= INSERT_BATCH or weight >= INSERT_BATCH_BYTES:
-                write_inserts()
-        write_inserts()
+        for batch in _batched(pending):
+            write(batch)
         report.record(name, inserted, 0, 0)
         return set()
     first = next(pending, None)
@@ -784,31 +789,33 @@ def _sync(
     )
     same = set(compared)
     changed: list[tuple[dict[str, Any], list[str]]] = []
-    for row in itertools.chain([first] if first is not None else [], pending):
-        row_key = tuple(row[k] for k in key)
-        found = scratch.recall(name, _key_text(row_key))
-        if found is None:
-            inserts.append(row)
-            if len(inserts) >= INSERT_BATCH:
-                scratch.hold(name, inserts)
-                inserts.clear()
-            continue
-        pk, digest = found
-        if row.keys() == same and _digest(row, compared) == digest:
-            continue
-        current = conn.execute(select(table).where(*where(row_key, pk))).mappings().one()
-        changes = {c: row[c] for c in columns if c in row and current[c] != row[c]}
-        if changes:
-            conn.execute(update(table).where(*where(row_key, pk)).values(changes))
-            changed.append((dict(current), list(changes)))
-            if len(changed) >= INSERT_BATCH:
-                report.log.rows(name, [], changed, [])
-                updated += len(changed)
-                changed.clear()
+
+    def new_rows() -> Iterator[dict[str, Any]]:
+        """The wanted rows that match no stored row; the others are updated where they differ."""
+        nonlocal updated
+        for row in itertools.chain([first] if first is not None else [], pending):
+            row_key = tuple(row[k] for k in key)
+            found = scratch.recall(name, _key_text(row_key))
+            if found is None:
+                yield row
+                continue
+            pk, digest = found
+            if row.keys() == same and _digest(row, compared) == digest:
+                continue
+            current = conn.execute(select(table).where(*where(row_key, pk))).mappings().one()
+            changes = {c: row[c] for c in columns if c in row and current[c] != row[c]}
+            if changes:
+                conn.execute(update(table).where(*where(row_key, pk)).values(changes))
+                changed.append((dict(current), list(changes)))
+                if len(changed) >= INSERT_BATCH:
+                    report.log.rows(name, [], changed, [])
+                    updated += len(changed)
+                    changed.clear()
+
+    for batch in _batched(new_rows()):
+        scratch.hold(name, batch)
     report.log.rows(name, [], changed, [])
     updated += len(changed)
-    scratch.hold(name, inserts)
-    inserts.clear()
     stale = scratch.unwanted(name)
     if delete_stale:
         gone: list[dict[str, Any]] = []
@@ -820,13 +827,8 @@ def _sync(
                 report.log.rows(name, [], [], gone)
                 removed += len(gone)
                 gone.clear()
-    for held in scratch.release(name):
-        for row in held:
-            inserts.append(row)
-            weight += sum(len(value) for value in row.values() if isinstance(value, str))
-            if len(inserts) >= INSERT_BATCH or weight >= INSERT_BATCH_BYTES:
-                write_inserts()
-    write_inserts()
+    for batch in _batched(row for held in scratch.release(name) for row in held):
+        write(batch)
     scratch.close()
     report.record(name, inserted, updated, removed)
     return {tuple(orjson.loads(key_text)) for key_text, _pk in stale}
