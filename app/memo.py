@@ -23,6 +23,3 @@ class Memo(Generic[V]):
                 self._values.clear()
             self._values[key] = found
         return found
-
-    def __len__(self) -> int:
-        return len(self._values)
