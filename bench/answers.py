@@ -33,6 +33,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import generate  # noqa: E402
+
 BIN = Path(sys.executable).parent
 
 
@@ -72,8 +76,7 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": url, "RESPONSE_CACHE_MB": "0"}
     if not args.reuse:
         corpus = work / "corpus"
-        _run([str(BIN / "python"), str(ROOT / "bench" / "corpus.py"),
-              "--statistics", str(args.statistics), "--out", str(corpus)], env)  # fmt: skip
+        generate(args.statistics, corpus)
         _run([str(BIN / "korus-facts"), "migrate"], env)
         load_seconds = _run(
             [str(BIN / "korus-facts"), "load", "--seed-dir", str(corpus), "--allow-deletes"], env

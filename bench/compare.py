@@ -49,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.pagination import encode_cursor, parse_sort  # noqa: E402
 from app.queries.statistics import DEFAULT_SORT, SORT_FIELDS  # noqa: E402
+from bench.corpus import generate  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
 BENCH_BIN = ROOT / ".venv-bench" / "bin"
@@ -164,17 +165,7 @@ def prepare(size: int, work: Path, as_loaded: bool = False) -> tuple[Path, float
     if reused and as_loaded:
         return db, None
     if not seed.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "corpus.py"),
-                "--statistics",
-                str(size),
-                "--out",
-                str(seed),
-            ],
-            check=True,
-        )
+        generate(size, seed)
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
     subprocess.run([str(BIN / "korus-facts"), "migrate"], env=env, check=True)
     began = time.perf_counter()

@@ -4,8 +4,6 @@ the synthetic corpus that the benchmarks use passes every check of the real read
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,8 +12,8 @@ from sqlalchemy import Engine
 from app.seed import strict_yaml
 from app.seed.loader import load_seed
 from app.seed.reader import SeedError, read_seed
-from tests.conftest import ROOT, SEED_DIR
-from tests.helpers import dump
+from tests.conftest import SEED_DIR
+from tests.helpers import dump, synthetic_seed
 
 
 def _as_json_lines(seed: Path, kind: str) -> Path:
@@ -93,20 +91,7 @@ def test_a_later_check_names_the_line_of_its_entry(seed_copy: Path) -> None:
 
 def test_the_synthetic_corpus_passes_every_check(tmp_path: Path, engine: Engine) -> None:
     out = tmp_path / "corpus"
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "corpus.py"),
-            "--statistics",
-            "500",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    counts = json.loads(run.stdout)
+    counts = synthetic_seed(500, out)
     bundle = read_seed(out)
     assert len(bundle.models("statistics")) == counts["statistics"] == 500
     assert len(bundle.models("sources")) == counts["sources"]

@@ -6,8 +6,6 @@ which the queries and the loader share), not by the data."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,30 +13,19 @@ import pytest
 from sqlalchemy import Engine, func, select
 from starlette.testclient import TestClient
 
-from app.config import ROOT, Settings
+from app.config import Settings
 from app.main import create_app
 from app.models import Statistic
 from app.seed.loader import load_seed
 from app.seed.reader import read_seed
+from tests.helpers import synthetic_seed
 
 LARGE = 70_000
 SMALL = 100
 
 
 def _corpus(size: int, out: Path) -> Path:
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "corpus.py"),
-            "--statistics",
-            str(size),
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    synthetic_seed(size, out)
     return out
 
 
