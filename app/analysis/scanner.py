@@ -10,7 +10,7 @@ year bound to it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Literal
 
@@ -111,7 +111,10 @@ def _is_not_a_figure(text: str, match: re.Match[str]) -> bool:
 def scan(text: str) -> list[Mention]:
     """Every figure mention in `text`, in order of position."""
     found: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    # the figures' spans, in order and apart (finditer's matches do not overlap): a word is
+    # inside one when it starts before the end of the last span that starts at or before it
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
     ends = sentence_ends(text)
     for match in FIGURE.finditer(text):
         if _is_not_a_figure(text, match):
@@ -126,10 +129,12 @@ def scan(text: str) -> list[Mention]:
         found.append(
             Mention(start, end, text[start:end], kind, hedged, _bound_year(text, start, end, ends))
         )
-        taken.append((start, end))
+        taken_starts.append(start)
+        taken_ends.append(end)
     for match in _WORDS.finditer(text):
         start, end = match.span()
-        if any(a <= start < b for a, b in taken):
+        last = bisect_right(taken_starts, start) - 1
+        if last >= 0 and start < taken_ends[last]:
             continue
         if match.group("count") and (
             re.search(r"\bthe[ \u00a0]$", text[max(0, start - 4) : start], re.IGNORECASE)
