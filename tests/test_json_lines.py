@@ -46,12 +46,30 @@ def test_json_lines_entries_load_exactly_as_yaml(seed_copy: Path, engine: Engine
             None,
             "dup",
         ),
+        (
+            lambda line: line.replace('"quote": ', '"source": "x", "quote": ', 1),
+            None,
+            "duplicate key 'source'",
+        ),
         (lambda line: line.replace('"value": 13200000000', '"value": NaN', 1), None, "NaN"),
         (lambda line: line[:-2], None, "not a JSON object"),
+        (
+            lambda line: line.replace('"unit": "USD"', '"unit": "US\\u0007D"', 1),
+            None,
+            "control character U+0007",
+        ),
         (lambda line: line.replace('"as_reported": "$13.2', '"as_reported": "$13.9', 1), None, ""),
         (lambda line: line.replace('"id": ', '"colour": "red", "id": ', 1), "colour", "Extra"),
     ],
-    ids=["duplicate key", "NaN", "truncated", "figure not in quote", "unknown field"],
+    ids=[
+        "duplicate key",
+        "duplicate key in a citation",
+        "NaN",
+        "truncated",
+        "control character escaped",
+        "figure not in quote",
+        "unknown field",
+    ],
 )
 def test_a_bad_line_is_refused_with_its_line(
     seed_copy: Path, mangle: object, field: str | None, words: str

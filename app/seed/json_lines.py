@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from app.seed.strict_yaml import MAX_DEPTH, Located, LocatedList, StrictYamlError, check_text
@@ -24,17 +25,39 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _check_values(entry: Any, line: int) -> None:
-    """The same bounds as YAML's: nesting depth, and every text checked by `check_text`."""
-    pending = [(entry, 1)]
-    while pending:
-        value, depth = pending.pop()
-        if isinstance(value, str):
-            check_text(value, line)
-        elif isinstance(value, dict | list):
-            if depth > MAX_DEPTH:
-                raise StrictYamlError(f"nested more than {MAX_DEPTH} levels deep", line)
-            children = value.values() if isinstance(value, dict) else value
-            pending.extend((child, depth + 1) for child in children)
+    """The same bounds as YAML's: nesting depth, and every text checked by `check_text`. The
+    values are visited depth first, the last first, so that the first fault found is always
+    the same one."""
+
+    def visit(container: dict[str, Any] | list[Any], depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise StrictYamlError(f"nested more than {MAX_DEPTH} levels deep", line)
+        children = container.values() if isinstance(container, dict) else container
+        for child in reversed(list(children)):
+            if isinstance(child, str):
+                check_text(child, line)
+            elif isinstance(child, dict | list):
+                visit(child, depth + 1)
+
+    if isinstance(entry, str):
+        check_text(entry, line)
+    elif isinstance(entry, dict | list):
+        visit(entry, 1)
+
+
+def _located(pairs: list[tuple[str, Any]], number: int) -> Located:
+    """One JSON object as a located mapping: every key on its entry's line. A key given twice is
+    refused (json would keep the last silently), naming the first one repeated."""
+    mapping = Located(pairs)
+    if len(mapping) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise StrictYamlError(f"duplicate key {key!r}", number)
+            seen.add(key)
+    mapping.line = number
+    mapping.key_lines = dict.fromkeys(mapping, number)
+    return mapping
 
 
 def _lines(data: bytes) -> Iterator[tuple[int, str]]:
@@ -65,19 +88,12 @@ def load(data: bytes, kind: str) -> Located:
                 f"more than {MAX_ENTRIES:,} entries in one file; split it into parts", number
             )
 
-        def located(pairs: list[tuple[str, Any]], number: int = number) -> Located:
-            mapping = Located()
-            mapping.line = number
-            mapping.key_lines = {}
-            for key, value in pairs:
-                if key in mapping:
-                    raise StrictYamlError(f"duplicate key {key!r}", number)
-                mapping[key] = value
-                mapping.key_lines[key] = number
-            return mapping
-
         try:
-            entry = json.loads(line, object_pairs_hook=located, parse_constant=_refuse_constant)
+            entry = json.loads(
+                line,
+                object_pairs_hook=partial(_located, number=number),
+                parse_constant=_refuse_constant,
+            )
         except StrictYamlError:
             raise
         except RecursionError:
