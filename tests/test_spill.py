@@ -141,6 +141,39 @@ def test_repeated_keys_only_come_back_grouped_in_key_order() -> None:
     spill.close()
 
 
+def test_a_field_is_read_from_the_entries_json_without_decoding_them() -> None:
+    """`values` gives every value a top-level field takes (None where an entry has none);
+    `entries_with`, in the order read, the entries that give it one, past a batch's end."""
+    import json
+
+    spill = Spill()
+    bodies = [
+        json.dumps({"id": f"e{n}", "country": ["KOR", "USA", None][n % 3], "flag": n % 5 or None})
+        for n in range(2 * BATCH + 7)
+    ]
+    spill.add_entries("test", [(f"e{n}", "f.jsonl", n, n + 1, b) for n, b in enumerate(bodies)])
+    spill.add_entries("other", [("o", "o.jsonl", 0, 1, json.dumps({"country": "JPN"}))])
+    assert spill.values("test", "country") == {"KOR", "USA", None}
+    assert spill.values("test", "missing") == {None}
+    flagged = list(spill.entries_with("test", "flag"))
+    assert [row[1] for row in flagged] == [f"e{n}" for n in range(2 * BATCH + 7) if n % 5]
+    assert [row[-1] for row in flagged] == [b for n, b in enumerate(bodies) if n % 5]
+    assert list(spill.entries_with("test", "missing")) == []
+    spill.close()
+
+
+def test_the_bundle_reads_fields_as_its_models_give_them() -> None:
+    """What the bundle reads from the spill's JSON is what decoding every model would give."""
+    bundle = read_seed(SEED_DIR)
+    statistics = list(bundle.models("statistics"))
+    garbled = [s for s in statistics if s.source_error is not None]
+    assert garbled, "the KORUS seed marks a garbled sentence"
+    assert list(bundle.models_with("statistics", "source_error")) == garbled
+    for field in ("reporter", "partner", "unit"):
+        assert bundle.values("statistics", field) == {getattr(s, field) for s in statistics}
+    bundle.spill.close()
+
+
 def test_the_version_is_that_of_the_data_not_of_the_file_order(seed_copy: Path) -> None:
     """Reordering the entries of a file says nothing new."""
     version = read_seed(SEED_DIR).version

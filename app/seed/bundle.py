@@ -416,6 +416,20 @@ class SeedBundle:
             return ById(entries)
         return {entry.model.id: entry.model for entry in entries}
 
+    def values(self, kind: str, field: str) -> set[Any]:
+        """Every value the entries of `kind` give a top-level field (None: some have none)."""
+        entries = self.entries[kind]
+        if isinstance(entries, StoredEntries):
+            return entries.spill.values(kind, field)  # a million statistics: not decoded
+        return {getattr(entry.model, field) for entry in entries}
+
+    def models_with(self, kind: str, field: str) -> Iterator[Any]:
+        """The models of `kind` whose top-level field is not None, in the order read."""
+        entries = self.entries[kind]
+        if isinstance(entries, StoredEntries):  # a million statistics: only these decoded
+            return (entries.decode(row).model for row in entries.spill.entries_with(kind, field))
+        return (entry.model for entry in entries if getattr(entry.model, field) is not None)
+
     def ids(self, kind: str) -> Container[str]:
         """The ids of `kind`, to ask whether one is there."""
         entries = self.entries[kind]
@@ -467,7 +481,7 @@ class SeedBundle:
 
     def country_codes(self) -> set[str]:
         """Every ISO 3166-1 alpha-3 code the seed uses for a country."""
-        codes = {c for s in self.models("statistics") for c in (s.reporter, s.partner) if c}
+        codes = {c for f in ("reporter", "partner") for c in self.values("statistics", f) if c}
         for kind in ("people", "organizations"):
             codes |= {m.country for m in self.models(kind) if m.country}
         for meeting in self.models("meetings"):

@@ -86,11 +86,11 @@ class Spill:
             kind,
         )
 
-    def _batches(self, sql: str, kind: str) -> Iterator[Any]:
+    def _batches(self, sql: str, *args: Any) -> Iterator[Any]:
         # keyset batches, so that no cursor stays open while the caller writes to the store
         after = 0
         while True:
-            rows = self._conn.execute(sql, (kind, after, BATCH)).fetchall()
+            rows = self._conn.execute(sql, (*args, after, BATCH)).fetchall()
             yield from rows
             if len(rows) < BATCH:
                 return
@@ -121,6 +121,25 @@ class Spill:
             "WHERE e.kind = ? ORDER BY e.seq",
             (kind, kind),
         ).fetchall()
+
+    def values(self, kind: str, field: str) -> set[Any]:
+        """Every value the entries of `kind` give a top-level field (None where one has none),
+        read from their JSON by SQLite: no entry is decoded."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT json_extract(body, '$.' || ?) FROM entry WHERE kind = ?",
+            (field, kind),
+        )
+        return {value for (value,) in rows}
+
+    def entries_with(self, kind: str, field: str) -> Iterator[EntryRow]:
+        """The entries of `kind` that give a top-level field a value (not null), in the order
+        read: found by SQLite in their JSON, none of the others decoded."""
+        yield from self._batches(
+            "SELECT seq, id, file, idx, line, body FROM entry WHERE kind = ? "
+            "AND json_extract(body, '$.' || ?) IS NOT NULL AND seq >= ? ORDER BY seq LIMIT ?",
+            kind,
+            field,
+        )
 
     def bodies_by_id(self, kind: str) -> Iterator[str]:
         """Every entry's JSON of `kind`, in id order (what the seed's version digests)."""
