@@ -253,9 +253,7 @@ def _apply(
     step("analysis")
     notes = {check.id: check.note for check in bundle.models("checks")}
     garbled = {
-        s.id: s.source_error.model_dump()
-        for s in bundle.models("statistics")
-        if s.source_error is not None
+        s.id: s.source_error.model_dump() for s in bundle.models_with("statistics", "source_error")
     }
     claims = _pks(conn, "statistic", [result.claim_id for result in bundle.checks.values()])
     _sync_children(
