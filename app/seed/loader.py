@@ -58,6 +58,7 @@ from app.queries.facets import facet_count_rows
 from app.queries.statistics import refresh_documents
 from app.seed.bundle import SeedBundle
 from app.seed.changes import ChangeLog
+from app.seed.churn import fewer_collections
 from app.seed.corpus import search_documents, statement_title
 from app.seed.series import series_rows
 from app.seed.spill import Spill
@@ -166,7 +167,7 @@ def load_seed(
     version = bundle.version
     report = LoadReport(version=version, changed=False)
     step = progress or (lambda _name: None)
-    with writing(engine) as conn, conn.begin():
+    with writing(engine) as conn, conn.begin(), fewer_collections():
         serialise_writers(conn)
         if not allow_deletes:
             _check_deletions(conn, bundle)

@@ -32,6 +32,7 @@ from app.seed.bundle import (
     dotted,
     relative,
 )
+from app.seed.churn import fewer_collections
 from app.seed.files import (
     MAX_TEXT_BYTES,
     SeedFileError,
@@ -58,7 +59,8 @@ def read_seed(root: Path) -> SeedBundle:
     issues = Issues()
     spill = Spill()
     try:
-        bundle = _read_and_check(root, spill, issues)
+        with fewer_collections():
+            bundle = _read_and_check(root, spill, issues)
     except TooMany:
         spill.close()
         raise SeedError(list(issues), issues.skipped, stopped=True) from None
