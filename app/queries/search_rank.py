@@ -75,7 +75,12 @@ def _ranker_here(conn: Connection, index: str) -> str | None:
 
 
 def _documents(conn: Connection, key: tuple[Any, ...]) -> int:
-    """How many documents of the index hold the phrase (the key's last two items)."""
+    """How many documents of the index hold the phrase (the key's last two items); counted
+    only when the memo does not know it."""
     index, phrase = key[-2:]
-    count = text(f"SELECT count(*) FROM {index} WHERE {index} MATCH :phrase")
-    return _COUNTS.get(key, lambda: int(conn.execute(count, {"phrase": phrase}).scalar_one()))
+
+    def count() -> int:
+        sql = text(f"SELECT count(*) FROM {index} WHERE {index} MATCH :phrase")
+        return int(conn.execute(sql, {"phrase": phrase}).scalar_one())
+
+    return _COUNTS.get(key, count)
