@@ -20,7 +20,6 @@ from starlette.testclient import TestClient
 
 from app.models import metadata
 from app.vocabulary import FACT_TYPES, collection_url
-from bench.corpus import generate
 
 # Every fact list, and every list of /v1 that pages resources (the fact lists and two more).
 FACT_PATHS = [collection_url(t) for t in FACT_TYPES]
@@ -59,11 +58,6 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 def _hashable(value: Any) -> Any:
     """A JSON column's value as canonical text, so that rows can be compared as sets."""
     return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else value
-
-
-def synthetic_seed(statistics: int, out: Path) -> dict[str, int]:
-    """Write bench/corpus.py's synthetic seed of `statistics` statistics to `out`; its counts."""
-    return generate(statistics, out)
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

@@ -12,8 +12,9 @@ from sqlalchemy import Engine
 from app.seed import strict_yaml
 from app.seed.loader import load_seed
 from app.seed.reader import SeedError, read_seed
+from bench.corpus import generate
 from tests.conftest import SEED_DIR
-from tests.helpers import dump, synthetic_seed
+from tests.helpers import dump
 
 
 def _as_json_lines(seed: Path, kind: str) -> Path:
@@ -109,7 +110,7 @@ def test_a_later_check_names_the_line_of_its_entry(seed_copy: Path) -> None:
 
 def test_the_synthetic_corpus_passes_every_check(tmp_path: Path, engine: Engine) -> None:
     out = tmp_path / "corpus"
-    counts = synthetic_seed(500, out)
+    counts = generate(500, out)
     bundle = read_seed(out)
     assert len(bundle.models("statistics")) == counts["statistics"] == 500
     assert len(bundle.models("sources")) == counts["sources"]

@@ -18,14 +18,14 @@ from app.main import create_app
 from app.models import Statistic
 from app.seed.loader import load_seed
 from app.seed.reader import read_seed
-from tests.helpers import synthetic_seed
+from bench.corpus import generate
 
 LARGE = 70_000
 SMALL = 100
 
 
 def _corpus(size: int, out: Path) -> Path:
-    synthetic_seed(size, out)
+    generate(size, out)
     return out
 
 

@@ -21,7 +21,8 @@ from starlette.testclient import TestClient
 from app.config import Settings
 from app.main import create_app
 from app.pagination import BATCH
-from tests.helpers import synthetic_seed, walk
+from bench.corpus import generate
+from tests.helpers import walk
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTS = ["/v1/statistics", "/v1/sources", "/v1/statements", "/v1/series", "/v1/timeline"]
@@ -92,7 +93,7 @@ def test_a_real_server_streams_chunked_and_gzipped(served: str) -> None:
 def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A synthetic seed large enough that its export is many chunks (bench/corpus.py)."""
     out = tmp_path_factory.mktemp("corpus") / "seed"
-    synthetic_seed(2000, out)
+    generate(2000, out)
     return out
 
 
