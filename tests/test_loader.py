@@ -362,3 +362,21 @@ def test_other_code_rebuilds_every_document(engine: Engine) -> None:
     assert _documents(engine) == before
     with engine.connect() as conn:
         assert conn.execute(select(table.c.code_identity)).scalar_one() == code_identity()
+
+
+def test_the_collector_is_as_it_was_after_reading_and_loading(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """Reading and loading run the cycle collector less often (app/seed/churn.py), and leave it
+    as they found it, whether they end well or not."""
+    import gc
+
+    from app.seed.churn import THRESHOLDS
+
+    before = gc.get_threshold()
+    assert before != THRESHOLDS
+    load_seed(engine, read_seed(SEED_DIR))
+    assert gc.get_threshold() == before
+    with pytest.raises(SeedError):
+        read_seed(tmp_path)  # no seed files at all
+    assert gc.get_threshold() == before

@@ -137,19 +137,3 @@ def test_partial_dates(raw: object, text: str, precision: str, last: str) -> Non
 def test_bad_partial_dates(raw: object) -> None:
     with pytest.raises(ValueError):
         PartialDate.parse(raw)
-
-
-def test_the_collector_is_as_it_was_after_reading_and_loading() -> None:
-    """Reading and loading run the cycle collector less often (app/seed/churn.py), and leave it
-    as they found it, whether they end well or not."""
-    import gc
-
-    from app.seed.churn import THRESHOLDS, fewer_collections
-
-    before = gc.get_threshold()
-    with fewer_collections():
-        assert gc.get_threshold() == THRESHOLDS
-    assert gc.get_threshold() == before
-    with pytest.raises(RuntimeError), fewer_collections():
-        raise RuntimeError("a load that fails")
-    assert gc.get_threshold() == before
