@@ -201,3 +201,42 @@ def test_a_scratch_store_that_cannot_be_written_is_a_clear_error(
     assert "disk is full" in issue.message
     assert "SQLITE_TMPDIR" in issue.message
     assert _temporary_files() <= before
+
+
+def test_the_text_cache_keeps_the_first_texts_across_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Passes read every text in the same order. With more texts than the cache holds, the first
+    that fit in its kept share are read once for all passes; the rest are read once a pass, and a
+    text asked for twice in a row is read once (the recent share)."""
+    from app.seed import bundle as bundle_module
+    from app.seed.bundle import TEXT_CACHE_KEPT_SHARE, SourceText, TextCache
+
+    size, count, budget = 100, 10, 800  # 8 texts' worth: 6 kept, 2 recent
+    cache = TextCache(budget)
+    sources = []
+    for n in range(count):
+        path = tmp_path / f"{n}.txt"
+        data = f"{n:03d}".encode() * (size // 3) + b"x"
+        path.write_bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
+        sources.append(SourceText(str(n), path, path.name, digest, size, None, cache))
+    reads: list[str] = []
+    real_read = bundle_module.read_regular
+
+    def counted(path: Path, limit: int) -> bytes:
+        reads.append(path.stem)
+        return real_read(path, limit)
+
+    monkeypatch.setattr(bundle_module, "read_regular", counted)
+    for _pass in range(3):
+        for source in sources:
+            assert source.text == source.path.read_text()
+            assert source.text == source.path.read_text()  # asked again at once
+    kept = int(budget * TEXT_CACHE_KEPT_SHARE) // size
+    first_pass = [str(n) for n in range(count)]
+    later_passes = [str(n) for n in range(kept, count)]
+    assert reads == first_pass + later_passes + later_passes
+    cache.clear()
+    cache.text(sources[0])
+    assert reads[-1] == "0"  # cleared: read again
