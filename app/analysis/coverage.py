@@ -69,7 +69,13 @@ def _citing(mention: Mention, spans: Iterable[CitedSpan]) -> list[tuple[str, str
 
 def cover(text: str, spans: list[CitedSpan], exclusions: list[Exclusion]) -> CoverageReport:
     """Match every mention the scanner finds in `text` to citing facts or an exclusion."""
-    mentions = scan(text)
+    return cover_mentions(scan(text), spans, exclusions)
+
+
+def cover_mentions(
+    mentions: list[Mention], spans: list[CitedSpan], exclusions: list[Exclusion]
+) -> CoverageReport:
+    """Match each of a text's mentions (`scan`'s, in order) to citing facts or an exclusion."""
     seen: dict[str, int] = {}
     used: set[int] = set()
     result = []

@@ -18,9 +18,9 @@ import orjson
 from pydantic import BaseModel
 
 from app.analysis.arithmetic import CheckResult
-from app.analysis.coverage import CitedSpan, CoverageReport, Exclusion, cover
+from app.analysis.coverage import CitedSpan, CoverageReport, Exclusion, cover, cover_mentions
 from app.analysis.discrepancies import Discrepancy
-from app.analysis.mentions import NameScan
+from app.analysis.mentions import NameIndex, NameScan
 from app.models import (
     CheckSeed,
     DiscrepancyNoteSeed,
@@ -39,6 +39,7 @@ from app.models import (
 from app.seed import strict_yaml
 from app.seed.citations import Span
 from app.seed.files import MAX_TEXT_BYTES, read_regular
+from app.seed.prescan import PRESCAN_MIN_CHARS, Prescan
 from app.seed.spill import EntryRow, Spill
 from app.vocabulary import FACT_KINDS, SINGULAR
 
@@ -394,6 +395,7 @@ class SeedBundle:
     checks: dict[str, CheckResult] = field(default_factory=dict)
     discrepancies: list[Discrepancy] = field(default_factory=list)
     name_scans: dict[str, NameScan] = field(default_factory=dict)  # by source, once checked
+    prescan: Prescan | None = None  # the texts' scans, made by a worker while checks run
     _metric_scopes: dict[str, str | None] | None = field(default=None, repr=False)
     _names: dict[str, str] | None = field(default=None, repr=False)
     _entities: dict[str, Any] | None = field(default=None, repr=False)
@@ -461,6 +463,28 @@ class SeedBundle:
         for entries in self.entries.values():
             if isinstance(entries, StoredEntries):
                 entries.documents.clear()
+
+    def name_index(self) -> NameIndex:
+        """What the name scan knows: every curated name and title, and the country codes."""
+        return NameIndex(*self.name_index_parts())
+
+    def name_index_parts(self) -> tuple[dict[str, str], list[str], set[str]]:
+        """What `name_index` is built from (a worker builds its own: app/seed/prescan.py)."""
+        titles = [r.title for p in self.models("people") for r in p.roles if r.title]
+        return self.entity_names(), titles, self.country_codes()
+
+    def start_prescan(self) -> None:
+        """Set a worker scanning the texts, if there is enough text to be worth one."""
+        if sum(t.length for t in self.texts.values()) < PRESCAN_MIN_CHARS:
+            return
+        names, titles, countries = self.name_index_parts()
+        texts = [(t.id, t.path, t.sha256) for t in self.texts.values()]
+        self.prescan = Prescan.start(texts, names, titles, countries)
+
+    def end_prescan(self) -> None:
+        if self.prescan is not None:
+            self.prescan.close()
+            self.prescan = None
 
     def entity_names(self) -> dict[str, str]:
         """Every curated form of a person's or organisation's name, with its id (built once)."""
@@ -560,5 +584,8 @@ def cited_spans(bundle: SeedBundle, source_id: str) -> list[CitedSpan]:
 
 
 def coverage(bundle: SeedBundle, source_id: str) -> CoverageReport:
-    text = bundle.texts[source_id].text
-    return cover(text, cited_spans(bundle, source_id), bundle.exclusions_of(source_id))
+    spans, exclusions = cited_spans(bundle, source_id), bundle.exclusions_of(source_id)
+    mentions = bundle.prescan.figures(source_id) if bundle.prescan is not None else None
+    if mentions is not None:  # scanned by the worker (app/seed/prescan.py)
+        return cover_mentions(mentions, spans, exclusions)
+    return cover(bundle.texts[source_id].text, spans, exclusions)

@@ -1,0 +1,165 @@
+"""The texts' scans made by a worker process (app/seed/prescan.py): they must be the scans this
+process would make, the checks must answer the same with them as without, and a worker that
+fails, or a text that changed, must leave the checks to scan as before."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.analysis import scanner
+from app.analysis.scanner import scan
+from app.seed import bundle as bundle_module
+from app.seed.prescan import Prescan
+from app.seed.reader import SeedError, read_seed
+from tests.conftest import SEED_DIR
+from tests.helpers import edit
+
+
+def _with_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any seed is worth a worker (the KORUS seed has too little text to start one)."""
+    monkeypatch.setattr(bundle_module, "PRESCAN_MIN_CHARS", 0)
+
+
+def _started(root: Path) -> tuple[Prescan, dict[str, str]]:
+    """A worker on a seed's texts, and the texts, as the reader would start it."""
+    bundle = read_seed(root)
+    names, titles, countries = bundle.name_index_parts()
+    texts = [(t.id, t.path, t.sha256) for t in bundle.texts.values()]
+    prescan = Prescan.start(texts, names, titles, countries)
+    assert prescan is not None
+    return prescan, {t.id: t.text for t in bundle.texts.values()}
+
+
+def test_the_workers_scans_are_this_processs_scans() -> None:
+    prescan, texts = _started(SEED_DIR)
+    index = read_seed(SEED_DIR).name_index()
+    try:
+        for source_id, text in texts.items():
+            assert prescan.figures(source_id) == scan(text)
+            assert prescan.names(source_id) == index.scan(text)
+        assert prescan.figures("no-such-source") is None
+    finally:
+        prescan.close()
+
+
+def test_the_checks_use_the_workers_scans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a worker, this process scans no text for figures, and the seed reads as without."""
+    without = read_seed(SEED_DIR)
+    _with_worker(monkeypatch)
+
+    def refused(text: str) -> list[scanner.Mention]:
+        raise AssertionError("scanned here, not by the worker")
+
+    monkeypatch.setattr("app.analysis.coverage.scan", refused)
+    with_worker = read_seed(SEED_DIR)
+    assert with_worker.name_scans == without.name_scans
+    assert with_worker.prescan is None  # let go once the checks that use it ran
+
+
+def _cut(path: Path, start: str, end: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index(start)] + text[text.index(end) :], encoding="utf-8")
+
+
+def _uncited_figure(seed: Path) -> None:
+    _cut(
+        seed / "statistics.yaml",
+        "  - id: ictsd-us-fdi-in-korea-2015",
+        "  - id: ictsd-samsung-appliance-plant-pledge",
+    )
+    edit(seed / "statements.yaml", ", ictsd-us-fdi-in-korea-2015]", "]")
+
+
+def _unknown_name(seed: Path) -> None:
+    _cut(
+        seed / "people.yaml",
+        "      - name: Lightizer",
+        "      - name: Robert Lighthizer\n        source: ustr-statement",
+    )
+
+
+def _stale_exclusion(seed: Path) -> None:
+    edit(seed / "exclusions.yaml", "mention: five", "mention: six")
+
+
+@pytest.mark.parametrize("fault", [_uncited_figure, _unknown_name, _stale_exclusion])
+def test_a_faulty_seed_reports_the_same_problems_with_a_worker(
+    seed_copy: Path, monkeypatch: pytest.MonkeyPatch, fault: Any
+) -> None:
+    """The checks that read the worker's scans, each failed: the same messages, in order."""
+    fault(seed_copy)
+
+    def problems() -> list[str]:
+        with pytest.raises(SeedError) as raised:
+            read_seed(seed_copy)
+        return [str(issue) for issue in raised.value.issues]
+
+    without = problems()
+    assert without
+    _with_worker(monkeypatch)
+    assert problems() == without
+
+
+def test_a_text_changed_since_it_was_checked_is_scanned_here(seed_copy: Path) -> None:
+    """The worker checks each text against its digest and leaves out one that changed: the
+    checks then read it themselves (and refuse it, app/seed/bundle.py TextCache)."""
+    bundle = read_seed(seed_copy)
+    changed = next(iter(bundle.texts.values()))
+    changed.path.write_text(changed.path.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    names, titles, countries = bundle.name_index_parts()
+    texts = [(t.id, t.path, t.sha256) for t in bundle.texts.values()]
+    prescan = Prescan.start(texts, names, titles, countries)
+    assert prescan is not None
+    try:
+        assert prescan.figures(changed.id) is None
+        others = [t for t in bundle.texts.values() if t.id != changed.id]
+        assert all(prescan.figures(t.id) is not None for t in others)
+    finally:
+        prescan.close()
+
+
+def test_a_text_that_fails_to_scan_is_left_to_this_process(tmp_path: Path) -> None:
+    """Here a text that is not UTF-8 (which the reader would have refused): the worker goes on
+    without it, and the checks read it themselves (and say what is wrong with it)."""
+    bad, good = tmp_path / "bad.txt", tmp_path / "good.txt"
+    bad.write_bytes(b"\xff\xfe not text")
+    good.write_text("Exports reached $12.5 billion in 2017.", encoding="utf-8")
+    texts = [(p.stem, p, hashlib.sha256(p.read_bytes()).hexdigest()) for p in (bad, good)]
+    prescan = Prescan.start(texts, {}, [], [])
+    assert prescan is not None
+    try:
+        assert prescan.figures("bad") is None
+        assert prescan.names("bad") is None
+        assert prescan.figures("good") == scan(good.read_text(encoding="utf-8"))
+    finally:
+        prescan.close()
+
+
+def test_a_worker_that_dies_leaves_every_scan_to_this_process(tmp_path: Path) -> None:
+    text = tmp_path / "text.txt"
+    text.write_text("Exports reached $12.5 billion in 2017.", encoding="utf-8")
+    digest = hashlib.sha256(text.read_bytes()).hexdigest()
+    prescan = Prescan.start([("text", text, digest)], {}, [], [])
+    assert prescan is not None and prescan._process is not None
+    prescan._process.kill()  # as the kernel's out-of-memory killer would
+    prescan._process.wait()
+    try:
+        assert prescan.figures("text") is None
+        assert prescan.names("text") is None
+    finally:
+        prescan.close()
+
+
+def test_closing_stops_the_worker_and_removes_its_file() -> None:
+    prescan, _texts = _started(SEED_DIR)
+    files = list(prescan._paths)
+    assert len(files) == 2 and all(os.path.exists(path) for path in files)
+    process = prescan._process
+    prescan.close()
+    assert process is not None and process.poll() is not None
+    assert not any(os.path.exists(path) for path in files)
