@@ -240,3 +240,21 @@ def test_the_text_cache_keeps_the_first_texts_across_passes(
     cache.clear()
     cache.text(sources[0])
     assert reads[-1] == "0"  # cleared: read again
+
+
+def test_each_text_is_read_from_its_file_once_when_the_cache_holds_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reader checks each text and keeps it: the checks after it read none again."""
+    from app.seed import bundle as bundle_module
+
+    reads: list[Path] = []
+    real_read = bundle_module.read_regular
+
+    def counted(path: Path, limit: int) -> bytes:
+        reads.append(path)
+        return real_read(path, limit)
+
+    monkeypatch.setattr(bundle_module, "read_regular", counted)
+    bundle = read_seed(SEED_DIR)
+    assert bundle.texts and reads == []

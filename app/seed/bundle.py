@@ -306,16 +306,20 @@ class TextCache:
                 f"{source.file} changed while the seed was being loaded: load again"
             )
         text = data.decode("utf-8")
+        self.add(source.id, text)
+        return text
+
+    def add(self, source_id: str, text: str) -> None:
+        """Keep a text just read and checked (the reader adds each as it checks it)."""
         if self._kept_size + len(text) <= self._kept_budget:
-            self._kept[source.id] = text
+            self._kept[source_id] = text
             self._kept_size += len(text)
-            return text
-        self._recent[source.id] = text
+            return
+        self._recent[source_id] = text
         self._recent_size += len(text)
         while self._recent_size > self._recent_budget and len(self._recent) > 1:
             _, dropped = self._recent.popitem(last=False)
             self._recent_size -= len(dropped)
-        return text
 
     def clear(self) -> None:
         self._kept.clear()

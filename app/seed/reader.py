@@ -233,4 +233,5 @@ def _read_texts(
             continue
         published = seed.published_on.last if seed.published_on else None
         texts[seed.id] = SourceText(seed.id, resolved, seed.file, sha, len(text), published, cache)
+        cache.add(seed.id, text)  # the checks read it next: not from the file again
     return texts
