@@ -145,9 +145,8 @@ def test_a_worker_that_dies_leaves_every_scan_to_this_process(tmp_path: Path) ->
     text.write_text("Exports reached $12.5 billion in 2017.", encoding="utf-8")
     digest = hashlib.sha256(text.read_bytes()).hexdigest()
     prescan = Prescan.start([("text", text, digest)], {}, [], [])
-    assert prescan is not None and prescan._process is not None
-    prescan._process.kill()  # as the kernel's out-of-memory killer would
-    prescan._process.wait()
+    assert prescan is not None
+    prescan.worker.kill()  # as the kernel's out-of-memory killer would
     try:
         assert prescan.figures("text") is None
         assert prescan.names("text") is None
@@ -157,9 +156,9 @@ def test_a_worker_that_dies_leaves_every_scan_to_this_process(tmp_path: Path) ->
 
 def test_closing_stops_the_worker_and_removes_its_file() -> None:
     prescan, _texts = _started(SEED_DIR)
-    files = list(prescan._paths)
+    files = list(prescan.worker.paths)
     assert len(files) == 2 and all(os.path.exists(path) for path in files)
-    process = prescan._process
+    process = prescan.worker._process
     prescan.close()
     assert process is not None and process.poll() is not None
     assert not any(os.path.exists(path) for path in files)

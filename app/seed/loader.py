@@ -59,8 +59,8 @@ from app.queries.statistics import refresh_documents
 from app.seed.bundle import SeedBundle
 from app.seed.changes import ChangeLog
 from app.seed.churn import fewer_collections
-from app.seed.corpus import search_documents, statement_title
-from app.seed.series import series_rows
+from app.seed.corpus import statement_title
+from app.seed.derived import MAKERS, Derived
 from app.seed.spill import Spill
 from app.vocabulary import FACT_KINDS, FACT_TYPES, PLURALS
 
@@ -167,6 +167,26 @@ def load_seed(
     version = bundle.version
     report = LoadReport(version=version, changed=False)
     step = progress or (lambda _name: None)
+    # the series and search documents, made meanwhile by a worker (app/seed/derived.py)
+    derived = Derived.start(bundle)
+    try:
+        _load(engine, bundle, report, step, derived, allow_deletes, seed_digest)
+    finally:
+        if derived is not None:
+            derived.close()
+    return report
+
+
+def _load(
+    engine: Engine,
+    bundle: SeedBundle,
+    report: LoadReport,
+    step: ProgressHook,
+    derived: Derived | None,
+    allow_deletes: bool,
+    seed_digest: str | None,
+) -> None:
+    version = bundle.version
     with writing(engine) as conn, conn.begin(), fewer_collections():
         serialise_writers(conn)
         if not allow_deletes:
@@ -176,7 +196,7 @@ def load_seed(
         report.log.kept = current is not None
         # every stored document is rebuilt by a first load or by other code than built them
         rebuild = current is None or built_by != code_identity()
-        _apply(conn, bundle, report, step, rebuild_documents=rebuild)
+        _apply(conn, bundle, report, step, derived, rebuild_documents=rebuild)
         data_changed = any(sum(c.values()) for c in report.counts.values())
         if current != version or data_changed:
             report.changed = True
@@ -198,7 +218,6 @@ def load_seed(
         else:  # the same data: remember the files (if given) and the code that built it
             known = {"seed_digest": seed_digest} if seed_digest is not None else {}
             conn.execute(update(_TABLES["dataset"]).values(code_identity=code_identity(), **known))
-    return report
 
 
 # How many loads `/v1/changes` remembers: a client further behind downloads everything again.
@@ -227,6 +246,7 @@ def _apply(
     bundle: SeedBundle,
     report: LoadReport,
     step: ProgressHook,
+    derived: Derived | None = None,
     *,
     rebuild_documents: bool = True,
 ) -> None:
@@ -338,15 +358,25 @@ def _apply(
         report,
     )
     step("series")
-    _sync_children(conn, "series", ("id",), series_rows(bundle), report)
+    _sync_children(conn, "series", ("id",), _derived(derived, "series", bundle), report)
     _delete_stale(conn, "metric", stale_metrics, report)
     _delete_stale(conn, "source", stale_sources, report)
     step("search index")
     _sync_children(
-        conn, "search_document", ("type", "ref_id", "stage"), search_documents(bundle), report
+        conn,
+        "search_document",
+        ("type", "ref_id", "stage"),
+        _derived(derived, "search_document", bundle),
+        report,
     )
     # the full-text index follows the documents written: only those (app/queries/search_index.py)
     search_index.catch_up(conn, changed=any(report.counts["search_document"].values()))
+
+
+def _derived(derived: Derived | None, name: str, bundle: SeedBundle) -> Iterable[dict[str, Any]]:
+    """The rows of `name` the worker made, or else made here (the same rows: MAKERS)."""
+    made = derived.rows(name) if derived is not None else None
+    return made if made is not None else MAKERS[name](bundle)
 
 
 def _check_row(

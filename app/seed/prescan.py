@@ -13,15 +13,10 @@ the answers are the same either way (tests/test_prescan.py).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import pickle
 import struct
-import subprocess
-import sys
-import tempfile
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +25,7 @@ from typing import IO, Any
 from app.analysis.mentions import NameIndex, NameScan
 from app.analysis.scanner import Mention, scan
 from app.seed.files import MAX_TEXT_BYTES, read_regular
+from app.seed.worker import Worker, serve
 
 # Below this many characters of text in all, scanning here is quicker than starting a worker
 # (a second or so to start and import): the KORUS seed has about 150,000.
@@ -50,21 +46,11 @@ class Job:
     out: str
 
 
-def work(job_path: str) -> None:
+def work(job: Job) -> None:
     """The worker: both scans of every text, each pickled, then the index of the records (source
     id -> where its figure scan and its name scan begin), then the index's place. A text that
     changed since it was checked, or that fails to scan, is left out: the checks then read and
-    scan it themselves, and say what is wrong with it. A worker that fails ends with status 1,
-    quietly: the checks then scan every text."""
-    try:
-        with open(job_path, "rb") as handle:
-            job: Job = pickle.load(handle)
-        _scan_all(job)
-    except Exception:
-        sys.exit(1)
-
-
-def _scan_all(job: Job) -> None:
+    scan it themselves, and say what is wrong with it."""
     index = NameIndex(job.names, job.titles, job.countries)
     where: dict[str, tuple[int, int]] = {}
     with open(job.out, "wb") as out:
@@ -90,14 +76,10 @@ def _scan_all(job: Job) -> None:
 class Prescan:
     """The scans a worker is making, or has made, of the seed's texts."""
 
-    def __init__(self, process: subprocess.Popen[bytes], paths: list[str]) -> None:
-        self._process: subprocess.Popen[bytes] | None = process
-        self._paths = paths  # the scans, then the job
-        self._path = paths[0]
+    def __init__(self, worker: Worker) -> None:
+        self.worker = worker
         self._file: IO[bytes] | None = None
-        self._where: dict[str, tuple[int, int]] = {}
-        self._handles: list[IO[bytes]] = []
-        self._finalizer = weakref.finalize(self, _discard, process, paths, self._handles)
+        self._where: dict[str, tuple[int, int]] | None = None
 
     @staticmethod
     def start(
@@ -107,65 +89,41 @@ class Prescan:
         countries: Iterable[str],
     ) -> Prescan | None:
         """A worker started on these texts (None if it could not be)."""
-        folder = os.environ.get("SQLITE_TMPDIR") or None  # beside the seed's scratch store
-        paths = []
-        try:
-            for suffix in (".scans", ".job"):
-                handle, path = tempfile.mkstemp(prefix="korus-prescan-", suffix=suffix, dir=folder)
-                os.close(handle)
-                paths.append(path)
-            job = Job(
-                [(source_id, str(p), sha) for source_id, p, sha in texts],
-                dict(names),
-                list(titles),
-                sorted(countries),
-                paths[0],
-            )
-            with open(paths[1], "wb") as out:
-                pickle.dump(job, out, protocol=pickle.HIGHEST_PROTOCOL)
-            # a process of its own (`python -m`), not multiprocessing's: that would run the
-            # caller's main module again in the worker, and fork would copy this process's
-            # database connections and threads
-            process = subprocess.Popen(
-                [sys.executable, "-m", __name__, paths[1]],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONPATH": _import_path()},
-            )
-        except OSError:
-            _discard(None, paths, [])
-            return None
-        return Prescan(process, paths)
+        listed = [(source_id, str(path), sha) for source_id, path, sha in texts]
+
+        def job(paths: list[str]) -> Job:
+            return Job(listed, dict(names), list(titles), sorted(countries), paths[0])
+
+        worker = Worker.start(__name__, job)
+        return Prescan(worker) if worker is not None else None
 
     def _ready(self) -> bool:
         """Waits for the worker the first time it is asked; whether its scans can be read."""
-        if self._process is not None:
-            done = self._process.wait() == 0
-            self._process = None
-            if done:
-                self._file = self._open()
+        if self._where is None:
+            self._where = {}
+            if self.worker.finished():
+                self._open()
         return self._file is not None
 
-    def _open(self) -> IO[bytes] | None:
+    def _open(self) -> None:
         try:
-            handle = open(self._path, "rb")  # noqa: SIM115 (kept open until close)
+            handle = open(self.worker.answer, "rb")  # noqa: SIM115 (kept open until close)
         except OSError:
-            return None
-        self._handles.append(handle)
+            return
         try:
             handle.seek(-_TRAILER.size, os.SEEK_END)
             (start,) = _TRAILER.unpack(handle.read(_TRAILER.size))
             handle.seek(start)
             self._where = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, struct.error, ValueError):
-            return None
-        return handle
+            handle.close()
+            return
+        self._file = handle
 
     def _read(self, source_id: str, which: int) -> Any:
-        if not self._ready() or source_id not in self._where:
+        if not self._ready() or source_id not in (self._where or {}):
             return None
-        assert self._file is not None
+        assert self._file is not None and self._where is not None
         self._file.seek(self._where[source_id][which])
         return pickle.load(self._file)
 
@@ -180,28 +138,12 @@ class Prescan:
         return found
 
     def close(self) -> None:
-        """Stop the worker if it is still at work, and remove its file."""
-        self._finalizer()
-
-
-def _import_path() -> str:
-    """PYTHONPATH for the worker: where this `app` package is, then what was there."""
-    here = str(Path(__file__).resolve().parents[2])
-    return os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
-
-
-def _discard(
-    process: subprocess.Popen[bytes] | None, paths: list[str], handles: list[IO[bytes]]
-) -> None:
-    if process is not None and process.poll() is None:
-        process.kill()
-        process.wait()
-    for handle in handles:
-        handle.close()
-    for path in paths:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
+        """Stop the worker if it is still at work, and remove its files."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self.worker.close()
 
 
 if __name__ == "__main__":
-    work(sys.argv[1])
+    serve(work)

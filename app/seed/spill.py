@@ -45,18 +45,35 @@ SpanRow = tuple[str, int, int, str, str, int, int, str, str, str | None]
 class Spill:
     """The scratch store of one seed being read."""
 
-    def __init__(self) -> None:
+    def __init__(self, copy: str = "", counts: dict[str, int] | None = None) -> None:
+        """A new store, or with `copy` one that `copy_to` wrote, holding `counts` entries of
+        each kind (a worker's: app/seed/derived.py)."""
         # a temporary database on disk, deleted on close; one thread at a time, any thread
-        self._conn = sqlite3.connect("", check_same_thread=False)
+        self._conn = sqlite3.connect(copy, check_same_thread=False)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-16384"):
             self._conn.execute(f"PRAGMA {pragma}")
-        for statement in _SCHEMA:
-            self._conn.execute(statement)
-        self._counts: dict[str, int] = {}
+        if not copy:
+            for statement in _SCHEMA:
+                self._conn.execute(statement)
+        self._counts: dict[str, int] = dict(counts or {})
         self._finalizer = weakref.finalize(self, self._conn.close)
 
     def close(self) -> None:
         self._finalizer()
+
+    def copy_to(self, path: str) -> None:
+        """Write the whole store to a file of its own, for a worker to read (`Spill(copy=path)`)."""
+        self._conn.commit()
+        target = sqlite3.connect(path)
+        try:
+            self._conn.backup(target)
+        finally:
+            target.close()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many entries of each kind the store holds."""
+        return dict(self._counts)
 
     # entries
 

@@ -1,0 +1,109 @@
+"""A second process for work on a seed that needs only files: the scans of its texts
+(app/seed/prescan.py) and the rows it derives (app/seed/derived.py), done on the machine's other
+core while this process checks and writes.
+
+A worker is started as `python -m MODULE JOB`, not by multiprocessing (which would run the
+caller's main module again in it, and whose fork would copy this process's database connections
+and threads). It is given its job in a scratch file, writes its answer to another, says nothing,
+and ends with status 0 only when the answer is whole. It is stopped, and its files removed, when
+it is no longer wanted, or when this process lets go of it. Whoever starts one falls back to
+doing the work itself whenever a worker cannot start or does not finish.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+class Worker:
+    """One worker process and its two scratch files (its answer, its job)."""
+
+    def __init__(self, process: subprocess.Popen[bytes], paths: list[str]) -> None:
+        self._process: subprocess.Popen[bytes] | None = process
+        self.paths = paths
+        self._done: bool | None = None
+        self._finalizer = weakref.finalize(self, _discard, process, paths)
+
+    @property
+    def answer(self) -> str:
+        """The file the worker writes its answer to."""
+        return self.paths[0]
+
+    @staticmethod
+    def start(
+        module: str, job: Callable[[list[str]], Any], extra: tuple[str, ...] = ()
+    ) -> Worker | None:
+        """Run `module` (its main calls `serve`) on `job(paths)`: the paths of its answer, its
+        job and a scratch file for each suffix in `extra`, all removed with the worker. None if
+        it cannot start (`job` raises OSError when it cannot make the job)."""
+        folder = os.environ.get("SQLITE_TMPDIR") or None  # beside the seed's scratch store
+        paths: list[str] = []
+        try:
+            for suffix in (".answer", ".job", *extra):
+                handle, path = tempfile.mkstemp(prefix="korus-worker-", suffix=suffix, dir=folder)
+                os.close(handle)
+                paths.append(path)
+            with open(paths[1], "wb") as out:
+                pickle.dump(job(paths), out, protocol=pickle.HIGHEST_PROTOCOL)
+            process = subprocess.Popen(
+                [sys.executable, "-m", module, paths[1]],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONPATH": _import_path()},
+            )
+        except (OSError, pickle.PicklingError):
+            _discard(None, paths)
+            return None
+        return Worker(process, paths)
+
+    def finished(self) -> bool:
+        """Whether the worker finished its work (waits for it, the first time)."""
+        if self._done is None:
+            assert self._process is not None
+            self._done = self._process.wait() == 0
+        return self._done
+
+    def kill(self) -> None:
+        """End the worker now, as a failure would (for tests)."""
+        if self._process is not None:
+            self._process.kill()
+
+    def close(self) -> None:
+        """Stop the worker if it is still at work, and remove its files."""
+        self._finalizer()
+
+
+def serve(work: Callable[[Any], None]) -> None:
+    """A worker's main: its job read from the file named on the command line, then `work(job)`.
+    Any failure ends it with status 1, quietly: the work is then done by whoever started it."""
+    try:
+        with open(sys.argv[1], "rb") as handle:
+            job = pickle.load(handle)
+        work(job)
+    except Exception:
+        sys.exit(1)
+
+
+def _import_path() -> str:
+    """PYTHONPATH for a worker: where this `app` package is, then what was there."""
+    here = str(Path(__file__).resolve().parents[2])
+    return os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
+
+
+def _discard(process: subprocess.Popen[bytes] | None, paths: list[str]) -> None:
+    if process is not None and process.poll() is None:
+        process.kill()
+        process.wait()
+    for path in paths:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
