@@ -56,7 +56,7 @@ def work(job: Job) -> None:
     """The worker: the seed rebuilt from the copy, then each kind of row in MAKERS' order,
     pickled a batch at a time and ended by None, then the index of where each kind begins."""
     spill = Spill(job.spill, job.counts)
-    cache = TextCache()
+    cache = TextCache(budget=0)  # each text is read once here: the sources' search documents
     texts = {row[0]: SourceText(row[0], Path(row[1]), *row[2:], cache) for row in job.texts}
     entries = {kind: StoredEntries(spill, kind, {}) for kind in KINDS}
     bundle = SeedBundle(Path(job.root), spill, entries, texts)
