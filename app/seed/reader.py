@@ -33,6 +33,7 @@ from app.seed.bundle import (
     relative,
 )
 from app.seed.churn import fewer_collections
+from app.seed.file_worker import FileWorker, worth_a_worker
 from app.seed.files import (
     MAX_TEXT_BYTES,
     SeedFileError,
@@ -134,16 +135,29 @@ def _read_kind(
     root: Path, spill: Spill, kind: str, model: type[BaseModel], issues: Issues
 ) -> StoredEntries:
     documents: dict[str, Any | None] = {}
-    for path in seed_files(root, kind):
-        name = relative(path, root)
-        valid = _read_file(root, path, name, kind, model, issues)
-        spill.add_entries(kind, valid)
-        documents[name] = None if path.suffix == ".jsonl" else YamlLines(root, path)
+    paths = seed_files(root, kind)
+    # every second file validated meanwhile by a worker, for a kind with much in files
+    helper = FileWorker.start(root, kind, paths[1::2]) if worth_a_worker(paths) else None
+    try:
+        for n, path in enumerate(paths):
+            name = relative(path, root)
+            answer = helper.next() if helper is not None and n % 2 else None
+            if answer is not None:
+                rows, met = answer
+                for issue in met:  # as if met here: the same caps stop at the same problem
+                    issues.append(issue)
+                spill.add_entries(kind, rows)
+            else:
+                spill.add_entries(kind, read_file(root, path, name, kind, model, issues))
+            documents[name] = None if path.suffix == ".jsonl" else YamlLines(root, path)
+    finally:
+        if helper is not None:
+            helper.close()
     _parsed.cache_clear()
     return StoredEntries(spill, kind, documents)
 
 
-def _read_file(
+def read_file(
     root: Path, path: Path, name: str, kind: str, model: type[BaseModel], issues: Issues
 ) -> Iterator[tuple[str | None, str, int, int | None, str]]:
     """Each valid entry of one file as the spill keeps it: (id, file, index, line, JSON)."""

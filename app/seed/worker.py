@@ -21,7 +21,7 @@ import tempfile
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 
 class Worker:
@@ -40,11 +40,16 @@ class Worker:
 
     @staticmethod
     def start(
-        module: str, job: Callable[[list[str]], Any], extra: tuple[str, ...] = ()
+        module: str,
+        job: Callable[[list[str]], Any],
+        extra: tuple[str, ...] = (),
+        *,
+        answer_through_pipe: bool = False,
     ) -> Worker | None:
         """Run `module` (its main calls `serve`) on `job(paths)`: the paths of its answer, its
-        job and a scratch file for each suffix in `extra`, all removed with the worker. None if
-        it cannot start (`job` raises OSError when it cannot make the job)."""
+        job and a scratch file for each suffix in `extra`, all removed with the worker. With
+        `answer_through_pipe`, it answers on its standard output instead (`pipe`). None if it
+        cannot start (`job` raises OSError when it cannot make the job)."""
         folder = os.environ.get("SQLITE_TMPDIR") or None  # beside the seed's scratch store
         paths: list[str] = []
         try:
@@ -57,7 +62,7 @@ class Worker:
             process = subprocess.Popen(
                 [sys.executable, "-m", module, paths[1]],
                 stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
+                stdout=subprocess.PIPE if answer_through_pipe else subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 env={**os.environ, "PYTHONPATH": _import_path()},
             )
@@ -65,6 +70,12 @@ class Worker:
             _discard(None, paths)
             return None
         return Worker(process, paths)
+
+    @property
+    def pipe(self) -> IO[bytes]:
+        """The worker's standard output (started with `answer_through_pipe`)."""
+        assert self._process is not None and self._process.stdout is not None
+        return self._process.stdout
 
     def finished(self) -> bool:
         """Whether the worker finished its work (waits for it, the first time)."""
@@ -101,9 +112,12 @@ def _import_path() -> str:
 
 
 def _discard(process: subprocess.Popen[bytes] | None, paths: list[str]) -> None:
-    if process is not None and process.poll() is None:
-        process.kill()
-        process.wait()
+    if process is not None:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
     for path in paths:
         with contextlib.suppress(OSError):
             os.unlink(path)
