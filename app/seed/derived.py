@@ -14,10 +14,8 @@ loader makes the rows itself: the same rows either way (tests/test_derived.py).
 
 from __future__ import annotations
 
-import os
 import pickle
 import sqlite3
-import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -28,14 +26,13 @@ from app.seed.bundle import KINDS, SeedBundle, SourceText, StoredEntries, TextCa
 from app.seed.corpus import search_documents
 from app.seed.series import series_rows
 from app.seed.spill import Spill
-from app.seed.worker import Worker, serve
+from app.seed.worker import Worker, answer_index, end_answer, serve
 
 # Below this many statistics, making the rows here is quicker than copying the scratch store and
 # starting a worker (the KORUS seed has 43).
 DERIVED_MIN_STATISTICS = 20_000
 # Rows pickled together in the answer.
 _BATCH = 1000
-_TRAILER = struct.Struct("<Q")  # where the index of the sections begins, at the end of the file
 
 # What the worker makes, in the order the loader writes it: each kind of row by its maker.
 MAKERS = {"series": series_rows, "search_document": search_documents}
@@ -73,9 +70,7 @@ def work(job: Job) -> None:
             if batch:
                 pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(None, out)
-        start = out.tell()
-        pickle.dump(where, out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.write(_TRAILER.pack(start))
+        end_answer(out, where)
     spill.close()
 
 
@@ -123,12 +118,8 @@ class Derived:
     def _index(self) -> dict[str, int]:
         try:
             with open(self.worker.answer, "rb") as handle:
-                handle.seek(-_TRAILER.size, os.SEEK_END)
-                (start,) = _TRAILER.unpack(handle.read(_TRAILER.size))
-                handle.seek(start)
-                found: dict[str, int] = pickle.load(handle)
-                return found
-        except (OSError, pickle.UnpicklingError, EOFError, struct.error, ValueError):
+                return answer_index(handle) or {}
+        except OSError:
             return {}
 
     def _read(self, at: int) -> Iterator[dict[str, Any]]:

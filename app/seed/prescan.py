@@ -14,9 +14,7 @@ the answers are the same either way (tests/test_prescan.py).
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,13 +23,11 @@ from typing import IO, Any
 from app.analysis.mentions import NameIndex, NameScan
 from app.analysis.scanner import Mention, scan
 from app.seed.files import MAX_TEXT_BYTES, read_regular
-from app.seed.worker import Worker, serve
+from app.seed.worker import Worker, answer_index, end_answer, serve
 
 # Below this many characters of text in all, scanning here is quicker than starting a worker
 # (a second or so to start and import): the KORUS seed has about 150,000.
 PRESCAN_MIN_CHARS = 4 * 1024 * 1024
-
-_TRAILER = struct.Struct("<Q")  # where the index of the records begins, at the end of the file
 
 
 @dataclass(frozen=True)
@@ -68,9 +64,7 @@ def work(job: Job) -> None:
             names_at = out.tell()
             pickle.dump(names, out, protocol=pickle.HIGHEST_PROTOCOL)
             where[source_id] = (figures_at, names_at)
-        start = out.tell()
-        pickle.dump(where, out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.write(_TRAILER.pack(start))
+        end_answer(out, where)
 
 
 class Prescan:
@@ -110,15 +104,11 @@ class Prescan:
             handle = open(self.worker.answer, "rb")  # noqa: SIM115 (kept open until close)
         except OSError:
             return
-        try:
-            handle.seek(-_TRAILER.size, os.SEEK_END)
-            (start,) = _TRAILER.unpack(handle.read(_TRAILER.size))
-            handle.seek(start)
-            self._where = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, struct.error, ValueError):
+        where = answer_index(handle)
+        if where is None:
             handle.close()
             return
-        self._file = handle
+        self._where, self._file = where, handle
 
     def _read(self, source_id: str, which: int) -> Any:
         if not self._ready() or source_id not in (self._where or {}):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import struct
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,29 @@ import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
+
+# Where an answer's index begins, in its last 8 bytes: see `end_answer`.
+_TRAILER = struct.Struct("<Q")
+
+
+def end_answer(out: IO[bytes], index: dict[str, Any]) -> None:
+    """End an answer file with its index (what it holds -> where it begins, as `out.tell()` said)
+    and the index's place: only a whole answer has one (`answer_index`)."""
+    start = out.tell()
+    pickle.dump(index, out, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(_TRAILER.pack(start))
+
+
+def answer_index(handle: IO[bytes]) -> dict[str, Any] | None:
+    """The index `end_answer` wrote, or None: the answer is not whole."""
+    try:
+        handle.seek(-_TRAILER.size, os.SEEK_END)
+        (start,) = _TRAILER.unpack(handle.read(_TRAILER.size))
+        handle.seek(start)
+        found = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, struct.error, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
 
 
 class Worker:
