@@ -402,6 +402,7 @@ class SeedBundle:
     prescan: Prescan | None = None  # the texts' scans, made by a worker while checks run
     _metric_scopes: dict[str, str | None] | None = field(default=None, repr=False)
     _names: dict[str, str] | None = field(default=None, repr=False)
+    _name_parts: tuple[dict[str, str], list[str], set[str]] | None = field(default=None, repr=False)
     _entities: dict[str, Any] | None = field(default=None, repr=False)
     _exclusions: dict[str, list[Exclusion]] | None = field(default=None, repr=False)
 
@@ -473,9 +474,12 @@ class SeedBundle:
         return NameIndex(*self.name_index_parts())
 
     def name_index_parts(self) -> tuple[dict[str, str], list[str], set[str]]:
-        """What `name_index` is built from (a worker builds its own: app/seed/prescan.py)."""
-        titles = [r.title for p in self.models("people") for r in p.roles if r.title]
-        return self.entity_names(), titles, self.country_codes()
+        """What `name_index` is built from (a worker builds its own: app/seed/prescan.py);
+        gathered once."""
+        if self._name_parts is None:
+            titles = [r.title for p in self.models("people") for r in p.roles if r.title]
+            self._name_parts = (self.entity_names(), titles, self.country_codes())
+        return self._name_parts
 
     def start_prescan(self) -> None:
         """Set a worker scanning the texts, if there is enough text to be worth one."""

@@ -6,7 +6,8 @@ time, look them up by id, and sort what must be compared (a discrepancy's group,
 disk. So the seed's size costs disk, and memory stays that of a batch. The file is SQLite's
 own temporary database: private to the connection, in the temporary directory (SQLITE_TMPDIR or
 TMPDIR), and unlinked as soon as it is opened, so that nothing is left behind even by a process
-that is killed.
+that is killed. A worker process that needs the seed reads a copy of it (`copy_to`), a scratch
+file of the worker's, removed with it (app/seed/worker.py).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.analysis.discrepancies import Discrepancy, Measured, Member, find_discrepancies
-from app.analysis.mentions import adjacent_titles
+from app.analysis.mentions import NameIndex, adjacent_titles
 from app.analysis.numbers import FigureSyntaxError, as_decimal, parse_figure
 from app.analysis.scanner import scan
 from app.models import CitationSeed, MeetingSeed, StatisticSeed
@@ -293,14 +293,16 @@ def every_name_is_resolved(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
     if issues:
         return  # names are matched against curated names that passed their own checks
     people = {p.id: p for p in bundle.models("people")}
-    index = bundle.name_index()
+    index: NameIndex | None = None  # built if a text was not scanned by the worker
     # each source's exclusions, by their place in the file: grouped once, not sought per source
     exclusions_of: dict[str, dict[int, Entry]] = {}
     for entry in bundle.entries["mention_exclusions"]:
         exclusions_of.setdefault(entry.model.source, {})[entry.index] = entry
     for source_id, source in bundle.texts.items():
-        found = bundle.prescan.names(source_id) if bundle.prescan is not None else None
-        scan = found if found is not None else index.scan(source.text)
+        scan = bundle.prescan.names(source_id) if bundle.prescan is not None else None
+        if scan is None:
+            index = index or bundle.name_index()
+            scan = index.scan(source.text)
         bundle.name_scans[source_id] = scan
         file = relative(bundle.root / source.file, bundle.root)
         exclusions = exclusions_of.get(source_id, {})
