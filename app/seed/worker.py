@@ -4,11 +4,11 @@ derives (app/seed/derived.py), on the machine's other core while this process ch
 
 A worker is started as `python -m MODULE JOB`, not by multiprocessing (which would run the
 caller's main module again in it, and whose fork would copy this process's database connections
-and threads). It is given its job in a scratch file (its files are created private to the user,
-in the scratch store's folder), writes its answer to another or through a pipe, says nothing
-else, and ends with status 0 only when the answer is whole. It is stopped, and its files removed, when
-it is no longer wanted, or when this process lets go of it. Whoever starts one falls back to
-doing the work itself whenever a worker cannot start or does not finish.
+and threads). It is given its job in a scratch file (its files are created private to the
+user, in the scratch store's folder), writes its answer to another or through a pipe, says
+nothing else, and ends with status 0 only when the answer is whole. It is stopped, and its files
+removed, when it is no longer wanted, or when this process lets go of it. Whoever starts one
+falls back to doing the work itself whenever a worker cannot start or does not finish.
 """
 
 from __future__ import annotations
