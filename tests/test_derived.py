@@ -99,6 +99,21 @@ def test_closing_stops_the_worker_and_removes_its_files(monkeypatch: pytest.Monk
     derived = Derived.start(read_seed(SEED_DIR))
     assert derived is not None
     files = list(derived.worker.paths)
-    assert len(files) == 3 and all(os.path.exists(path) for path in files)  # with the copy
+    assert len(files) == 3  # its answer, its job, the scratch store's copy
     derived.close()
     assert not any(os.path.exists(path) for path in files)
+
+
+def test_a_finished_worker_leaves_no_file_with_a_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker removes each name once it has the file open, the copy of the scratch store's
+    too: a killed loader leaves nothing behind."""
+    _with_worker(monkeypatch)
+    bundle = read_seed(SEED_DIR)
+    derived = Derived.start(bundle)
+    assert derived is not None
+    try:
+        made = derived.rows("series")
+        assert made is not None and list(made) == list(MAKERS["series"](bundle))
+        assert not any(os.path.exists(path) for path in derived.worker.paths)
+    finally:
+        derived.close()

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,7 @@ from app.analysis.scanner import scan
 from app.seed import bundle as bundle_module
 from app.seed.prescan import Prescan
 from app.seed.reader import SeedError, read_seed
-from tests.conftest import SEED_DIR
+from tests.conftest import ROOT, SEED_DIR
 from tests.helpers import edit
 
 
@@ -157,8 +160,60 @@ def test_a_worker_that_dies_leaves_every_scan_to_this_process(tmp_path: Path) ->
 def test_closing_stops_the_worker_and_removes_its_file() -> None:
     prescan, _texts = _started(SEED_DIR)
     files = list(prescan.worker.paths)
-    assert len(files) == 2 and all(os.path.exists(path) for path in files)
     process = prescan.worker._process
     prescan.close()
     assert process is not None and process.poll() is not None
     assert not any(os.path.exists(path) for path in files)
+
+
+def test_a_finished_worker_leaves_no_file_with_a_name() -> None:
+    """The worker removes each file's name once it has it open: the answer is read through the
+    handle opened before it started, and a killed loader leaves nothing behind."""
+    prescan, texts = _started(SEED_DIR)
+    try:
+        source_id = next(iter(texts))
+        assert prescan.figures(source_id) == scan(texts[source_id])
+        assert not any(os.path.exists(path) for path in prescan.worker.paths)
+    finally:
+        prescan.close()
+
+
+def test_a_worker_whose_starter_is_killed_stops_and_leaves_nothing(tmp_path: Path) -> None:
+    """A loader killed while its worker scans: the worker notices, stops, and no file of either
+    is left with a name."""
+    text = tmp_path / "text.txt"
+    text.write_text("Exports reached $12.5 billion in 2017, said Ms Okafor.\n" * 20)
+    starter = tmp_path / "starter.py"
+    starter.write_text(
+        "import hashlib, sys, time\n"
+        "from pathlib import Path\n"
+        "from app.seed.prescan import Prescan\n"
+        f"path = Path({str(text)!r})\n"
+        "digest = hashlib.sha256(path.read_bytes()).hexdigest()\n"
+        "prescan = Prescan.start([(str(n), path, digest) for n in range(100_000)], {}, [], [])\n"
+        "print(prescan.worker._process.pid, *prescan.worker.paths, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, str(starter)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    assert process.stdout is not None
+    pid, *paths = process.stdout.readline().split()
+    process.stdout.close()
+    process.kill()  # as `kill -9` would: no finalizer runs
+    process.wait()
+    gone = False
+    for _ in range(600):  # the worker looks once a text (here well under a millisecond each)
+        if not Path(f"/proc/{pid}").exists() or "Z" in _state(pid):
+            gone = True
+            break
+        time.sleep(0.1)
+    assert gone
+    assert not any(os.path.exists(path) for path in paths)
+
+
+def _state(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0]
+    except (OSError, IndexError):
+        return "Z"

@@ -26,7 +26,7 @@ from app.seed.bundle import KINDS, SeedBundle, SourceText, StoredEntries, TextCa
 from app.seed.corpus import search_documents
 from app.seed.series import series_rows
 from app.seed.spill import Spill
-from app.seed.worker import Worker, answer_index, end_answer, serve
+from app.seed.worker import Worker, answer_index, end_answer, forget, serve, stop_if_orphaned
 
 # Below this many statistics, making the rows here is quicker than copying the scratch store and
 # starting a worker (the KORUS seed has 43).
@@ -53,18 +53,21 @@ def work(job: Job) -> None:
     """The worker: the seed rebuilt from the copy, then each kind of row in MAKERS' order,
     pickled a batch at a time and ended by None, then the index of where each kind begins."""
     spill = Spill(job.spill, job.counts)
+    forget(job.spill)
     cache = TextCache(budget=0)  # each text is read once here: the sources' search documents
     texts = {row[0]: SourceText(row[0], Path(row[1]), *row[2:], cache) for row in job.texts}
     entries = {kind: StoredEntries(spill, kind, {}) for kind in KINDS}
     bundle = SeedBundle(Path(job.root), spill, entries, texts)
     where: dict[str, int] = {}
     with open(job.out, "wb") as out:
+        forget(job.out)
         for name, make in MAKERS.items():
             where[name] = out.tell()
             batch: list[dict[str, Any]] = []
             for row in make(bundle):
                 batch.append(row)
                 if len(batch) >= _BATCH:
+                    stop_if_orphaned()
                     pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
                     batch = []
             if batch:
@@ -116,17 +119,14 @@ class Derived:
         return self._read(self._where[name])
 
     def _index(self) -> dict[str, int]:
-        try:
-            with open(self.worker.answer, "rb") as handle:
-                return answer_index(handle) or {}
-        except OSError:
-            return {}
+        return answer_index(self.worker.answer) or {}
 
     def _read(self, at: int) -> Iterator[dict[str, Any]]:
-        with open(self.worker.answer, "rb") as handle:
-            handle.seek(at)
-            while (batch := pickle.load(handle)) is not None:
-                yield from batch
+        # one kind of row read at a time: the loader writes each whole before the next
+        handle = self.worker.answer
+        handle.seek(at)
+        while (batch := pickle.load(handle)) is not None:
+            yield from batch
 
     def close(self) -> None:
         """Stop the worker if it is still at work, and remove its files."""

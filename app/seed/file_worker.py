@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from app.seed.bundle import Issues, SeedIssue, relative
-from app.seed.worker import Worker, serve
+from app.seed.worker import Worker, serve, stop_if_orphaned
 
 # A kind with less than this in files is validated here: a worker takes a second to start.
 FILE_WORKER_MIN_BYTES = 8 * 1024 * 1024
@@ -56,6 +56,7 @@ def work(job: Job) -> None:
 
     root, out = Path(job.root), sys.stdout.buffer
     for raw in job.paths:
+        stop_if_orphaned()
         path = Path(raw)
         issues = Recorded()
         rows = list(read_file(root, path, relative(path, root), job.kind, KINDS[job.kind], issues))

@@ -23,7 +23,7 @@ from typing import IO, Any
 from app.analysis.mentions import NameIndex, NameScan
 from app.analysis.scanner import Mention, scan
 from app.seed.files import MAX_TEXT_BYTES, read_regular
-from app.seed.worker import Worker, answer_index, end_answer, serve
+from app.seed.worker import Worker, answer_index, end_answer, forget, serve, stop_if_orphaned
 
 # Below this many characters of text in all, scanning here is quicker than starting a worker
 # (a second or so to start and import): the KORUS seed has about 150,000.
@@ -50,7 +50,9 @@ def work(job: Job) -> None:
     index = NameIndex(job.names, job.titles, job.countries)
     where: dict[str, tuple[int, int]] = {}
     with open(job.out, "wb") as out:
+        forget(job.out)
         for source_id, path, sha256 in job.texts:
+            stop_if_orphaned()
             try:
                 data = read_regular(Path(path), MAX_TEXT_BYTES)
                 if hashlib.sha256(data).hexdigest() != sha256:
@@ -100,15 +102,9 @@ class Prescan:
         return self._file is not None
 
     def _open(self) -> None:
-        try:
-            handle = open(self.worker.answer, "rb")  # noqa: SIM115 (kept open until close)
-        except OSError:
-            return
-        where = answer_index(handle)
-        if where is None:
-            handle.close()
-            return
-        self._where, self._file = where, handle
+        where = answer_index(self.worker.answer)
+        if where is not None:
+            self._where, self._file = where, self.worker.answer
 
     def _read(self, source_id: str, which: int) -> Any:
         if not self._ready() or source_id not in (self._where or {}):
@@ -128,10 +124,8 @@ class Prescan:
         return found
 
     def close(self) -> None:
-        """Stop the worker if it is still at work, and remove its files."""
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        """Stop the worker if it is still at work, and let go of its files."""
+        self._file = None
         self.worker.close()
 
 

@@ -52,16 +52,14 @@ def answer_index(handle: IO[bytes]) -> dict[str, Any] | None:
 class Worker:
     """One worker process and its two scratch files (its answer, its job)."""
 
-    def __init__(self, process: subprocess.Popen[bytes], paths: list[str]) -> None:
+    def __init__(
+        self, process: subprocess.Popen[bytes], paths: list[str], answer: IO[bytes]
+    ) -> None:
         self._process: subprocess.Popen[bytes] | None = process
         self.paths = paths
+        self.answer = answer
         self._done: bool | None = None
-        self._finalizer = weakref.finalize(self, _discard, process, paths)
-
-    @property
-    def answer(self) -> str:
-        """The file the worker writes its answer to."""
-        return self.paths[0]
+        self._finalizer = weakref.finalize(self, _discard, process, paths, answer)
 
     @staticmethod
     def start(
@@ -72,29 +70,34 @@ class Worker:
         answer_through_pipe: bool = False,
     ) -> Worker | None:
         """Run `module` (its main calls `serve`) on `job(paths)`: the paths of its answer, its
-        job and a scratch file for each suffix in `extra`, all removed with the worker. With
-        `answer_through_pipe`, it answers on its standard output instead (`pipe`). None if it
-        cannot start (`job` raises OSError when it cannot make the job)."""
+        job and a scratch file for each suffix in `extra`. The worker removes each name once it
+        has the file open (`forget`), and the files go with the last process that holds them:
+        a killed loader leaves none behind. This process reads the answer through `answer`,
+        opened before the worker starts. With `answer_through_pipe`, the worker answers on its
+        standard output instead (`pipe`). None if it cannot start (`job` raises OSError when it
+        cannot make the job)."""
         folder = os.environ.get("SQLITE_TMPDIR") or None  # beside the seed's scratch store
         paths: list[str] = []
+        answer: IO[bytes] | None = None
         try:
             for suffix in (".answer", ".job", *extra):
                 handle, path = tempfile.mkstemp(prefix="korus-worker-", suffix=suffix, dir=folder)
                 os.close(handle)
                 paths.append(path)
+            answer = open(paths[0], "rb")  # noqa: SIM115 (kept open until the worker is closed)
             with open(paths[1], "wb") as out:
                 pickle.dump(job(paths), out, protocol=pickle.HIGHEST_PROTOCOL)
             process = subprocess.Popen(
-                [sys.executable, "-m", module, paths[1]],
+                [sys.executable, "-m", module, paths[1], str(os.getpid()), *paths],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE if answer_through_pipe else subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 env={**os.environ, "PYTHONPATH": _import_path()},
             )
         except (OSError, pickle.PicklingError):
-            _discard(None, paths)
+            _discard(None, paths, answer)
             return None
-        return Worker(process, paths)
+        return Worker(process, paths, answer)
 
     @property
     def pipe(self) -> IO[bytes]:
@@ -119,14 +122,45 @@ class Worker:
         self._finalizer()
 
 
+_starter: int | None = None  # in a worker: the process that started it
+_scratch: list[str] = []  # in a worker: its scratch files, forgotten if it stops orphaned
+
+
 def serve(work: Callable[[Any], None]) -> None:
     """A worker's main: its job read from the file named on the command line, then `work(job)`.
-    Any failure ends it with status 1, quietly: the work is then done by whoever started it."""
+    Any failure ends it with status 1, quietly: the work is then done by whoever started it.
+    The command line also names the starting process (which may be gone before this runs) and
+    every scratch file of the worker's."""
+    global _starter, _scratch
     try:
+        _starter, _scratch = int(sys.argv[2]), sys.argv[3:]
+        stop_if_orphaned()
         with open(sys.argv[1], "rb") as handle:
+            forget(sys.argv[1])
             job = pickle.load(handle)
         work(job)
     except Exception:
+        sys.exit(1)
+
+
+def forget(path: str) -> None:
+    """In a worker, once it has a scratch file open: remove its name. The file stays while a
+    process holds it open, and goes with the last: nothing is left behind by a killed one."""
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def orphaned() -> bool:
+    """In a worker: whether the process that started it has ended (killed, say). Its answer
+    would never be read: the work loops stop (`stop_if_orphaned`)."""
+    return _starter is not None and os.getppid() != _starter
+
+
+def stop_if_orphaned() -> None:
+    """In a worker: stop if orphaned, leaving none of its scratch files behind."""
+    if orphaned():
+        for path in _scratch:
+            forget(path)
         sys.exit(1)
 
 
@@ -136,7 +170,11 @@ def _import_path() -> str:
     return os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
 
 
-def _discard(process: subprocess.Popen[bytes] | None, paths: list[str]) -> None:
+def _discard(
+    process: subprocess.Popen[bytes] | None, paths: list[str], answer: IO[bytes] | None
+) -> None:
+    if answer is not None:
+        answer.close()
     if process is not None:
         if process.poll() is None:
             process.kill()
