@@ -123,22 +123,25 @@ class Worker:
 
 
 _starter: int | None = None  # in a worker: the process that started it
-_scratch: list[str] = []  # in a worker: its scratch files, forgotten if it stops orphaned
 
 
 def serve(work: Callable[[Any], None]) -> None:
     """A worker's main: its job read from the file named on the command line, then `work(job)`.
     Any failure ends it with status 1, quietly: the work is then done by whoever started it.
     The command line also names the starting process (which may be gone before this runs) and
-    every scratch file of the worker's."""
-    global _starter, _scratch
+    every scratch file of the worker's: their names are removed as it ends, however it ends."""
+    global _starter
     try:
-        _starter, _scratch = int(sys.argv[2]), sys.argv[3:]
-        stop_if_orphaned()
-        with open(sys.argv[1], "rb") as handle:
-            forget(sys.argv[1])
-            job = pickle.load(handle)
-        work(job)
+        _starter, scratch = int(sys.argv[2]), sys.argv[3:]
+        try:
+            stop_if_orphaned()
+            with open(sys.argv[1], "rb") as handle:
+                forget(sys.argv[1])
+                job = pickle.load(handle)
+            work(job)
+        finally:
+            for path in scratch:
+                forget(path)
     except Exception:
         sys.exit(1)
 
@@ -152,15 +155,13 @@ def forget(path: str) -> None:
 
 def orphaned() -> bool:
     """In a worker: whether the process that started it has ended (killed, say). Its answer
-    would never be read: the work loops stop (`stop_if_orphaned`)."""
+    would never be read."""
     return _starter is not None and os.getppid() != _starter
 
 
 def stop_if_orphaned() -> None:
-    """In a worker: stop if orphaned, leaving none of its scratch files behind."""
+    """In a worker's loop: stop if orphaned (`serve` then removes its files' names)."""
     if orphaned():
-        for path in _scratch:
-            forget(path)
         sys.exit(1)
 
 
