@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.seed.bundle import Issues, SeedIssue, relative
+from app.seed.bundle import KINDS, Issues, SeedIssue, relative
+from app.seed.entries import read_file
 from app.seed.worker import Worker, serve, stop_if_orphaned
 
 # A kind with less than this in files is validated here: a worker takes a second to start.
@@ -51,9 +52,6 @@ class Recorded(Issues):
 
 def work(job: Job) -> None:
     """The worker: for each file, in order, (its valid entries, every problem met) to stdout."""
-    from app.seed.bundle import KINDS
-    from app.seed.reader import read_file
-
     root, out = Path(job.root), sys.stdout.buffer
     for raw in job.paths:
         stop_if_orphaned()

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from app.models import SourceSeed
-from app.seed import json_lines, strict_yaml, validation
+from app.seed import strict_yaml, validation
 from app.seed.bundle import (
     KINDS,
     Entry,
@@ -28,11 +28,10 @@ from app.seed.bundle import (
     StoredEntries,
     TextCache,
     TooMany,
-    canonical,
-    dotted,
     relative,
 )
 from app.seed.churn import fewer_collections
+from app.seed.entries import read_file
 from app.seed.file_worker import FileWorker, worth_a_worker
 from app.seed.files import (
     MAX_TEXT_BYTES,
@@ -155,60 +154,6 @@ def _read_kind(
             helper.close()
     _parsed.cache_clear()
     return StoredEntries(spill, kind, documents)
-
-
-def read_file(
-    root: Path, path: Path, name: str, kind: str, model: type[BaseModel], issues: Issues
-) -> Iterator[tuple[str | None, str, int, int | None, str]]:
-    """Each valid entry of one file as the spill keeps it: (id, file, index, line, JSON)."""
-    try:
-        data = read_bounded(root, path, limit_for(path))
-        if path.suffix == ".jsonl":
-            document = json_lines.load(data, kind)
-        else:
-            document = strict_yaml.load(data.decode("utf-8"))
-    except SeedFileError as exc:
-        issues.append(SeedIssue(name, exc.message))
-        return
-    except UnicodeDecodeError as exc:
-        issues.append(SeedIssue(name, f"not valid UTF-8: {exc}"))
-        return
-    except strict_yaml.StrictYamlError as exc:
-        issues.append(SeedIssue(name, exc.message, line=exc.line))
-        return
-    if not isinstance(document, dict) or set(document) != {kind}:
-        issues.append(
-            SeedIssue(name, f"the file must be a mapping with the single key '{kind}'", line=1)
-        )
-        return
-    items = document[kind]
-    if not isinstance(items, list):
-        issues.append(SeedIssue(name, f"'{kind}' must be a list", line=1))
-        return
-    # a JSON Lines entry is placed by its line; a YAML file is parsed again for a message
-    lines = getattr(items, "item_lines", None) if path.suffix == ".jsonl" else None
-    for index, raw in enumerate(items):
-        if issues.file_is_full(name):
-            break
-        entry_id = raw.get("id") if isinstance(raw, dict) else None
-        label = f"{kind}[{index}]" + (f" (id={entry_id})" if entry_id else "")
-        try:
-            parsed = model.model_validate(raw)
-        except ValidationError as exc:
-            for error in exc.errors():
-                loc = tuple(error["loc"])
-                issues.append(
-                    SeedIssue(
-                        name,
-                        error["msg"],
-                        entry=label,
-                        field=dotted(loc) or None,
-                        line=strict_yaml.line_of(document, (kind, index, *loc)),
-                    )
-                )
-            continue
-        line = lines[index] if lines is not None else None
-        yield parsed.id, name, index, line, canonical(parsed)  # type: ignore[attr-defined]
 
 
 def _read_texts(
