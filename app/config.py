@@ -33,6 +33,7 @@ class Settings:
     response_cache_mb: int = 64  # serialised responses kept per process; 0 turns the cache off
     version_check_seconds: float = 1.0  # how long a read of the dataset version is trusted
     access_log: bool = False  # uvicorn's line per request (costs ~40% of a cached answer)
+    seed_workers: bool = True  # worker processes for a large seed's reading and loading
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -55,8 +56,16 @@ class Settings:
             threads=int(env.get("THREADS") or 8),
             response_cache_mb=int(env.get("RESPONSE_CACHE_MB") or 64),
             version_check_seconds=float(env.get("VERSION_CHECK_SECONDS") or 1.0),
-            access_log=(env.get("ACCESS_LOG") or "0").lower() in ("1", "true", "yes", "on"),
+            access_log=_flag(env.get("ACCESS_LOG"), default=False),
+            seed_workers=_flag(env.get("SEED_WORKERS"), default=True),
         )
+
+
+def _flag(value: str | None, *, default: bool) -> bool:
+    """An on/off setting: 1, true, yes or on; 0, false, no or off; unset (or empty): `default`."""
+    if not value:
+        return default
+    return value.lower() in ("1", "true", "yes", "on")
 
 
 @lru_cache

@@ -116,3 +116,24 @@ def test_a_worker_that_dies_leaves_its_files_to_this_process(
     assert _read(parts) == without
     statistics = sorted((parts / "statistics").glob("*.jsonl"))
     assert [p for p in here if p.parent.name == "statistics"] == statistics
+
+
+def test_seed_workers_off_starts_no_worker(parts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SEED_WORKERS=0: every file, text and row is handled by the one process, the same way."""
+    from app.seed import bundle as bundle_module
+    from app.seed import derived
+    from app.seed.derived import Derived
+    from app.seed.prescan import Prescan
+
+    without = _read(parts)
+    here = _with_worker(monkeypatch)
+    monkeypatch.setattr(bundle_module, "PRESCAN_MIN_CHARS", 0)
+    monkeypatch.setattr(derived, "DERIVED_MIN_STATISTICS", 0)
+    monkeypatch.setenv("SEED_WORKERS", "0")
+    assert FileWorker.start(parts, "statistics", []) is None
+    assert Prescan.start([], {}, [], []) is None
+    bundle = read_seed(parts)
+    assert Derived.start(bundle) is None
+    assert {kind: [m.model_dump() for m in bundle.models(kind)] for kind in KINDS} == without
+    statistics = sorted((parts / "statistics").glob("*.jsonl"))
+    assert [p for p in here if p.parent.name == "statistics"] == statistics

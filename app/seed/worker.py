@@ -25,6 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from app.config import Settings
+
 # Where an answer's index begins, in its last 8 bytes: see `end_answer`.
 _TRAILER = struct.Struct("<Q")
 
@@ -76,6 +78,8 @@ class Worker:
         opened before the worker starts. With `answer_through_pipe`, the worker answers on its
         standard output instead (`pipe`). None if it cannot start (`job` raises OSError when it
         cannot make the job)."""
+        if not Settings.from_env().seed_workers:
+            return None  # SEED_WORKERS=0: one process does all the work
         folder = os.environ.get("SQLITE_TMPDIR") or None  # beside the seed's scratch store
         paths: list[str] = []
         answer: IO[bytes] | None = None
