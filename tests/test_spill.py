@@ -222,13 +222,13 @@ def test_the_text_cache_keeps_the_first_texts_across_passes(
         digest = hashlib.sha256(data).hexdigest()
         sources.append(SourceText(str(n), path, path.name, digest, size, None, cache))
     reads: list[str] = []
-    real_read = bundle_module.read_regular
+    real_read = bundle_module.read_as_checked
 
-    def counted(path: Path, limit: int) -> bytes:
+    def counted(path: Path, sha256: str) -> str | None:
         reads.append(path.stem)
-        return real_read(path, limit)
+        return real_read(path, sha256)
 
-    monkeypatch.setattr(bundle_module, "read_regular", counted)
+    monkeypatch.setattr(bundle_module, "read_as_checked", counted)
     for _pass in range(3):
         for source in sources:
             assert source.text == source.path.read_text()
@@ -249,12 +249,12 @@ def test_each_text_is_read_from_its_file_once_when_the_cache_holds_them(
     from app.seed import bundle as bundle_module
 
     reads: list[Path] = []
-    real_read = bundle_module.read_regular
+    real_read = bundle_module.read_as_checked
 
-    def counted(path: Path, limit: int) -> bytes:
+    def counted(path: Path, sha256: str) -> str | None:
         reads.append(path)
-        return real_read(path, limit)
+        return real_read(path, sha256)
 
-    monkeypatch.setattr(bundle_module, "read_regular", counted)
+    monkeypatch.setattr(bundle_module, "read_as_checked", counted)
     bundle = read_seed(SEED_DIR)
     assert bundle.texts and reads == []

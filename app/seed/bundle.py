@@ -38,7 +38,7 @@ from app.models import (
 )
 from app.seed import strict_yaml
 from app.seed.citations import Span
-from app.seed.files import MAX_TEXT_BYTES, read_regular
+from app.seed.files import read_as_checked
 from app.seed.prescan import PRESCAN_MIN_CHARS, Prescan
 from app.seed.spill import EntryRow, Spill
 from app.vocabulary import FACT_KINDS, SINGULAR
@@ -300,12 +300,11 @@ class TextCache:
         if found is not None:
             self._recent.move_to_end(source.id)
             return found
-        data = read_regular(source.path, MAX_TEXT_BYTES)
-        if hashlib.sha256(data).hexdigest() != source.sha256:
+        text = read_as_checked(source.path, source.sha256)
+        if text is None:
             raise SourceChanged(
                 f"{source.file} changed while the seed was being loaded: load again"
             )
-        text = data.decode("utf-8")
         self.add(source.id, text)
         return text
 

@@ -3,7 +3,7 @@ writes the facts.
 
 The series (app/seed/series.py) and the search documents (app/seed/corpus.py) are built from the
 seed's entries and texts, and from nothing the database holds: at 10^6 statistics a minute and
-a half of Python (docs/PERFORMANCE.md, "A second process for the scans and the derived rows").
+a half of Python (docs/PERFORMANCE.md, "Two cores for the loader").
 The loader writes the facts, their citations and their documents first, for several minutes. So
 when a seed is large, the scratch store is copied to a file of its own (app/seed/spill.py
 `copy_to`) and a worker (app/seed/worker.py) rebuilds the seed from it, makes both kinds of row

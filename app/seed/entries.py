@@ -13,10 +13,13 @@ from app.seed import json_lines, strict_yaml
 from app.seed.bundle import Issues, SeedIssue, canonical, dotted
 from app.seed.files import SeedFileError, limit_for, read_bounded
 
+# A valid entry as the scratch store takes it (app/seed/spill.py `add_entries`).
+Row = tuple[str | None, str, int, int | None, str]  # id, file, index in file, line, its JSON
+
 
 def read_file(
     root: Path, path: Path, name: str, kind: str, model: type[BaseModel], issues: Issues
-) -> Iterator[tuple[str | None, str, int, int | None, str]]:
+) -> Iterator[Row]:
     """Each valid entry of one file as the spill keeps it: (id, file, index, line, JSON)."""
     try:
         data = read_bounded(root, path, limit_for(path))

@@ -22,13 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from app.seed.bundle import KINDS, Issues, SeedIssue, relative
-from app.seed.entries import read_file
+from app.seed.entries import Row, read_file
 from app.seed.worker import Worker, serve, stop_if_orphaned
 
 # A kind with less than this in files is validated here: a worker takes a second to start.
 FILE_WORKER_MIN_BYTES = 8 * 1024 * 1024
-
-Row = tuple[str | None, str, int, int | None, str]  # as app/seed/spill.py `add_entries` takes it
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,15 @@ def read_regular(resolved: Path, limit: int) -> bytes:
     return data
 
 
+def read_as_checked(resolved: Path, sha256: str) -> str | None:
+    """A source text read again, if its bytes still have the digest it was checked with (None:
+    it changed since). The loader and its workers read texts again only so."""
+    data = read_regular(resolved, MAX_TEXT_BYTES)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        return None
+    return data.decode("utf-8")
+
+
 def seed_digest(root: Path) -> str:
     """Digest of every file under the seed directory (paths and bytes) and of the code that
     checks and loads them: when it equals the digest of the last load, the seed is what that

@@ -2,7 +2,7 @@
 
 Scanning a text for figures (app/analysis/scanner.py) and for names (app/analysis/mentions.py)
 needs the text alone. At 10^6 statistics the two scans take a minute of the read, on one core of
-two (docs/PERFORMANCE.md, "A second process for the scans"). So when a seed has much text, a
+two (docs/PERFORMANCE.md, "Two cores for the loader"). So when a seed has much text, a
 worker process reads every text (checked against its digest), scans it both ways and writes the
 scans to a scratch file, while the reader goes through the checks that come first (references,
 quotes, figures, curation rules). The coverage and name checks then read each text's scans from
@@ -13,16 +13,15 @@ the answers are the same either way (tests/test_prescan.py).
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from app.analysis.mentions import NameIndex, NameScan
 from app.analysis.scanner import Mention, scan
-from app.seed.files import MAX_TEXT_BYTES, read_regular
+from app.seed.files import read_as_checked
 from app.seed.worker import Worker, answer_index, end_answer, forget, serve, stop_if_orphaned
 
 # Below this many characters of text in all, scanning here is quicker than starting a worker
@@ -54,10 +53,9 @@ def work(job: Job) -> None:
         for source_id, path, sha256 in job.texts:
             stop_if_orphaned()
             try:
-                data = read_regular(Path(path), MAX_TEXT_BYTES)
-                if hashlib.sha256(data).hexdigest() != sha256:
+                text = read_as_checked(Path(path), sha256)
+                if text is None:  # changed since it was checked
                     continue
-                text = data.decode("utf-8")
                 figures, names = scan(text), index.scan(text)
             except Exception:  # the checks read it again, and say what is wrong
                 continue
@@ -74,8 +72,7 @@ class Prescan:
 
     def __init__(self, worker: Worker) -> None:
         self.worker = worker
-        self._file: IO[bytes] | None = None
-        self._where: dict[str, tuple[int, int]] | None = None
+        self._where: dict[str, tuple[int, int]] | None = None  # None: the worker not yet asked
 
     @staticmethod
     def start(
@@ -93,25 +90,14 @@ class Prescan:
         worker = Worker.start(__name__, job)
         return Prescan(worker) if worker is not None else None
 
-    def _ready(self) -> bool:
-        """Waits for the worker the first time it is asked; whether its scans can be read."""
-        if self._where is None:
-            self._where = {}
-            if self.worker.finished():
-                self._open()
-        return self._file is not None
-
-    def _open(self) -> None:
-        where = answer_index(self.worker.answer)
-        if where is not None:
-            self._where, self._file = where, self.worker.answer
-
     def _read(self, source_id: str, which: int) -> Any:
-        if not self._ready() or source_id not in (self._where or {}):
+        if self._where is None:  # the first question waits for the worker
+            found = answer_index(self.worker.answer) if self.worker.finished() else None
+            self._where = found or {}
+        if source_id not in self._where:
             return None
-        assert self._file is not None and self._where is not None
-        self._file.seek(self._where[source_id][which])
-        return pickle.load(self._file)
+        self.worker.answer.seek(self._where[source_id][which])
+        return pickle.load(self.worker.answer)
 
     def figures(self, source_id: str) -> list[Mention] | None:
         """The figure scan of a text (`scan`), or None: scan it here."""
@@ -125,7 +111,6 @@ class Prescan:
 
     def close(self) -> None:
         """Stop the worker if it is still at work, and let go of its files."""
-        self._file = None
         self.worker.close()
 
 
