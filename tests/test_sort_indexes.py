@@ -15,6 +15,9 @@ from starlette.testclient import TestClient
 from app.config import Settings
 from app.main import create_app
 from app.schema import SORT_INDEXES
+from app.seed.loader import load_seed
+from app.seed.reader import read_seed
+from tests.conftest import SEED_DIR
 
 
 @contextmanager
@@ -80,3 +83,48 @@ def test_first_and_later_pages_read_the_sort_index(seeded_url: str, path: str, i
         for statement, parameters in pages:
             plan = _plan(engine, statement, parameters)
             assert index in plan, plan
+
+
+def _indexes(engine: Engine) -> list[tuple[str, str]]:
+    """Every index's name and definition, as the database itself states it."""
+    if engine.dialect.name == "postgresql":
+        statement = (
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "ORDER BY indexname"
+        )
+    else:
+        statement = (
+            "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        )
+    with engine.connect() as conn:
+        return [(name, definition) for name, definition in conn.exec_driver_sql(statement)]
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_first_load_leaves_the_indexes_as_migrated_whether_it_fails_or_not(
+    engine: Engine,
+) -> None:
+    """A first load on SQLite builds the covering sort index after the rows (app/seed/loader.py):
+    inside its transaction, so that a load that fails part-way has dropped nothing, and one that
+    succeeds leaves the very index the migrations made."""
+    migrated = _indexes(engine)
+    assert ("ix_sort_statistic" in dict(migrated)) and migrated
+    bundle = read_seed(SEED_DIR)
+
+    def fail_late(step: str) -> None:
+        if step == "search index":  # after every statistic and its document are written
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        load_seed(engine, bundle, progress=fail_late)
+    assert _indexes(engine) == migrated
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM statistic").scalar() == 0
+
+    load_seed(engine, read_seed(SEED_DIR))
+    assert _indexes(engine) == migrated
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM statistic").scalar()
