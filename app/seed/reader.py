@@ -49,8 +49,9 @@ __all__ = ["SeedBundle", "SeedError", "read_seed"]
 
 SCRATCH = "the seed's scratch store"
 SCRATCH_HELP = (
-    "It is a temporary file in SQLITE_TMPDIR or TMPDIR (about 2 GB for 10^6 statistics): free "
-    "space there, or set SQLITE_TMPDIR to a folder with room"
+    "It is a temporary file in SQLITE_TMPDIR or TMPDIR (about 2 GB for 10^6 statistics, and "
+    "about 1.5 GB more while such a seed loads: a worker reads a copy of it): free space there, "
+    "or set SQLITE_TMPDIR to a folder with room"
 )
 
 
