@@ -7,6 +7,7 @@ import hashlib
 import sqlite3
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
@@ -16,6 +17,7 @@ from app.seed.bundle import SourceChanged
 from app.seed.loader import load_seed
 from app.seed.reader import SeedError, read_seed
 from app.seed.spill import BATCH, Spill
+from app.vocabulary import FACT_KINDS
 from tests.conftest import SEED_DIR
 from tests.helpers import dump, edit
 
@@ -33,6 +35,35 @@ def test_models_read_back_equal_the_files() -> None:
     model = next(iter(bundle.models("statistics")))
     assert model.as_reported == first["as_reported"]
     assert [c.quote for c in model.citations] == [c["quote"] for c in first["citations"]]
+
+
+def _quotes(kind: str, fact: dict[str, Any]) -> list[tuple[str, str]]:
+    """A fact's citations as the files give them: a person's names and then roles, an
+    organization's names, any other fact's citations."""
+    if kind == "people":
+        cited = fact["names"] + fact.get("roles", [])
+    elif kind == "organizations":
+        cited = fact["names"]
+    else:
+        cited = fact.get("citations", [])
+    return [(c["source"], c["quote"]) for c in cited]
+
+
+def test_each_facts_citations_read_for_the_loader_are_the_files() -> None:
+    """The loader's citation rows read each fact's sources and quotes from the spill's JSON, not
+    from its decoded model (`SeedBundle.cited`): for every kind of fact, they are the files'."""
+    import yaml
+
+    bundle = read_seed(SEED_DIR)
+    for kind in FACT_KINDS:
+        written = yaml.safe_load((SEED_DIR / f"{kind}.yaml").read_text(encoding="utf-8"))[kind]
+        expected = [(fact["id"], _quotes(kind, fact)) for fact in written]
+        assert expected, kind
+        got = [
+            (fact.id, [(q.source, q.quote) for q in fact.citations]) for fact in bundle.cited(kind)
+        ]
+        assert got == expected, kind
+    bundle.spill.close()
 
 
 def test_a_text_changed_between_reading_and_loading_is_refused(

@@ -12,7 +12,7 @@ from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import orjson
 from pydantic import BaseModel
@@ -128,6 +128,20 @@ class Issues(list[SeedIssue]):
 
     def file_is_full(self, name: str) -> bool:
         return self.per_file.get(name, 0) > MAX_ISSUES_PER_FILE
+
+
+class Quoted(NamedTuple):
+    """A citation's source and quote, as a checked entry gives them."""
+
+    source: str
+    quote: str
+
+
+class Cited(NamedTuple):
+    """A fact's id and its citations: what the loader's citation rows need of the fact."""
+
+    id: str
+    citations: list[Quoted]
 
 
 @dataclass(slots=True)
@@ -451,6 +465,23 @@ class SeedBundle:
         if isinstance(entries, StoredEntries):  # a million statistics: only these decoded
             return (entries.decode(row).model for row in entries.spill.entries_with(kind, field))
         return (entry.model for entry in entries if getattr(entry.model, field) is not None)
+
+    def cited(self, kind: str) -> Iterator[Cited]:
+        """Each fact of `kind`, in the order read, with its citations' sources and quotes. From
+        the spill they are read from each entry's checked JSON (`canonical`: the model's own
+        values), not decoded into the model again (a million statistics: 17 s of a load). A
+        kind whose citations its model makes from other fields (people's and organizations'
+        names) is decoded."""
+        entries = self.entries[kind]
+        if isinstance(entries, StoredEntries) and "citations" in entries.model.model_fields:
+            for *_, body in entries.spill.entries(kind):
+                fact = orjson.loads(body)
+                quotes = [Quoted(c["source"], c["quote"]) for c in fact["citations"]]
+                yield Cited(fact["id"], quotes)
+            return
+        for entry in entries:
+            model = entry.model
+            yield Cited(model.id, [Quoted(c.source, c.quote) for c in model.citations])
 
     def ids(self, kind: str) -> Container[str]:
         """The ids of `kind`, to ask whether one is there."""

@@ -565,7 +565,7 @@ def _citation_rows(conn: Connection, bundle: SeedBundle, sources: dict[str, int]
     for kind in FACT_KINDS:
         column = f"{_FACT_TABLE[kind]}_pk"
         placed = spans.of_kind(kind)  # in the same order as the facts and their citations
-        for model, pk in _with_pks(conn, _FACT_TABLE[kind], bundle.models(kind)):
+        for model, pk in _with_pks(conn, _FACT_TABLE[kind], bundle.cited(kind)):
             for position, citation in enumerate(model.citations):
                 fact_id, at, span = next(placed, ("", -1, None))
                 if (fact_id, at) != (model.id, position) or span is None:
