@@ -565,11 +565,11 @@ def _citation_rows(conn: Connection, bundle: SeedBundle, sources: dict[str, int]
     for kind in FACT_KINDS:
         column = f"{_FACT_TABLE[kind]}_pk"
         placed = spans.of_kind(kind)  # in the same order as the facts and their citations
-        for model, pk in _with_pks(conn, _FACT_TABLE[kind], bundle.cited(kind)):
-            for position, citation in enumerate(model.citations):
+        for fact, pk in _with_pks(conn, _FACT_TABLE[kind], bundle.cited(kind)):
+            for position, citation in enumerate(fact.citations):
                 fact_id, at, span = next(placed, ("", -1, None))
-                if (fact_id, at) != (model.id, position) or span is None:
-                    span = spans[(kind, model.id, position)]  # the bundle was edited since
+                if (fact_id, at) != (fact.id, position) or span is None:
+                    span = spans[(kind, fact.id, position)]  # the bundle was edited since
                 row: dict[str, Any] = dict.fromkeys(_CITATION_FACT_COLUMNS)
                 row[column] = pk
                 yield row | {
@@ -707,7 +707,8 @@ def _lookup(conn: Connection, name: str, by: str, get: str, keys: Iterable[Any])
 
 
 def _with_pks(conn: Connection, name: str, models: Iterable[Any]) -> Iterator[tuple[Any, int]]:
-    """Each model with the primary key of its row in `name`, looked up a batch at a time."""
+    """Each model (anything with the row's `id`) with the primary key of its row in `name`,
+    looked up a batch at a time."""
     for batch in batches(models):
         pks = _pks(conn, name, [model.id for model in batch])
         for model in batch:
