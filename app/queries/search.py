@@ -11,6 +11,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     Connection,
     Date,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    any_,
     bindparam,
     case,
     column,
@@ -306,8 +308,11 @@ def _snippet_statement(name: str | None, ranked: bool) -> Any:
     headline = func.ts_headline(
         literal_column("'english'"), DOCUMENT.c.title + "\n" + DOCUMENT.c.body, _tsquery(), options
     )
+    # the page's keys as one array parameter: as a list of 50 and more, SQLAlchemy expanded the
+    # statement again on every request and psycopg split it again (it keeps the parsed form of
+    # statements of at most 50 parameters): 0.2 ms of a search's 1.4 ms of Python
     return select(DOCUMENT.c.pk, headline).where(
-        DOCUMENT.c.pk.in_(bindparam("pks", expanding=True))
+        DOCUMENT.c.pk == any_(bindparam("pks", type_=ARRAY(Integer)))
     )
 
 
