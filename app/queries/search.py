@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
@@ -339,11 +341,33 @@ def search(
     terms = _terms(q)
     if not terms:
         return [], None
-    if conn.dialect.name == "postgresql":
-        # a plan kept for any words guesses how many documents they match, and guesses low:
-        # it then reads every match to find the first in key order (10 ms a probe at 10^5,
-        # where the plan for the words asked walks the key in 1.5 ms). Plan each for its words.
-        conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    with _planned_for_its_words(conn):
+        return _search(conn, terms, filters, page)
+
+
+@contextmanager
+def _planned_for_its_words(conn: Connection) -> Iterator[None]:
+    """On PostgreSQL, every statement of a search planned for the words asked. psycopg prepares
+    a statement it has run five times, and PostgreSQL may then keep one plan for any words; such
+    a plan guesses how many documents they match, and guesses low: it then reads every match to
+    find the first in key order (10 ms a probe at 10^5, where the plan for the words asked walks
+    the key in 1.5 ms). A statement not prepared is planned for its values each time. (Asking
+    PostgreSQL instead, `SET LOCAL plan_cache_mode`, cost a round trip a search.)"""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    driver = conn.connection.dbapi_connection
+    kept = driver.prepare_threshold  # type: ignore[union-attr]
+    driver.prepare_threshold = None  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = kept  # type: ignore[union-attr]
+
+
+def _search(
+    conn: Connection, terms: list[str], filters: SearchFilters, page: PageRequest
+) -> tuple[list[dict[str, Any]], str | None]:
     query = _Query.of(conn, terms, filters)
     window = _Window.at(conn, query, page) if _windowed(page) else None
     params = query.params | ({} if window is None else window.params)

@@ -1,0 +1,44 @@
+"""PostgreSQL plans each search for its own words. psycopg prepares a statement it has run five
+times, and PostgreSQL may then plan a prepared statement once for any values: for search, a plan
+that guesses how many documents any words match, and reads every match to find the first ones
+in key order (docs/PERFORMANCE.md, "Search as of a day"). So no statement of a search is ever
+prepared, while every other statement still is."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Connection, text
+
+from app.db import make_engine
+from app.models.filters import SearchFilters
+from app.pagination import PageRequest, parse_sort
+from app.queries import search
+
+WORDS = ["steel", "steel quota", "Korea", "tariff", "exchange rate", "truck tariff 2041"]
+
+
+def _prepared(conn: Connection) -> list[str]:
+    return list(conn.execute(text("SELECT statement FROM pg_prepared_statements")).scalars())
+
+
+@pytest.mark.parametrize("seeded_url", ["postgresql"], indirect=True)
+def test_no_statement_of_a_search_is_prepared(seeded_url: str) -> None:
+    sort = parse_sort(None, search.SORT_FIELDS, search.DEFAULT_SORT, search.SORT_FIELDS["id"])
+    engine = make_engine(seeded_url)
+    try:
+        with engine.connect() as conn, conn.begin():
+            for _ in range(3):  # each statement of a search's shape runs 18 times
+                for words in WORDS:
+                    items, _cursor = search.search(
+                        conn, words, SearchFilters(), PageRequest(sort, 3)
+                    )
+                    assert items
+            assert not [s for s in _prepared(conn) if "search_document" in s]
+            # the rest of the connection's statements are prepared as before
+            for _ in range(6):
+                conn.execute(
+                    text("SELECT count(*) FROM statistic WHERE unit = :unit"), {"unit": "USD"}
+                )
+            assert [s for s in _prepared(conn) if "FROM statistic WHERE unit" in s]
+    finally:
+        engine.dispose()
