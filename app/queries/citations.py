@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, exists, literal, select
+from sqlalchemy import ColumnElement, Connection, exists, literal, select
 
 from app.models import Meeting, Milestone, Organization, Person, Provision, Statement, Statistic
-from app.queries.common import CITATION, SOURCE, batches
+from app.queries.common import CITATION, SOURCE, Among, batches
 from app.vocabulary import source_text_url
 
 FACT_TABLES: dict[str, Any] = {
@@ -46,7 +46,7 @@ def citations_for(
             CITATION.c.suffix,
         )
         .join(SOURCE, SOURCE.c.pk == CITATION.c.source_pk)
-        .where(column.in_(bindparam("pks", expanding=True)))
+        .where(Among(column, "pks"))
         .order_by(column, CITATION.c.position)
     )
     for batch in batches(pks):

@@ -8,11 +8,18 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
 from sqlalchemy import (
+    ARRAY,
+    Boolean,
     ColumnElement,
     Connection,
+    any_,
+    bindparam,
     func,
     or_,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from app.dates import format_partial
 from app.models import Citation, Source
@@ -35,6 +42,37 @@ def batches(values: Iterable[T]) -> Iterator[list[T]]:
     items = iter(values)
     while batch := list(itertools.islice(items, IN_BATCH)):
         yield batch
+
+
+class Among(ColumnElement[bool]):
+    """`column` is one of the values of the list parameter `name` (given when the statement
+    runs). SQLite reads the list as `IN (?, ?, ...)`; PostgreSQL as one array,
+    `= ANY(%(name)s)`: a list of many values there was expanded again by SQLAlchemy on every
+    run, and past 50 values parsed again by psycopg too (docs/PERFORMANCE.md, "What helped
+    instead")."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a condition as it stands: not compared with 1 where no booleans
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy's own declaration)
+        ("column", InternalTraversal.dp_clauseelement),
+        ("name", InternalTraversal.dp_string),
+    ]
+
+    def __init__(self, column: ColumnElement[Any], name: str) -> None:
+        self.column = column
+        self.name = name
+
+
+@compiles(Among)
+def _among_listed(element: Among, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
+
+
+@compiles(Among, "postgresql")
+def _among_array(element: Among, compiler: SQLCompiler, **kw: Any) -> str:
+    values = bindparam(element.name, type_=ARRAY(element.column.type))
+    return compiler.process(element.column == any_(values), **kw)
 
 
 def like_pattern(q: str) -> str:

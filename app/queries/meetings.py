@@ -6,14 +6,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, exists, select
+from sqlalchemy import Connection, exists, select
 
 from app.models import Meeting, Participant
 from app.models.filters import MeetingFilters
 from app.pagination import PageRequest, SortField, run_page
 from app.queries.asof import as_of
 from app.queries.citations import citations_for, cited_by
-from app.queries.common import batches, contains_text, partial
+from app.queries.common import Among, batches, contains_text, partial
 from app.vocabulary import resource_url
 
 MEETING = Meeting.__table__  # type: ignore[attr-defined]
@@ -67,7 +67,7 @@ def _participants(conn: Connection, pks: list[int]) -> dict[int, list[dict[str, 
     if pks:
         stmt = (
             select(*PARTICIPANT.c)
-            .where(PARTICIPANT.c.meeting_pk.in_(bindparam("pks", expanding=True)))
+            .where(Among(PARTICIPANT.c.meeting_pk, "pks"))
             .order_by(PARTICIPANT.c.meeting_pk, PARTICIPANT.c.position)
         )
         rows = (r for batch in batches(pks) for r in conn.execute(stmt, {"pks": batch}).mappings())

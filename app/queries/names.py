@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, select
 
 from app.dates import format_partial
 from app.models import Statement, StatementLink
-from app.queries.common import SOURCE, batches
+from app.queries.common import SOURCE, Among, batches
 
 STATEMENT = Statement.__table__  # type: ignore[attr-defined]
 LINK = StatementLink.__table__  # type: ignore[attr-defined]
@@ -33,7 +33,7 @@ def names_public(names: list[dict[str, Any]], citations: list[dict[str, Any]]) -
 def source_dates(conn: Connection, source_ids: set[str]) -> dict[str, dict[str, Any]]:
     """Each source's publication date, as a role's `stated_on` pair."""
     stmt = select(SOURCE.c.id, SOURCE.c.published_on, SOURCE.c.published_on_precision).where(
-        SOURCE.c.id.in_(bindparam("ids", expanding=True))
+        Among(SOURCE.c.id, "ids")
     )
     found = {}
     for batch in batches(sorted(source_ids)):
@@ -51,7 +51,7 @@ def statement_links(conn: Connection, role: str, ids: list[str]) -> dict[str, li
     stmt = (
         select(LINK.c.ref_id, STATEMENT.c.id)
         .join(STATEMENT, STATEMENT.c.pk == LINK.c.statement_pk)
-        .where(LINK.c.role == role, LINK.c.ref_id.in_(bindparam("ids", expanding=True)))
+        .where(LINK.c.role == role, Among(LINK.c.ref_id, "ids"))
         .order_by(STATEMENT.c.date, STATEMENT.c.id)
     )
     for batch in batches(ids):

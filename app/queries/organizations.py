@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, select
 
 from app.models import Organization, Person, PersonRole
 from app.models.filters import OrganizationFilters
 from app.pagination import PageRequest, SortField, run_page
 from app.queries.asof import as_of
 from app.queries.citations import citations_for, cited_by
-from app.queries.common import SOURCE, contains_text, grouped, link
+from app.queries.common import SOURCE, Among, contains_text, grouped, link
 from app.queries.names import names_public, statement_links
 from app.vocabulary import resource_url
 
@@ -68,14 +68,14 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
         conn,
         select(ROLE.c.organization_id, PERSON.c.id)
         .join(PERSON, PERSON.c.pk == ROLE.c.person_pk)
-        .where(ROLE.c.organization_id.in_(bindparam("ids", expanding=True)))
+        .where(Among(ROLE.c.organization_id, "ids"))
         .order_by(PERSON.c.name, PERSON.c.id),
         ids,
     )
     published = grouped(
         conn,
         select(SOURCE.c.publisher_id, SOURCE.c.id)
-        .where(SOURCE.c.publisher_id.in_(bindparam("ids", expanding=True)))
+        .where(Among(SOURCE.c.publisher_id, "ids"))
         .order_by(SOURCE.c.id),
         ids,
     )

@@ -6,14 +6,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, exists, select
+from sqlalchemy import Connection, exists, select
 
 from app.models import Meeting, Participant, Person, PersonRole, Statement, Statistic
 from app.models.filters import PersonFilters
 from app.pagination import PageRequest, SortField, run_page
 from app.queries.asof import as_of
 from app.queries.citations import citations_for, cited_by
-from app.queries.common import batches, contains_text, grouped, link
+from app.queries.common import Among, batches, contains_text, grouped, link
 from app.queries.names import names_public, source_dates, statement_links
 from app.vocabulary import resource_url
 
@@ -64,7 +64,7 @@ def _roles(conn: Connection, pks: list[int]) -> dict[int, list[Any]]:
     by_person: dict[int, list[Any]] = defaultdict(list)
     stmt = (
         select(*ROLE.c)
-        .where(ROLE.c.person_pk.in_(bindparam("pks", expanding=True)))
+        .where(Among(ROLE.c.person_pk, "pks"))
         .order_by(ROLE.c.person_pk, ROLE.c.position)
     )
     for batch in batches(pks):
@@ -83,7 +83,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
         conn,
         select(PARTICIPANT.c.person_id, MEETING.c.id)
         .join(MEETING, MEETING.c.pk == PARTICIPANT.c.meeting_pk)
-        .where(PARTICIPANT.c.person_id.in_(bindparam("ids", expanding=True)))
+        .where(Among(PARTICIPANT.c.person_id, "ids"))
         .order_by(MEETING.c.start_date, MEETING.c.id),
         ids,
     )
@@ -91,7 +91,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
     attributed = grouped(
         conn,
         select(STATISTIC.c.attributed_to_id, STATISTIC.c.id)
-        .where(STATISTIC.c.attributed_to_id.in_(bindparam("ids", expanding=True)))
+        .where(Among(STATISTIC.c.attributed_to_id, "ids"))
         .order_by(STATISTIC.c.id),
         ids,
     )
@@ -138,9 +138,7 @@ def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
 
 def _statement_statistics(conn: Connection, statement_ids: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    stmt = select(STATEMENT.c.id, STATEMENT.c.statistic_ids).where(
-        STATEMENT.c.id.in_(bindparam("ids", expanding=True))
-    )
+    stmt = select(STATEMENT.c.id, STATEMENT.c.statistic_ids).where(Among(STATEMENT.c.id, "ids"))
     for batch in batches(dict.fromkeys(statement_ids)):
         for statement_id, statistic_ids in conn.execute(stmt, {"ids": batch}):
             found[statement_id] = list(statistic_ids or [])

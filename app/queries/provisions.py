@@ -6,14 +6,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, select
 
 from app.models import Provision, ProvisionStatistic, Statistic
 from app.models.filters import ProvisionFilters
 from app.pagination import PageRequest, SortField, run_page
 from app.queries.asof import as_of
 from app.queries.citations import citations_for, cited_by
-from app.queries.common import batches, contains_text, partial
+from app.queries.common import Among, batches, contains_text, partial
 from app.vocabulary import resource_url
 
 PROVISION = Provision.__table__  # type: ignore[attr-defined]
@@ -69,7 +69,7 @@ def _statistic_ids(conn: Connection, pks: list[int]) -> dict[int, list[str]]:
         stmt = (
             select(LINK.c.provision_pk, STATISTIC.c.id)
             .join(STATISTIC, STATISTIC.c.pk == LINK.c.statistic_pk)
-            .where(LINK.c.provision_pk.in_(bindparam("pks", expanding=True)))
+            .where(Among(LINK.c.provision_pk, "pks"))
             .order_by(LINK.c.provision_pk, STATISTIC.c.id)
         )
         rows = (r for batch in batches(pks) for r in conn.execute(stmt, {"pks": batch}))

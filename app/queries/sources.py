@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, func, select
 
 from app.models.filters import SourceFilters
 from app.pagination import PageRequest, PageResult, SortField, run_page
-from app.queries.common import CITATION, SOURCE, batches, partial
+from app.queries.common import CITATION, SOURCE, Among, batches, partial
 from app.vocabulary import FACT_TYPES, PLURALS, resource_url, source_text_url
 
 SORT_FIELDS = {
@@ -71,7 +71,7 @@ def _counts(conn: Connection, pks: list[int]) -> dict[int, dict[str, int]]:
                 for fact in _FACTS
             ],
         )
-        .where(CITATION.c.source_pk.in_(bindparam("pks", expanding=True)))
+        .where(Among(CITATION.c.source_pk, "pks"))
         .group_by(CITATION.c.source_pk)
     )
     rows = (r for batch in batches(pks) for r in conn.execute(stmt, {"pks": batch}).mappings())

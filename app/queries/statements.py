@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, exists, select
+from sqlalchemy import Connection, exists, select
 
 from app.models import Organization, Person, Statement, StatementLink
 from app.models.filters import StatementFilters
 from app.pagination import PageRequest, SortField, run_page
 from app.queries.asof import as_of
 from app.queries.citations import citations_for, cited_by
-from app.queries.common import batches, contains_text, link, partial
+from app.queries.common import Among, batches, contains_text, link, partial
 from app.vocabulary import resource_url
 
 STATEMENT = Statement.__table__  # type: ignore[attr-defined]
@@ -76,9 +76,7 @@ def _labels(conn: Connection, ids: set[str]) -> dict[str, str]:
     """The label of each person or organisation id."""
     found: dict[str, str] = {}
     for table in (PERSON, ORGANIZATION):
-        stmt = select(table.c.id, table.c.name).where(
-            table.c.id.in_(bindparam("ids", expanding=True))
-        )
+        stmt = select(table.c.id, table.c.name).where(Among(table.c.id, "ids"))
         for batch in batches(sorted(ids)):
             found.update(dict(conn.execute(stmt, {"ids": batch}).all()))
     return found

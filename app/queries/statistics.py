@@ -14,7 +14,7 @@ from app.models.filters import StatisticFilters
 from app.pagination import PageRequest, SortField, run_page
 from app.queries.asof import published_by, restrict_documents
 from app.queries.citations import citations_for, cited_by
-from app.queries.common import batches, contains_pattern, like_pattern, number, partial
+from app.queries.common import Among, batches, contains_pattern, like_pattern, number, partial
 from app.vocabulary import resource_url
 
 STATISTIC = Statistic.__table__  # type: ignore[attr-defined]
@@ -122,7 +122,7 @@ def statistic_documents(conn: Connection, pks: list[int]) -> dict[int, str]:
     statistics is one index-ordered read of ready JSON: no join, no per-row shaping."""
     if not pks:
         return {}
-    stmt = select(*STATISTIC.c).where(STATISTIC.c.pk.in_(bindparam("pks", expanding=True)))
+    stmt = select(*STATISTIC.c).where(Among(STATISTIC.c.pk, "pks"))
     rows = [r for batch in batches(pks) for r in conn.execute(stmt, {"pks": batch}).mappings()]
     items = _public(conn, rows)
     return {row["pk"]: orjson.dumps(item).decode() for row, item in zip(rows, items, strict=True)}
