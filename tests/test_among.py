@@ -27,7 +27,7 @@ def test_among_finds_the_listed_rows_and_no_others(seeded_url: str) -> None:
         with engine.connect() as conn:
             stored = _stored(conn)
             ids = sorted(stored.values())
-            assert len(ids) > 40  # the real seed: a list longer than a page's
+            assert len(ids) > 40  # the real seed's statistics: lists of one to all of them
             for listed in ([], ids[:1], ids[::2], ids, [*ids, "no-such-statistic"]):
                 expected = sorted(set(listed) & set(ids))
                 assert list(conn.execute(BY_ID, {"ids": listed}).scalars()) == expected

@@ -37,8 +37,8 @@ IN_BATCH = 1000
 
 
 def batches(values: Iterable[T]) -> Iterator[list[T]]:
-    """`values` in lists of at most IN_BATCH, for `column.in_(batch)`: taken as they come, so
-    that a stream (the loader's million facts) is never held whole."""
+    """`values` in lists of at most IN_BATCH, for `Among` or `column.in_(batch)`: taken as they
+    come, so that a stream (the loader's million facts) is never held whole."""
     items = iter(values)
     while batch := list(itertools.islice(items, IN_BATCH)):
         yield batch
