@@ -7,9 +7,10 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, event, select, update
 
 from app.identity import code_identity
 from app.models import Dataset, Statistic
@@ -324,6 +325,35 @@ def _tamper(engine: Engine, slug: str) -> None:
     table = Statistic.__table__  # type: ignore[attr-defined]
     with engine.begin() as conn:
         conn.execute(update(table).where(table.c.id == slug).values(document='{"stale": true}'))
+
+
+def test_a_first_load_writes_each_document_with_its_row(engine: Engine) -> None:
+    """On a first load every statistic's document goes in with its row (built from the row and
+    its placed citations), not written after it: each is written once, and is the document the
+    API builds from the stored row and citations."""
+    statements: list[str] = []
+    engine.dispose()
+    if engine.dialect.name == "sqlite":  # the driver's own trace: it sees every statement
+
+        @event.listens_for(engine, "connect")
+        def trace(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.set_trace_callback(statements.append)
+    else:
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def trace(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            statements.append(statement)
+
+    report = load_seed(engine, read_seed(SEED_DIR))
+    written = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert any(s.startswith("INSERT INTO statistic ") and "document" in s for s in written)
+    assert not [s for s in written if s.startswith("UPDATE statistic ")]
+    assert report.counts["statistic_document"] == {"inserted": 0, "updated": 43, "deleted": 0}
+    table = Statistic.__table__  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        stored = dict(conn.execute(select(table.c.pk, table.c.document)).all())
+        assert len(stored) == 43
+        assert statistic_documents(conn, sorted(stored)) == stored
 
 
 def test_a_reload_rebuilds_the_documents_of_the_statistics_it_changed(

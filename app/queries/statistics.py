@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -14,7 +15,15 @@ from app.models.filters import StatisticFilters
 from app.pagination import PageRequest, SortField, run_page
 from app.queries.asof import published_by, restrict_documents
 from app.queries.citations import citations_for, cited_by
-from app.queries.common import Among, batches, contains_pattern, like_pattern, number, partial
+from app.queries.common import (
+    Among,
+    batches,
+    contains_pattern,
+    execute_many,
+    like_pattern,
+    number,
+    partial,
+)
 from app.vocabulary import resource_url
 
 STATISTIC = Statistic.__table__  # type: ignore[attr-defined]
@@ -125,21 +134,26 @@ def statistic_documents(conn: Connection, pks: list[int]) -> dict[int, str]:
     stmt = select(*STATISTIC.c).where(Among(STATISTIC.c.pk, "pks"))
     rows = [r for batch in batches(pks) for r in conn.execute(stmt, {"pks": batch}).mappings()]
     items = _public(conn, rows)
-    return {row["pk"]: orjson.dumps(item).decode() for row, item in zip(rows, items, strict=True)}
+    return {row["pk"]: document(item) for row, item in zip(rows, items, strict=True)}
+
+
+def document(item: dict[str, Any]) -> str:
+    """A public item as the JSON stored for it."""
+    return orjson.dumps(item).decode()
 
 
 _REFRESH_BATCH = 2000
+_STORE_DOCUMENT = (
+    update(STATISTIC)
+    .where(STATISTIC.c.pk == bindparam("row_pk"))
+    .values(document=bindparam("document"))
+)
 
 
 def refresh_documents(conn: Connection, pks: list[int]) -> int:
     """Store the public JSON of these statistics where it differs from what is stored (built by
     `statistic_documents`, as the API would build it, so that the two cannot differ); return how
     many changed. The loader calls it after every load."""
-    store = (
-        update(STATISTIC)
-        .where(STATISTIC.c.pk == bindparam("row_pk"))
-        .values(document=bindparam("document"))
-    )
     count = 0
     for start in range(0, len(pks), _REFRESH_BATCH):
         batch = pks[start : start + _REFRESH_BATCH]
@@ -154,7 +168,7 @@ def refresh_documents(conn: Connection, pks: list[int]) -> int:
             if stored.get(pk) != document
         ]
         if changed:  # written a batch at a time: a first load changes every document
-            conn.execute(store, changed)
+            execute_many(conn, _STORE_DOCUMENT, changed)
             count += len(changed)
     return count
 
@@ -177,31 +191,34 @@ def _bounds(row: Any) -> dict[str, Any]:
 
 def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
     citations = citations_for(conn, "statistic", [r["pk"] for r in rows])
-    return [
-        {
-            "id": r["id"],
-            "url": resource_url("statistic", r["id"]),
-            "metric": r["metric_id"],
-            "label": r["label"],
-            "reporter": r["reporter"],
-            "partner": r["partner"],
-            "scope": r["scope"],
-            "value": number(r["value"]),
-            **_bounds(r),
-            "unit": r["unit"],
-            "as_reported": r["as_reported"],
-            "approximate": r["approximate"],
-            **partial(r, "period_start"),
-            **partial(r, "period_end"),
-            "attributed_to": r["attributed_to"],
-            "attributed_to_id": r["attributed_to_id"],
-            "notes": r["notes"],
-            "source_error": r["source_error"],
-            "exemptions": [
-                {"rule": rule, "reason": reason}
-                for rule, reason in sorted((r["exemptions"] or {}).items())
-            ],
-            "citations": citations[r["pk"]],
-        }
-        for r in rows
-    ]
+    return [statistic_public(r, citations[r["pk"]]) for r in rows]
+
+
+def statistic_public(r: Mapping[str, Any], citations: list[dict[str, Any]]) -> dict[str, Any]:
+    """A statistic's public JSON from its row (as stored, or as the loader is about to store
+    it) and its public citations: the one place that shapes it."""
+    return {
+        "id": r["id"],
+        "url": resource_url("statistic", r["id"]),
+        "metric": r["metric_id"],
+        "label": r["label"],
+        "reporter": r["reporter"],
+        "partner": r["partner"],
+        "scope": r["scope"],
+        "value": number(r["value"]),
+        **_bounds(r),
+        "unit": r["unit"],
+        "as_reported": r["as_reported"],
+        "approximate": r["approximate"],
+        **partial(r, "period_start"),
+        **partial(r, "period_end"),
+        "attributed_to": r["attributed_to"],
+        "attributed_to_id": r["attributed_to_id"],
+        "notes": r["notes"],
+        "source_error": r["source_error"],
+        "exemptions": [
+            {"rule": rule, "reason": reason}
+            for rule, reason in sorted((r["exemptions"] or {}).items())
+        ],
+        "citations": citations,
+    }

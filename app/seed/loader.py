@@ -53,14 +53,16 @@ from app.models.organization import OrganizationSeed
 from app.models.person import PersonSeed
 from app.models.source import SourceSeed
 from app.queries import search_index
-from app.queries.common import batches
+from app.queries.citations import citation_public
+from app.queries.common import batches, execute_many
 from app.queries.dataset import dataset_built
 from app.queries.facets import facet_count_rows
-from app.queries.statistics import refresh_documents
+from app.queries.statistics import document, refresh_documents, statistic_public
 from app.schema import SQLITE_COVERING, sort_index_sql
 from app.seed.bundle import SeedBundle
 from app.seed.changes import ChangeLog
 from app.seed.churn import fewer_collections
+from app.seed.citations import Span
 from app.seed.corpus import statement_title
 from app.seed.derived import MAKERS, Derived
 from app.seed.spill import Spill
@@ -199,7 +201,15 @@ def _load(
         # every stored document is rebuilt by a first load or by other code than built them
         rebuild = current is None or built_by != code_identity()
         with _covering_indexes_built_after(conn, first_load=current is None):
-            _apply(conn, bundle, report, step, derived, rebuild_documents=rebuild)
+            _apply(
+                conn,
+                bundle,
+                report,
+                step,
+                derived,
+                rebuild_documents=rebuild,
+                documents_with_rows=current is None,
+            )
         data_changed = any(sum(c.values()) for c in report.counts.values())
         if current != version or data_changed:
             report.changed = True
@@ -268,6 +278,7 @@ def _apply(
     derived: Derived | None = None,
     *,
     rebuild_documents: bool = True,
+    documents_with_rows: bool = False,
 ) -> None:
     # Facts are found by id in the database when their rows' children are written, a batch at
     # a time (`_with_pks`): no map of every fact is held. Sources and metrics are few.
@@ -288,7 +299,10 @@ def _apply(
     stale_facts: dict[str, set[str]] = {}
     for kind in FACT_KINDS:
         step(kind)
-        rows = (_fact_row(kind, model, metrics, bundle) for model in bundle.models(kind))
+        if kind == "statistics":  # with their documents when every one is to be built
+            rows = _statistic_rows(bundle, metrics, with_documents=documents_with_rows)
+        else:
+            rows = (_fact_row(kind, model, metrics, bundle) for model in bundle.models(kind))
         stale_facts[kind] = _sync_parents(conn, _FACT_TABLE[kind], rows, report)
     step("analysis")
     notes = {check.id: check.note for check in bundle.models("checks")}
@@ -324,7 +338,10 @@ def _apply(
         report,
     )
     step("documents")
-    if rebuild_documents:
+    if documents_with_rows:  # written with the rows (`_statistic_rows`): one per row written
+        written = report.counts["statistic"]
+        refreshed = written["inserted"] + written["updated"]
+    elif rebuild_documents:
         refreshed = sum(refresh_documents(conn, pks) for pks in _all_pks(conn, "statistic"))
     else:  # a statistic's document is its row and its citations: those the load changed
         log = report.log
@@ -560,27 +577,67 @@ def _names(names: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _citation_rows(conn: Connection, bundle: SeedBundle, sources: dict[str, int]) -> Any:
+def _placer(bundle: SeedBundle, kind: str) -> Callable[[Any], list[Span]]:
+    """Where each citation of a fact of `kind` stands in its text, for facts asked in the order
+    they were read: one ordered pass over the placed quotes (a fact out of turn is looked up)."""
     spans = bundle.spans
+    placed = spans.of_kind(kind)  # in the same order as the facts and their citations
+
+    def place(fact: Any) -> list[Span]:
+        found = []
+        for position in range(len(fact.citations)):
+            fact_id, at, span = next(placed, ("", -1, None))
+            if (fact_id, at) != (fact.id, position) or span is None:
+                span = spans[(kind, fact.id, position)]  # the bundle was edited since
+            found.append(span)
+        return found
+
+    return place
+
+
+def _placed_quote(citation: Any, span: Span) -> dict[str, Any]:
+    """A citation's quote and where it stands, as its row stores them."""
+    return {
+        "quote": citation.quote,
+        "start_offset": span.start,
+        "end_offset": span.end,
+        "prefix": span.prefix,
+        "suffix": span.suffix,
+    }
+
+
+def _citation_rows(conn: Connection, bundle: SeedBundle, sources: dict[str, int]) -> Any:
     for kind in FACT_KINDS:
         column = f"{_FACT_TABLE[kind]}_pk"
-        placed = spans.of_kind(kind)  # in the same order as the facts and their citations
+        place = _placer(bundle, kind)
         for fact, pk in _with_pks(conn, _FACT_TABLE[kind], bundle.cited(kind)):
-            for position, citation in enumerate(fact.citations):
-                fact_id, at, span = next(placed, ("", -1, None))
-                if (fact_id, at) != (fact.id, position) or span is None:
-                    span = spans[(kind, fact.id, position)]  # the bundle was edited since
+            spans = place(fact)
+            for position, (citation, span) in enumerate(zip(fact.citations, spans, strict=True)):
                 row: dict[str, Any] = dict.fromkeys(_CITATION_FACT_COLUMNS)
                 row[column] = pk
                 yield row | {
                     "position": position,
                     "source_pk": sources[citation.source],
-                    "quote": citation.quote,
-                    "start_offset": span.start,
-                    "end_offset": span.end,
-                    "prefix": span.prefix,
-                    "suffix": span.suffix,
+                    **_placed_quote(citation, span),
                 }
+
+
+def _statistic_rows(
+    bundle: SeedBundle, metrics: dict[str, int], *, with_documents: bool
+) -> Iterator[dict[str, Any]]:
+    """The statistics' rows; `with_documents`, each with its stored public JSON, built from the
+    row and its citations as placed by the one function the API uses (`statistic_public`), so
+    that no document is written twice or read back to be built."""
+    place = _placer(bundle, "statistics") if with_documents else None
+    for model in bundle.models("statistics"):
+        row = _fact_row("statistics", model, metrics, bundle)
+        if place is not None:
+            citations = [
+                citation_public({"source_id": citation.source, **_placed_quote(citation, span)})
+                for citation, span in zip(model.citations, place(model), strict=True)
+            ]
+            row["document"] = document(statistic_public(row, citations))
+        yield row
 
 
 def _participant_rows(conn: Connection, bundle: SeedBundle) -> Any:
@@ -806,9 +863,11 @@ def _sync(
     columns = [c.name for c in table.c if c.name != "pk"]
     inserted = updated = removed = 0
 
+    adding = insert(table)
+
     def write(inserts: list[dict[str, Any]]) -> None:
         nonlocal inserted
-        conn.execute(insert(table), inserts)
+        execute_many(conn, adding, inserts)
         report.log.rows(name, inserts, [], [])
         inserted += len(inserts)
 
