@@ -120,6 +120,16 @@ def test_written_precision(written: str, value: float, low: float, high: float) 
     assert interval.low == pytest.approx(low) and interval.high == pytest.approx(high)
 
 
+def test_the_same_words_read_for_either_sign() -> None:
+    """The words' reading is kept once read (app/analysis/numbers.py, FIGURES_KEPT); a value's
+    sign still decides which side of zero the interval lies, whichever sign was read first."""
+    for first, second in ((2.7, -2.7), (-4.1, 4.1)):
+        written = f"{abs(first)} percent"
+        a, b = stated_interval(written, first), stated_interval(written, second)
+        assert (a.low, a.high) == (-b.high, -b.low)
+        assert (a.low > 0) == (first > 0) and (b.low > 0) == (second > 0)
+
+
 _FORMULAS = {
     "ratio": lambda i: i[1] / i[0],
     "share": lambda i: i[0] / i[1] * 100,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 SCALES = {
     "thousand": Decimal(10) ** 3,
@@ -81,6 +82,13 @@ class FigureSyntaxError(ValueError):
     pass
 
 
+# A load reads each figure's words several times (its checks, its rules, its document), and a
+# corpus repeats the same few thousand ("$1.2 billion"): the grammar is a pure function of the
+# words, so the figures last read are kept (a figure is frozen; a refusal is not kept).
+FIGURES_KEPT = 16384
+
+
+@lru_cache(maxsize=FIGURES_KEPT)
 def parse_figure(raw: str) -> Figure:
     """Parse a figure written as the documents write it; refuse anything else."""
     text = raw.strip()

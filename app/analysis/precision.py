@@ -17,9 +17,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from app.analysis.numbers import (
     FIGURE,
+    FIGURES_KEPT,
     HEDGES_AROUND,
     HEDGES_CEILING,
     HEDGES_FLOOR,
@@ -77,6 +79,12 @@ def _step(number: str, scale: Decimal, hedged: bool) -> float:
 
 def stated_interval(as_reported: str, value: float) -> Interval:
     """The range of true values a figure written as `as_reported` allows; signed like `value`."""
+    interval = _unsigned_interval(as_reported)
+    return interval.negated() if value < 0 else interval
+
+
+@lru_cache(maxsize=FIGURES_KEPT)  # a pure function of the words, read many times (parse_figure)
+def _unsigned_interval(as_reported: str) -> Interval:
     hedge, bare = _hedge(as_reported.strip())
     magnitude = float(parse_figure(as_reported).value)
     word = bare.lower()
@@ -99,12 +107,13 @@ def stated_interval(as_reported: str, value: float) -> Interval:
         interval = Interval(0.0, magnitude)
     elif hedge in _BELOW:
         interval = Interval(magnitude, math.inf)
-    return interval.negated() if value < 0 else interval
+    return interval
 
 
 Qualifier = str  # "exact", "about", "at_most" or "at_least"
 
 
+@lru_cache(maxsize=FIGURES_KEPT)
 def qualifier(as_reported: str) -> Qualifier:
     """Which way the wording hedges the figure: `about` both ways, `at_most` ("nearly",
     "less than"), `at_least` ("more than"), else `exact` (exact to the precision written)."""
