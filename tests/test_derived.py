@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from app import schema
 from app.db import make_engine
 from app.seed import derived as derived_module
 from app.seed.derived import MAKERS, Derived
-from app.seed.loader import load_seed
+from app.seed.loader import DeletionRefused, load_seed
 from app.seed.reader import read_seed
 from tests.conftest import SEED_DIR
 from tests.helpers import dump
@@ -92,6 +93,29 @@ def test_a_worker_that_dies_leaves_the_rows_to_this_process(
     monkeypatch.setattr(Derived, "start", staticmethod(killed))
     load_seed(engine, read_seed(SEED_DIR))
     assert _data(engine) == _data(other_engine)
+
+
+def test_a_load_refused_for_its_deletions_starts_no_worker(
+    engine: Engine, seed_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker's rows are wanted only by a load that goes ahead: one that would delete a
+    whole kind is refused before any worker is started (or the scratch store copied for it)."""
+    load_seed(engine, read_seed(SEED_DIR))
+    (seed_copy / "statements.yaml").write_text("statements: []\n", encoding="utf-8")
+    _with_worker(monkeypatch)
+    starts: list[Any] = []
+    started = Derived.start
+
+    def counted(bundle: Any) -> Derived | None:
+        starts.append(bundle)
+        return started(bundle)
+
+    monkeypatch.setattr(Derived, "start", staticmethod(counted))
+    with pytest.raises(DeletionRefused):
+        load_seed(engine, read_seed(seed_copy))
+    assert starts == []
+    load_seed(engine, read_seed(seed_copy), allow_deletes=True)  # and one that goes ahead does
+    assert len(starts) == 1
 
 
 def test_closing_stops_the_worker_and_removes_its_files(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -171,13 +171,7 @@ def load_seed(
     version = bundle.version
     report = LoadReport(version=version, changed=False)
     step = progress or (lambda _name: None)
-    # the series and search documents, made meanwhile by a worker (app/seed/derived.py)
-    derived = Derived.start(bundle)
-    try:
-        _load(engine, bundle, report, step, derived, allow_deletes, seed_digest)
-    finally:
-        if derived is not None:
-            derived.close()
+    _load(engine, bundle, report, step, allow_deletes, seed_digest)
     return report
 
 
@@ -186,61 +180,76 @@ def _load(
     bundle: SeedBundle,
     report: LoadReport,
     step: ProgressHook,
-    derived: Derived | None,
     allow_deletes: bool,
     seed_digest: str | None,
 ) -> None:
-    version = bundle.version
     with writing(engine) as conn, conn.begin(), fewer_collections():
         serialise_writers(conn)
         if not allow_deletes:
             _check_deletions(conn, bundle)
-        current, built_by = dataset_built(conn)
-        # a first load keeps no change log: no client can ask for the changes since nothing
-        report.log.kept = current is not None
-        # every stored document is rebuilt by a first load or by other code than built them
-        rebuild = current is None or built_by != code_identity()
-        with _covering_indexes_built_after(conn, first_load=current is None):
-            _apply(
-                conn,
-                bundle,
-                report,
-                step,
-                derived,
-                rebuild_documents=rebuild,
-                documents_with_rows=current is None,
-            )
-        data_changed = any(sum(c.values()) for c in report.counts.values())
-        if current != version or data_changed:
-            report.changed = True
-            _sync_children(
-                conn, "facet_count", ("facet", "position"), facet_count_rows(conn), report
-            )
-            now = datetime.now(UTC)
-            conn.execute(delete(_TABLES["dataset"]))
-            conn.execute(
-                insert(_TABLES["dataset"]),
-                {
-                    "version": version,
-                    "loaded_at": now,
-                    "seed_digest": seed_digest,
-                    "code_identity": code_identity(),
-                },
-            )
-            _remember(conn, version, current, now, report.log)
-        else:  # the same data: remember the files (if given) and the code that built it
-            known = {"seed_digest": seed_digest} if seed_digest is not None else {}
-            conn.execute(update(_TABLES["dataset"]).values(code_identity=code_identity(), **known))
+        # the series and search documents, made meanwhile by a worker (app/seed/derived.py),
+        # once the load is known to go ahead
+        derived = Derived.start(bundle)
+        try:
+            _write(conn, bundle, report, step, derived, seed_digest)
+        finally:
+            if derived is not None:
+                derived.close()
+
+
+def _write(
+    conn: Connection,
+    bundle: SeedBundle,
+    report: LoadReport,
+    step: ProgressHook,
+    derived: Derived | None,
+    seed_digest: str | None,
+) -> None:
+    version = bundle.version
+    current, built_by = dataset_built(conn)
+    # a first load keeps no change log: no client can ask for the changes since nothing
+    report.log.kept = current is not None
+    # every stored document is rebuilt by a first load or by other code than built them
+    rebuild = current is None or built_by != code_identity()
+    with _covering_indexes_built_after(conn, first_load=current is None):
+        _apply(
+            conn,
+            bundle,
+            report,
+            step,
+            derived,
+            rebuild_documents=rebuild,
+            documents_with_rows=current is None,
+        )
+    data_changed = any(sum(c.values()) for c in report.counts.values())
+    if current != version or data_changed:
+        report.changed = True
+        _sync_children(conn, "facet_count", ("facet", "position"), facet_count_rows(conn), report)
+        now = datetime.now(UTC)
+        conn.execute(delete(_TABLES["dataset"]))
+        conn.execute(
+            insert(_TABLES["dataset"]),
+            {
+                "version": version,
+                "loaded_at": now,
+                "seed_digest": seed_digest,
+                "code_identity": code_identity(),
+            },
+        )
+        _remember(conn, version, current, now, report.log)
+    else:  # the same data: remember the files (if given) and the code that built it
+        known = {"seed_digest": seed_digest} if seed_digest is not None else {}
+        conn.execute(update(_TABLES["dataset"]).values(code_identity=code_identity(), **known))
 
 
 @contextmanager
 def _covering_indexes_built_after(conn: Connection, *, first_load: bool) -> Iterator[None]:
     """A first load on SQLite builds the covering sort indexes (app/schema.py) once, after the
-    rows, instead of entry by entry. Such an index carries each statistic's stored document,
-    which the loader writes after the statistic's row: each document went into the index twice
-    (an empty row's entry, then the entry moved for its document), and one index build from the
-    finished rows is cheaper (docs/PERFORMANCE.md, "A first load builds the covering index
-    once"). Inside the load's transaction: if the load fails, the index was never dropped."""
+    rows, instead of entry by entry. Such an index carries each statistic's stored document:
+    entered row by row, each entry lands at a random place in an index far larger than the page
+    cache, and one build from the finished rows is cheaper (docs/PERFORMANCE.md, "A first load
+    builds the covering index once"). Inside the load's transaction: if the load fails, the
+    index was never dropped."""
     names = list(SQLITE_COVERING) if first_load and conn.dialect.name == "sqlite" else []
     for name in names:
         conn.execute(text(f"DROP INDEX {name}"))
