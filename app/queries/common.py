@@ -83,9 +83,9 @@ def execute_many(conn: Connection, stmt: UpdateBase, rows: list[dict[str, Any]])
 
     On SQLite the rows go straight to the driver's `executemany`, each value through the bind
     processor SQLAlchemy itself would use: the statement is compiled once per shape, where
-    SQLAlchemy builds each row's parameters again in Python (a third of a first load's writes,
-    docs/PERFORMANCE.md, "Many rows at once"). A statement that would fill in a default, and
-    every other database, go through SQLAlchemy."""
+    SQLAlchemy builds each row's parameters again in Python (about a sixth of a first load's
+    writes at 10^6: docs/PERFORMANCE.md, "What SQLite itself spends on a first load"). A
+    statement that would fill in a default, and every other database, go through SQLAlchemy."""
     if not rows:
         return
     if conn.dialect.name != "sqlite":

@@ -308,7 +308,7 @@ def _apply(
     stale_facts: dict[str, set[str]] = {}
     for kind in FACT_KINDS:
         step(kind)
-        if kind == "statistics":  # with their documents when every one is to be built
+        if kind == "statistics":  # on a first load, each with its document
             rows = _statistic_rows(bundle, metrics, with_documents=documents_with_rows)
         else:
             rows = (_fact_row(kind, model, metrics, bundle) for model in bundle.models(kind))
