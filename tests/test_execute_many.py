@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Connection, Engine, insert, select, text
 
 from app.models import Metric, SearchDocument, Statistic
 from app.queries.common import execute_many
@@ -17,6 +17,16 @@ from app.queries.statistics import _STORE_DOCUMENT
 METRIC = Metric.__table__  # type: ignore[attr-defined]
 STATISTIC = Statistic.__table__  # type: ignore[attr-defined]
 SEARCH = SearchDocument.__table__  # type: ignore[attr-defined]
+
+
+def _metric(conn: Connection) -> int:
+    """The one metric the statistics below measure; its primary key."""
+    return int(
+        conn.execute(
+            insert(METRIC).returning(METRIC.c.pk),
+            {"id": "m", "label": "M", "description": "d", "unit": "USD"},
+        ).scalar_one()
+    )
 
 
 def _statistic(n: int, metric_pk: int, **fields: Any) -> dict[str, Any]:
@@ -70,10 +80,7 @@ def _stored(engine: Engine, prefix: str) -> list[tuple[Any, ...]]:
 
 def test_rows_are_stored_as_sqlalchemy_stores_them(engine: Engine) -> None:
     with engine.begin() as conn:
-        metric_pk = conn.execute(
-            insert(METRIC).returning(METRIC.c.pk),
-            {"id": "m", "label": "M", "description": "d", "unit": "USD"},
-        ).scalar_one()
+        metric_pk = _metric(conn)
         rows = [_statistic(n, metric_pk) for n in range(7)]
         conn.execute(insert(STATISTIC), [r | {"id": "a" + r["id"]} for r in rows])
         execute_many(conn, insert(STATISTIC), [r | {"id": "b" + r["id"]} for r in rows])
@@ -85,10 +92,7 @@ def test_rows_are_stored_as_sqlalchemy_stores_them(engine: Engine) -> None:
 
 def test_an_update_for_many_rows(engine: Engine) -> None:
     with engine.begin() as conn:
-        metric_pk = conn.execute(
-            insert(METRIC).returning(METRIC.c.pk),
-            {"id": "m", "label": "M", "description": "d", "unit": "USD"},
-        ).scalar_one()
+        metric_pk = _metric(conn)
         execute_many(conn, insert(STATISTIC), [_statistic(n, metric_pk) for n in range(3)])
         pks = dict(conn.execute(select(STATISTIC.c.id, STATISTIC.c.pk)).all())
         execute_many(
