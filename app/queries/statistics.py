@@ -133,13 +133,13 @@ def statistic_documents(conn: Connection, pks: list[int]) -> dict[int, str]:
         return {}
     stmt = select(*STATISTIC.c).where(Among(STATISTIC.c.pk, "pks"))
     rows = [r for batch in batches(pks) for r in conn.execute(stmt, {"pks": batch}).mappings()]
-    items = _public(conn, rows)
-    return {row["pk"]: document(item) for row, item in zip(rows, items, strict=True)}
+    citations = citations_for(conn, "statistic", [r["pk"] for r in rows])
+    return {r["pk"]: statistic_document(r, citations[r["pk"]]) for r in rows}
 
 
-def document(item: dict[str, Any]) -> str:
-    """A public item as the JSON stored for it."""
-    return orjson.dumps(item).decode()
+def statistic_document(r: Mapping[Any, Any], citations: list[dict[str, Any]]) -> str:
+    """A statistic's public JSON as stored, from its row and its public citations."""
+    return orjson.dumps(_public(r, citations)).decode()
 
 
 _REFRESH_BATCH = 2000
@@ -189,13 +189,8 @@ def _bounds(row: Any) -> dict[str, Any]:
     }
 
 
-def _public(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
-    citations = citations_for(conn, "statistic", [r["pk"] for r in rows])
-    return [statistic_public(r, citations[r["pk"]]) for r in rows]
-
-
-def statistic_public(r: Mapping[str, Any], citations: list[dict[str, Any]]) -> dict[str, Any]:
-    """A statistic's public JSON from its row (as stored, or as the loader is about to store
+def _public(r: Mapping[Any, Any], citations: list[dict[str, Any]]) -> dict[str, Any]:
+    """A statistic's public item from its row (as stored, or as the loader is about to store
     it) and its public citations: the one place that shapes it."""
     return {
         "id": r["id"],

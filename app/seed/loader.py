@@ -57,7 +57,7 @@ from app.queries.citations import citation_public
 from app.queries.common import batches, execute_many
 from app.queries.dataset import dataset_built
 from app.queries.facets import facet_count_rows
-from app.queries.statistics import document, refresh_documents, statistic_public
+from app.queries.statistics import refresh_documents, statistic_document
 from app.schema import SQLITE_COVERING, sort_index_sql
 from app.seed.bundle import SeedBundle
 from app.seed.changes import ChangeLog
@@ -635,7 +635,7 @@ def _statistic_rows(
     bundle: SeedBundle, metrics: dict[str, int], *, with_documents: bool
 ) -> Iterator[dict[str, Any]]:
     """The statistics' rows; `with_documents`, each with its stored public JSON, built from the
-    row and its citations as placed by the one function the API uses (`statistic_public`), so
+    row and its citations as placed by the one function the API uses (`statistic_document`), so
     that no document is written twice or read back to be built."""
     place = _placer(bundle, "statistics") if with_documents else None
     for model in bundle.models("statistics"):
@@ -645,7 +645,7 @@ def _statistic_rows(
                 citation_public({"source_id": citation.source, **_placed_quote(citation, span)})
                 for citation, span in zip(model.citations, place(model), strict=True)
             ]
-            row["document"] = document(statistic_public(row, citations))
+            row["document"] = statistic_document(row, citations)
         yield row
 
 
