@@ -85,7 +85,8 @@ def execute_many(conn: Connection, stmt: UpdateBase, rows: list[dict[str, Any]])
     processor SQLAlchemy itself would use: the statement is compiled once per shape, where
     SQLAlchemy builds each row's parameters again in Python (about a sixth of a first load's
     writes at 10^6: docs/PERFORMANCE.md, "What SQLite itself spends on a first load"). A
-    statement that would fill in a default, and every other database, go through SQLAlchemy."""
+    statement that would fill in a default, and every other database, go through SQLAlchemy.
+    SQLAlchemy's cursor events do not see what goes to the driver; SQLite's own trace does."""
     if not rows:
         return
     if conn.dialect.name != "sqlite":
