@@ -38,6 +38,7 @@ from app.api.routes import (  # noqa: E402
     timeline,
 )
 from app.api.routing import StrictRoute  # noqa: E402
+from app.api.threads import route_threads  # noqa: E402
 from app.config import Settings, get_settings  # noqa: E402
 from app.cors import Cors  # noqa: E402
 from app.db import make_engine  # noqa: E402
@@ -64,15 +65,17 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # One connection per route thread (only they touch the database), plus two spare.
     engine = make_engine(settings.database_url, pool_size=settings.threads, max_overflow=2)
     app.state.engine = engine
-    # Routes run in worker threads; a few suffice (each request is short) and fewer threads
-    # contend less for the GIL (docs/PERFORMANCE.md has the measurements).
+    # Routes run in worker threads (app/api/threads.py); a few suffice (each request is short)
+    # and fewer threads contend less for the GIL (docs/PERFORMANCE.md has the measurements).
+    # Streamed bodies are read in anyio's threads, as many.
     to_thread.current_default_thread_limiter().total_tokens = settings.threads
     app.state.version_cache = (None, 0.0)
     app.state.heavy_slots = asyncio.Semaphore(settings.heavy_requests)
     # Probes get threads of their own: a busy server still answers /readyz.
     app.state.probe_threads = CapacityLimiter(2)
     try:
-        yield
+        with route_threads(settings.threads):
+            yield
     finally:
         engine.dispose()
 

@@ -14,6 +14,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
+from app.api.threads import in_route_thread
 from app.errors import InvalidParameter, Overloaded
 from app.http import Streamed
 from app.negotiation import CSV, JSON, negotiate
@@ -57,6 +58,8 @@ def operation_id(route: APIRoute) -> str:
 class StrictRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         kwargs["generate_unique_id_function"] = operation_id
+        if not asyncio.iscoroutinefunction(endpoint):
+            endpoint = in_route_thread(endpoint)  # the same signature: FastAPI reads it
         super().__init__(path, endpoint, **kwargs)
         # Heavy: reads everything (the export); a list asked for as CSV without paging is too.
         self.heavy = bool((self.openapi_extra or {}).get("x-heavy"))
