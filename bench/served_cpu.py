@@ -1,0 +1,134 @@
+"""What one served request costs the API's own process: serve a loaded database with one worker
+pinned to CPU 0 (response cache off), drive it with wrk pinned to CPU 1 (32 connections), and
+print requests a second, the worker's CPU milliseconds a request (/proc, user + system) and
+p50/p99. CPU a request varies less between runs than requests a second on a shared machine, so
+run it alternately for two versions of the code (A/B) and compare both.
+
+Usage: .venv/bin/python bench/served_cpu.py DATABASE_URL [--scenario search|by_id]
+       [--seconds 10] [--rounds 1]
+The database must be loaded (any version of the code: it is served as it is).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from compare import COUNTRIES, WORDS, free_port  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def paths(base: str, scenario: str) -> list[str]:
+    rng = random.Random(3)
+    if scenario == "search":
+        return [
+            "/v1/search?"
+            + urlencode({"q": f"{rng.choice(WORDS)} {rng.choice(COUNTRIES)}", "limit": 50})
+            for _ in range(4000)
+        ]
+    ids: list[str] = []
+    page_url: str | None = f"{base}/v1/statistics?limit=100"
+    while page_url and len(ids) < 4000:
+        page = httpx.get(page_url, timeout=60).json()
+        ids += [item["id"] for item in page["items"]]
+        page_url = page["next"] and base + page["next"]  # the next page's path, as given
+    rng.shuffle(ids)
+    return [f"/v1/statistics/{i}" for i in ids]
+
+
+def wrk(base: str, urls: Path, seconds: int) -> dict[str, float]:
+    done = subprocess.run(
+        [
+            "taskset",
+            "-c",
+            "1",
+            "wrk",
+            "-t1",
+            "-c32",
+            f"-d{seconds}s",
+            "-s",
+            str(ROOT / "bench/urls.lua"),
+            base,
+        ],
+        env={**os.environ, "URLS": str(urls)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url")
+    parser.add_argument("--scenario", choices=("search", "by_id"), default="search")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": args.url, "RESPONSE_CACHE_MB": "0"}
+    server = subprocess.Popen(
+        [
+            "taskset",
+            "-c",
+            "0",
+            str(BIN / "korus-facts"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as urls:
+            urls.write("\n".join(paths(base, args.scenario)))
+            urls.flush()
+            wrk(base, Path(urls.name), 3)  # warm: statements built, pages cached
+            for _ in range(args.rounds):
+                before = cpu_seconds(server.pid)
+                run = wrk(base, Path(urls.name), args.seconds)
+                cpu = cpu_seconds(server.pid) - before
+                print(
+                    f"{args.scenario}: {run['requests'] / run['seconds']:.0f} req/s, "
+                    f"{cpu * 1000 / run['requests']:.3f} ms CPU a request, "
+                    f"p50 {run['p50_us'] / 1000:.0f} ms, p99 {run['p99_us'] / 1000:.0f} ms, "
+                    f"errors {run['errors'] + run['non_2xx_3xx']}",
+                    flush=True,
+                )
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
