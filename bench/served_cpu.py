@@ -12,13 +12,10 @@ The database must be loaded (any version of the code: it is served as it is).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -27,7 +24,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from compare import COUNTRIES, WORDS, free_port  # noqa: E402
+from compare import COUNTRIES, WORDS, Server, wrk  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -55,28 +52,6 @@ def paths(base: str, scenario: str) -> list[str]:
     return [f"/v1/statistics/{i}" for i in ids]
 
 
-def wrk(base: str, urls: Path, seconds: int) -> dict[str, float]:
-    done = subprocess.run(
-        [
-            "taskset",
-            "-c",
-            "1",
-            "wrk",
-            "-t1",
-            "-c32",
-            f"-d{seconds}s",
-            "-s",
-            str(ROOT / "bench/urls.lua"),
-            base,
-        ],
-        env={**os.environ, "URLS": str(urls)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url")
@@ -84,50 +59,31 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": args.url, "RESPONSE_CACHE_MB": "0"}
-    server = subprocess.Popen(
-        [
-            "taskset",
-            "-c",
-            "0",
-            str(BIN / "korus-facts"),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    server = Server(
+        "api",
+        [str(BIN / "korus-facts"), "serve", "--port", "{port}"],
+        "/healthz",
+        {"DATABASE_URL": args.url, "RESPONSE_CACHE_MB": "0"},
     )
+    server.start()
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        with tempfile.NamedTemporaryFile("w", suffix=".txt") as urls:
-            urls.write("\n".join(paths(base, args.scenario)))
-            urls.flush()
-            wrk(base, Path(urls.name), 3)  # warm: statements built, pages cached
+        assert server.process is not None
+        asked = paths(server.base, args.scenario)
+        with tempfile.TemporaryDirectory() as work:
+            wrk(server.base, asked, 3, 32, Path(work))  # warm: statements built, pages read
             for _ in range(args.rounds):
-                before = cpu_seconds(server.pid)
-                run = wrk(base, Path(urls.name), args.seconds)
-                cpu = cpu_seconds(server.pid) - before
+                before = cpu_seconds(server.process.pid)
+                run = wrk(server.base, asked, args.seconds, 32, Path(work))
+                cpu = cpu_seconds(server.process.pid) - before
                 print(
-                    f"{args.scenario}: {run['requests'] / run['seconds']:.0f} req/s, "
+                    f"{args.scenario}: {run['rps']:.0f} req/s, "
                     f"{cpu * 1000 / run['requests']:.3f} ms CPU a request, "
                     f"p50 {run['p50_us'] / 1000:.0f} ms, p99 {run['p99_us'] / 1000:.0f} ms, "
                     f"errors {run['errors'] + run['non_2xx_3xx']}",
                     flush=True,
                 )
     finally:
-        server.terminate()
-        server.wait(10)
+        server.stop()
 
 
 if __name__ == "__main__":
