@@ -190,3 +190,30 @@ def test_the_index_catches_up_with_any_sequence_of_writes(sqlite_engine: Engine)
         assert len(matches("dugong")) == current
         assert len(matches("dugong", "search_versions_fts")) == len(pks) - 1 + 2
     _index_agrees_with_its_documents(engine)
+
+
+def test_each_index_gathers_its_words_in_memory_before_writing_them(sqlite_engine: Engine) -> None:
+    """FTS5 writes an index's words out as a new segment each time the words it gathered pass
+    its `hashsize` (1 MB unless set): a load sets it to GATHER_BYTES for each index, once, and
+    the index still holds exactly its documents' words."""
+    engine = sqlite_engine
+    with engine.begin() as conn:  # as migrated: FTS5's own default
+        for index in search_index.INDEXES:
+            kept = text(f"SELECT v FROM {index}_config WHERE k = 'hashsize'")
+            assert conn.execute(kept).scalar() is None
+    load_seed(engine, read_seed(SEED_DIR))
+    _index_agrees_with_its_documents(engine)
+    with engine.begin() as conn:
+        for index in search_index.INDEXES:
+            kept = text(f"SELECT v FROM {index}_config WHERE k = 'hashsize'")
+            assert conn.execute(kept).scalar() == search_index.GATHER_BYTES == 16 * 1024 * 1024
+        # caught up again (a document rewritten): the setting is there, and is not written again
+        conn.execute(text("UPDATE search_document SET body = body || ' okapi' WHERE pk = 1"))
+        writes: list[str] = []
+        conn.connection.dbapi_connection.set_trace_callback(writes.append)  # type: ignore[union-attr]
+        search_index.catch_up(conn, changed=True)
+        conn.connection.dbapi_connection.set_trace_callback(None)  # type: ignore[union-attr]
+        assert not [w for w in writes if "hashsize" in w and w.lstrip().startswith("INSERT")]
+        assert conn.execute(
+            text("SELECT rowid FROM search_fts WHERE search_fts MATCH 'okapi'")
+        ).scalars().all() == [1]

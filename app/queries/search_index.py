@@ -20,6 +20,12 @@ from app.vocabulary import SEARCH_INDEX, SEARCH_VERSIONS_INDEX
 # Above this share of the documents noted, the index is rebuilt whole (a first load always is).
 REBUILD_SHARE = 0.2
 
+# How many bytes of words FTS5 gathers in memory before it writes them out as a new segment of
+# an index (its `hashsize`, 1 MB unless set). Fewer, larger segments leave it less to merge:
+# rebuilding an index of 1.68 million documents took 6.4-6.7 s instead of 9.4-9.7 s at 16 MB
+# (docs/PERFORMANCE.md, session 18). The memory is the loader's, while it writes an index.
+GATHER_BYTES = 16 * 1024 * 1024
+
 # SQLite's indexes (migration 0018): what a search without `as_of` reads, the documents as they
 # stand (stage 0); and every version of them, which `as_of` reads. Each: the versions it holds.
 INDEXES = {SEARCH_INDEX: "= 0", SEARCH_VERSIONS_INDEX: ">= 0"}
@@ -61,9 +67,21 @@ def catch_up(conn: Connection, changed: bool) -> None:
         return
     documents = conn.execute(text("SELECT count(*) FROM search_document")).scalar_one()
     for index, stages in INDEXES.items():
+        _gather_in_memory(conn, index)
         if noted > REBUILD_SHARE * documents:
             conn.execute(text(f"INSERT INTO {index}({index}) VALUES ('rebuild')"))
         else:
             conn.execute(_forget(index, stages))
             conn.execute(_index(index, stages))
     conn.execute(_CLEAR)
+
+
+def _gather_in_memory(conn: Connection, index: str) -> None:
+    """Give the index GATHER_BYTES to gather words in, once: FTS5 keeps it in its own
+    configuration table, so only a database that has not got it yet is written to."""
+    kept = conn.execute(text(f"SELECT v FROM {index}_config WHERE k = 'hashsize'")).scalar()
+    if kept != GATHER_BYTES:
+        conn.execute(
+            text(f"INSERT INTO {index}({index}, rank) VALUES ('hashsize', :bytes)"),
+            {"bytes": GATHER_BYTES},
+        )
