@@ -4,6 +4,7 @@ what a first page does, and no page sorts the whole table)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -128,3 +129,33 @@ def test_a_first_load_leaves_the_indexes_as_migrated_whether_it_fails_or_not(
     assert _indexes(engine) == migrated
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM statistic").scalar()
+
+
+def test_a_first_load_sorts_the_covering_index_with_a_helper_thread_a_core(
+    engine: Engine,
+) -> None:
+    """SQLite sorts a new index's entries with as many helper threads as it is allowed, none
+    unless told: a first load allows one a core while it builds the covering index, and gives
+    its connection back as it found it. PostgreSQL builds no index in a load."""
+    seen: list[str] = []
+    engine.dispose()
+    if engine.dialect.name == "sqlite":  # the driver's own trace: it sees every statement
+
+        @event.listens_for(engine, "connect")
+        def trace(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.set_trace_callback(seen.append)
+    else:
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def trace(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            seen.append(statement)
+
+    load_seed(engine, read_seed(SEED_DIR))
+    if engine.dialect.name != "sqlite":
+        assert not [s for s in seen if s.lstrip().upper().startswith(("PRAGMA", "CREATE INDEX"))]
+        return
+    build = next(i for i, s in enumerate(seen) if s.startswith("CREATE INDEX ix_sort_statistic"))
+    allowed = [s for s in seen[:build] if s.startswith("PRAGMA threads =")]
+    assert allowed[-1] == f"PRAGMA threads = {os.cpu_count() or 1}"
+    given_back = next(s for s in seen[build:] if s.startswith("PRAGMA threads ="))
+    assert given_back == "PRAGMA threads = 0"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -254,8 +255,19 @@ def _covering_indexes_built_after(conn: Connection, *, first_load: bool) -> Iter
     for name in names:
         conn.execute(text(f"DROP INDEX {name}"))
     yield  # an error raised here leaves with the transaction: nothing after runs
-    for name in names:
-        conn.execute(text(sort_index_sql(name, "sqlite")))
+    if not names:
+        return
+    # SQLite sorts the entries of a new index with as many helper threads as it is allowed (none
+    # unless told): one per core here took the build at 10^6 from 15 s to 11 s.
+    driver = conn.connection.dbapi_connection
+    assert driver is not None
+    allowed = driver.execute("PRAGMA threads").fetchone()[0]
+    driver.execute(f"PRAGMA threads = {os.cpu_count() or 1}")
+    try:
+        for name in names:
+            conn.execute(text(sort_index_sql(name, "sqlite")))
+    finally:
+        driver.execute(f"PRAGMA threads = {int(allowed)}")
 
 
 # How many loads `/v1/changes` remembers: a client further behind downloads everything again.
