@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 from starlette.testclient import TestClient
 
 from app.models import metadata
@@ -128,3 +128,24 @@ def running_server(
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=20)
+
+
+def traced(engine: Engine) -> list[str]:
+    """Every statement the engine's connections send from now on, as the database gets it: on
+    SQLite by the driver's own trace (it also sees what `execute_many` hands the driver, which
+    SQLAlchemy's cursor events do not), on PostgreSQL by SQLAlchemy's cursor events. The pool is
+    emptied first, so that every connection used from now on is traced."""
+    seen: list[str] = []
+    engine.dispose()
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def trace(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.set_trace_callback(seen.append)
+    else:
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def trace(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            seen.append(statement)
+
+    return seen

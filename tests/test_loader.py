@@ -7,10 +7,9 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select, update
+from sqlalchemy import Engine, select, update
 
 from app.identity import code_identity
 from app.models import Dataset, Statistic
@@ -18,7 +17,7 @@ from app.queries.statistics import get_statistic, statistic_documents
 from app.seed.loader import load_seed
 from app.seed.reader import SeedError, read_seed
 from tests.conftest import SEED_DIR
-from tests.helpers import dump, edit
+from tests.helpers import dump, edit, traced
 
 GOOD_QUOTE = (
     'quote: "the U.S. trade in goods deficit has increased from $13.2 billion to $22.9 billion"'
@@ -331,19 +330,7 @@ def test_a_first_load_writes_each_document_with_its_row(engine: Engine) -> None:
     """On a first load every statistic's document goes in with its row (built from the row and
     its placed citations), not written after it: each is written once, and is the document the
     API builds from the stored row and citations."""
-    statements: list[str] = []
-    engine.dispose()
-    if engine.dialect.name == "sqlite":  # the driver's own trace: it sees every statement
-
-        @event.listens_for(engine, "connect")
-        def trace(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.set_trace_callback(statements.append)
-    else:
-
-        @event.listens_for(engine, "before_cursor_execute")
-        def trace(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-            statements.append(statement)
-
+    statements = traced(engine)
     report = load_seed(engine, read_seed(SEED_DIR))
     written = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
     assert any(s.startswith("INSERT INTO statistic ") and "document" in s for s in written)

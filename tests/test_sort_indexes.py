@@ -19,6 +19,7 @@ from app.schema import SORT_INDEXES
 from app.seed.loader import load_seed
 from app.seed.reader import read_seed
 from tests.conftest import SEED_DIR
+from tests.helpers import traced
 
 
 @contextmanager
@@ -137,19 +138,7 @@ def test_a_first_load_sorts_the_covering_index_with_a_helper_thread_a_core(
     """SQLite sorts a new index's entries with as many helper threads as it is allowed, none
     unless told: a first load allows one a core while it builds the covering index, and gives
     its connection back as it found it. PostgreSQL builds no index in a load."""
-    seen: list[str] = []
-    engine.dispose()
-    if engine.dialect.name == "sqlite":  # the driver's own trace: it sees every statement
-
-        @event.listens_for(engine, "connect")
-        def trace(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.set_trace_callback(seen.append)
-    else:
-
-        @event.listens_for(engine, "before_cursor_execute")
-        def trace(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-            seen.append(statement)
-
+    seen = traced(engine)
     load_seed(engine, read_seed(SEED_DIR))
     if engine.dialect.name != "sqlite":
         assert not [s for s in seen if s.lstrip().upper().startswith(("PRAGMA", "CREATE INDEX"))]
