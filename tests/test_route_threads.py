@@ -10,13 +10,14 @@ import contextvars
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI, Query
+from starlette.testclient import TestClient
 
+from app.api import deps
 from app.api.routing import StrictRoute
 from app.api.threads import in_route_thread, route_threads
 from app.config import Settings
@@ -82,21 +83,23 @@ def test_the_documented_parameters_of_a_plain_route_are_its_own() -> None:
     assert parameter["name"] == "n" and parameter["in"] == "query"
 
 
-def test_the_apps_routes_use_its_route_threads(tmp_path: Path) -> None:
-    # The real app: its lifespan makes THREADS route threads, and its plain routes run there.
+def test_the_apps_routes_run_on_its_route_threads(
+    migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real app: its lifespan makes THREADS route threads, and its routes' database work
+    runs there (every route opens its read transaction with `deps.reading`)."""
     seen: set[str] = set()
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'k.db'}", threads=3))
-    route = next(r for r in app.routes if getattr(r, "path", "") == "/v1/statistics")
-    assert asyncio.iscoroutinefunction(route.endpoint)  # type: ignore[attr-defined]
+    reading = deps.reading
 
-    async def main() -> None:
-        async with app.router.lifespan_context(app):
-            loop = asyncio.get_running_loop()
-            marked = in_route_thread(lambda: seen.add(threading.current_thread().name))
-            await asyncio.gather(*(marked() for _ in range(12)))
-            assert loop.is_running()
+    def noted(request: Any) -> Any:
+        seen.add(threading.current_thread().name)
+        return reading(request)
 
-    asyncio.run(main())
+    monkeypatch.setattr(deps, "reading", noted)
+    app = create_app(Settings(database_url=migrated_url, threads=3, response_cache_mb=0))
+    with TestClient(app) as client:
+        for path in ["/v1/statistics?limit=1", "/v1/search?q=steel", "/v1/sources"] * 4:
+            assert client.get(path).status_code == 200
     assert seen and all(name.startswith("route") for name in seen) and len(seen) <= 3
 
 
