@@ -65,9 +65,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # One connection per route thread (only they touch the database), plus two spare.
     engine = make_engine(settings.database_url, pool_size=settings.threads, max_overflow=2)
     app.state.engine = engine
-    # Routes run in worker threads (app/api/threads.py); a few suffice (each request is short)
-    # and fewer threads contend less for the GIL (docs/PERFORMANCE.md has the measurements).
-    # Streamed bodies are read in anyio's threads, as many.
+    # Routes run on THREADS route threads (app/api/threads.py, made below); a few suffice (each
+    # request is short) and fewer threads contend less for the GIL (docs/PERFORMANCE.md has the
+    # measurements). Streamed bodies and the dataset version's read use anyio's, as many.
     to_thread.current_default_thread_limiter().total_tokens = settings.threads
     app.state.version_cache = (None, 0.0)
     app.state.heavy_slots = asyncio.Semaphore(settings.heavy_requests)
