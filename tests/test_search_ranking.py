@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
-from app.queries import search
+from app.queries import search, search_reach
 from tests.helpers import walk
 
 # Real questions a reader of the five documents asks, and the fact that answers each, chosen
@@ -120,3 +120,22 @@ def test_a_forged_integer_key_is_no_error(client: TestClient, path: str, payload
     cursor = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
     response = client.get(path, params={"cursor": cursor})
     assert response.status_code in (200, 404), response.text
+
+
+@pytest.mark.parametrize("q", ["quoted paraphrased", "Korea quoted", '"exchange rate"'])
+@pytest.mark.parametrize("params", [{}, {"type": "source"}, {"as_of": "2018-06"}])
+def test_a_walk_begun_late_loses_nothing(
+    uncached: TestClient, monkeypatch: pytest.MonkeyPatch, q: str, params: dict[str, str]
+) -> None:
+    """On PostgreSQL a walk in key order begins where the query's words can first meet
+    (app/queries/search_reach.py). Every page, windowed or not, either way, is the same as one
+    whose walk begins at the start."""
+    monkeypatch.setattr(search, "WINDOW", 3)
+    for sort in ("-score", "score", "id"):
+        asked = walk(uncached, "/v1/search", q=q, sort=sort, limit=2, **params)
+        with monkeypatch.context() as undone:
+            undone.setattr(search_reach, "begin", lambda _conn, _q, start, _forward: start)
+            whole = walk(uncached, "/v1/search", q=q, sort=sort, limit=2, **params)
+        assert asked == whole
+        if not params:
+            assert asked

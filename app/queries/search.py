@@ -36,7 +36,7 @@ from app.memo import Memo
 from app.models import SearchDocument
 from app.models.filters import SearchFilters
 from app.pagination import INT_LIMIT, PageRequest, SortField, run_page
-from app.queries import search_rank
+from app.queries import search_rank, search_reach
 from app.queries.common import Among, batches
 from app.vocabulary import SEARCH_INDEX, SEARCH_TYPES, SEARCH_VERSIONS_INDEX
 
@@ -158,6 +158,13 @@ class _Query:
     def shape(self) -> tuple[Any, ...]:
         return (id(self.engine), self.cutoff, self.typed)
 
+    def begin(self, conn: Connection, start: int, forward: bool) -> int:
+        """Where a walk in key order from `start` may begin without passing a match. FTS5 joins
+        its words' lists in key order; PostgreSQL tests each document it walks past."""
+        if self.engine.fts is not None:
+            return start
+        return search_reach.begin(conn, self.params["query"], start, forward)
+
     @cached_property
     def narrowing(self) -> list[Any]:
         """The filters, which read the documents."""
@@ -183,6 +190,7 @@ class _Window:
 
     starts: list[int]
     forward: bool
+    begin: int  # where the first window's walk begins: its start, or past keys no match has
 
     @staticmethod
     def at(conn: Connection, query: _Query, page: PageRequest) -> _Window:
@@ -195,14 +203,15 @@ class _Window:
         # empty), from its start on a first page.
         windows = -(-((page.limit or 0) + 1) // WINDOW) + (page.cursor_values is not None)
         probe = _STATEMENTS.get(("probe", *query.shape, forward), lambda: _probe(query, forward))
+        begin = query.begin(conn, start, forward)
         starts = [start]
         for n in range(1, windows):
-            values = query.params | {"_start": start, "_offset": n * WINDOW}
+            values = query.params | {"_start": begin, "_offset": n * WINDOW}
             following = conn.execute(probe, values).scalar()
             if following is None:
                 break
             starts.append(following)
-        return _Window(starts, forward)
+        return _Window(starts, forward, begin)
 
     @property
     def shape(self) -> tuple[Any, ...]:
@@ -214,7 +223,7 @@ class _Window:
         first key, negated when counted from the end, so that windows always come in ascending
         order); and how many matches the windows hold at most."""
         found = {"_window_rows": len(self.starts) * WINDOW}
-        found |= {f"_window{i}": s for i, s in enumerate(self.starts)}
+        found |= {f"_window{i}": s for i, s in enumerate(self.starts)} | {"_window0": self.begin}
         return found | {f"_value{i}": s if self.forward else -s for i, s in enumerate(self.starts)}
 
     def bounds(self, key: ColumnElement[int]) -> tuple[ColumnElement[bool], Any]:
