@@ -16,8 +16,8 @@ from app.db import make_engine
 from app.pagination import INT_LIMIT
 from app.queries import search_reach
 
-# On the real seed these words first appear well after the first document (and stop before the
-# last): the words of quotations' notes, which come last in the seed's order.
+# On the real seed each of these pairs first meets well after the first document (asserted
+# below): words of the notes on quotations, which come late in the seed's order.
 REQUIRED = [["quoted", "paraphrased"], ["position", "unspecified"], ["Korea", "quoted"]]
 NOT_ALL_REQUIRED = ["quoted or paraphrased", "quoted -paraphrased", "the", "zzqxv quoted"]
 
