@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -283,8 +284,27 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
+# How long a client should wait before asking again when the database is held by a load.
+BUSY_RETRY_SECONDS = 5
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """SQLite held by a load that writes it alone (a first load into an unused file, app/db.py:
+    `rollback_journal_while_alone`) makes a statement give up after the busy timeout: the
+    database is not ready yet, a 503 to retry, not a failure of this server."""
+    if isinstance(exc, OperationalError) and "database is locked" in str(exc.orig):
+        return error_response(
+            request,
+            ServiceUnavailable,
+            "The database is being loaded; retry after the Retry-After seconds.",
+            **{"Retry-After": str(BUSY_RETRY_SECONDS)},
+        )
+    return await _unexpected(request, exc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

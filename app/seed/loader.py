@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, select, text, 
 from app.analysis.arithmetic import CheckResult, reading_document
 from app.analysis.discrepancies import Discrepancy
 from app.dates import PartialDate
-from app.db import serialise_writers, writing
+from app.db import rollback_journal_while_alone, serialise_writers, writing
 from app.identity import code_identity
 from app.models import (
     METRIC_RULE_FIELDS,
@@ -184,7 +184,7 @@ def _load(
     allow_deletes: bool,
     seed_digest: str | None,
 ) -> None:
-    with writing(engine) as conn, conn.begin(), fewer_collections():
+    with writing(engine) as conn, _first_load_alone(conn), conn.begin(), fewer_collections():
         serialise_writers(conn)
         if not allow_deletes:
             _check_deletions(conn, bundle)
@@ -196,6 +196,21 @@ def _load(
         finally:
             if derived is not None:
                 derived.close()
+
+
+@contextmanager
+def _first_load_alone(conn: Connection) -> Iterator[None]:
+    """Before the transaction: a first load on SQLite that has the file to itself writes it
+    through a rollback journal, not the write-ahead log (app/db.py,
+    `rollback_journal_while_alone`). A reload keeps WAL, so that readers read while it writes."""
+    driver: Any = conn.connection.dbapi_connection
+    dataset = _TABLES["dataset"].name
+    # read to the end, so that no statement is left open: the mode changes only outside one
+    if conn.dialect.name != "sqlite" or driver.execute(f"SELECT 1 FROM {dataset}").fetchall():
+        yield
+        return
+    with rollback_journal_while_alone(conn):
+        yield
 
 
 def _write(
