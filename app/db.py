@@ -107,13 +107,13 @@ def rollback_journal_while_alone(conn: Connection) -> Iterator[bool]:
     file (each statement waits up to the busy timeout, and the API then answers 503). So it is
     only asked for when no one else has the file open (SQLite refuses to leave WAL otherwise),
     and the loader asks only for a first load, when there is nothing yet to read."""
-    raw: Any = conn.connection.dbapi_connection
     if conn.dialect.name != "sqlite":
         yield False
         return
+    raw: Any = conn.connection.dbapi_connection
     raw.execute("PRAGMA busy_timeout=0")  # someone else has the file open: say so at once
     try:
-        alone = raw.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
+        alone = raw.execute("PRAGMA journal_mode=DELETE").fetchall() == [("delete",)]
     except sqlite3.OperationalError as exc:
         if not _locked(exc):
             raise
