@@ -14,7 +14,7 @@ from sqlalchemy import Connection, text
 
 from app.db import make_engine
 from app.pagination import INT_LIMIT
-from app.queries import search_reach
+from app.queries import search, search_reach
 
 # On the real seed each of these pairs first meets well after the first document (asserted
 # below): words of the notes on quotations, which come late in the seed's order.
@@ -39,6 +39,10 @@ def _end(conn: Connection, word: str, forward: bool) -> int:
     return int(conn.execute(text(sql), {"word": word}).scalar_one())
 
 
+def _begin(conn: Connection, query: str, start: int, forward: bool) -> int:
+    return search_reach.begin(conn, search._tsquery(), query, start, forward)
+
+
 @pytest.mark.parametrize("seeded_url", ["postgresql"], indirect=True)
 @pytest.mark.parametrize("words", REQUIRED)
 def test_a_walk_begins_where_every_word_has_appeared(conn: Connection, words: list[str]) -> None:
@@ -47,15 +51,15 @@ def test_a_walk_begins_where_every_word_has_appeared(conn: Connection, words: li
     assert first > 1  # a real skip, not the table's first key
     for query in (" ".join(words), '"' + " ".join(words) + '"'):  # words, then a phrase
         for _ in range(2):  # the second time from what was kept
-            assert search_reach.begin(conn, query, 0, forward=True) == first
-            assert search_reach.begin(conn, query, INT_LIMIT, forward=False) == last
+            assert _begin(conn, query, 0, forward=True) == first
+            assert _begin(conn, query, INT_LIMIT, forward=False) == last
         # never before the start it is given
-        assert search_reach.begin(conn, query, first + 7, forward=True) == first + 7
-        assert search_reach.begin(conn, query, last - 7, forward=False) == last - 7
+        assert _begin(conn, query, first + 7, forward=True) == first + 7
+        assert _begin(conn, query, last - 7, forward=False) == last - 7
 
 
 @pytest.mark.parametrize("seeded_url", ["postgresql"], indirect=True)
 @pytest.mark.parametrize("query", NOT_ALL_REQUIRED)
 def test_a_query_not_all_required_is_walked_from_its_start(conn: Connection, query: str) -> None:
-    assert search_reach.begin(conn, query, 0, forward=True) == 0
-    assert search_reach.begin(conn, query, INT_LIMIT, forward=False) == INT_LIMIT
+    assert _begin(conn, query, 0, forward=True) == 0
+    assert _begin(conn, query, INT_LIMIT, forward=False) == INT_LIMIT

@@ -163,7 +163,7 @@ class _Query:
         its words' lists in key order; PostgreSQL tests each document it walks past."""
         if self.engine.fts is not None:
             return start
-        return search_reach.begin(conn, self.params["query"], start, forward)
+        return search_reach.begin(conn, _tsquery(), self.params["query"], start, forward)
 
     @cached_property
     def narrowing(self) -> list[Any]:

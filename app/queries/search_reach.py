@@ -38,11 +38,11 @@ _LEXEMES: Memo[tuple[str, ...]] = Memo(4096)
 _ENDS: Memo[int] = Memo(20_000)
 
 
-def begin(conn: Connection, query: str, start: int, forward: bool) -> int:
-    """The key from which a walk for `query` (the words as given to `websearch_to_tsquery`)
-    may begin, at or past `start` in its direction (`forward`: ascending keys), skipping no
-    match."""
-    lexemes = _LEXEMES.get(query, lambda: _required(conn, query))
+def begin(conn: Connection, tsquery: Any, query: str, start: int, forward: bool) -> int:
+    """The key from which a walk for `query` (the words, the parameter `query` of `tsquery`:
+    the search's own reading of them) may begin, at or past `start` in its direction
+    (`forward`: ascending keys), skipping no match."""
+    lexemes = _LEXEMES.get(query, lambda: _required(conn, tsquery, query))
     if not lexemes:
         return start
     loaded = dataset_loaded(conn)  # only a load writes search documents
@@ -55,12 +55,9 @@ def begin(conn: Connection, query: str, start: int, forward: bool) -> int:
     return max(start, *ends) if forward else min(start, *ends)
 
 
-def _required(conn: Connection, query: str) -> tuple[str, ...]:
+def _required(conn: Connection, tsquery: Any, query: str) -> tuple[str, ...]:
     """The lexemes of `query` that every match holds, as tsquery operands; none unless the query
     is only words and phrases, all required."""
-    tsquery = func.websearch_to_tsquery(
-        literal_column("'english'"), bindparam("query", type_=String)
-    )
     written = conn.execute(select(cast(tsquery, String)), {"query": query}).scalar_one()
     if not _REQUIRED.fullmatch(written):
         return ()

@@ -205,7 +205,8 @@ def _first_load_alone(conn: Connection) -> Iterator[None]:
     `rollback_journal_while_alone`). A reload keeps WAL, so that readers read while it writes."""
     driver: Any = conn.connection.dbapi_connection
     dataset = _TABLES["dataset"].name
-    # read to the end, so that no statement is left open: the mode changes only outside one
+    # By the driver, not `dataset_built`: SQLAlchemy would begin the transaction, and the mode
+    # changes only outside one. Read to the end, so that no statement is left open either.
     if conn.dialect.name != "sqlite" or driver.execute(f"SELECT 1 FROM {dataset}").fetchall():
         yield
         return
