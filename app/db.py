@@ -83,14 +83,17 @@ def _write_ahead_log(cursor: Any) -> None:
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
     except sqlite3.OperationalError as exc:
-        if not _locked(exc):
+        if not locked(exc):
             raise
     finally:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
-def _locked(exc: sqlite3.OperationalError) -> bool:
-    return "locked" in str(exc) or "busy" in str(exc)
+def locked(exc: BaseException | None) -> bool:
+    """Whether SQLite gave up waiting for a lock another connection holds."""
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in str(exc) or "busy" in str(exc)
+    )
 
 
 @contextmanager
@@ -115,7 +118,7 @@ def rollback_journal_while_alone(conn: Connection) -> Iterator[bool]:
     try:
         alone = raw.execute("PRAGMA journal_mode=DELETE").fetchall() == [("delete",)]
     except sqlite3.OperationalError as exc:
-        if not _locked(exc):
+        if not locked(exc):
             raise
         alone = False
     finally:
@@ -134,7 +137,7 @@ def _retry_while_locked(begin: Callable[[], Any], on_wait: Callable[[], None] | 
             begin()
             return
         except sqlite3.OperationalError as exc:
-            if not _locked(exc):
+            if not locked(exc):
                 raise
             if not said and on_wait is not None:
                 on_wait()

@@ -13,6 +13,8 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app.db import locked
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
 log = logging.getLogger("korus_facts")
@@ -292,7 +294,7 @@ async def _database_error(request: Request, exc: Exception) -> Response:
     """SQLite held by a load that writes it alone (a first load into an unused file, app/db.py:
     `rollback_journal_while_alone`) makes a statement give up after the busy timeout: the
     database is not ready yet, a 503 to retry, not a failure of this server."""
-    if isinstance(exc, OperationalError) and "database is locked" in str(exc.orig):
+    if isinstance(exc, OperationalError) and locked(exc.orig):
         return error_response(
             request,
             ServiceUnavailable,

@@ -219,9 +219,10 @@ class _Window:
 
     @property
     def params(self) -> dict[str, int]:
-        """The values `bounds` takes: each window's first key, and each window's value (its
-        first key, negated when counted from the end, so that windows always come in ascending
-        order); and how many matches the windows hold at most."""
+        """The values `bounds` takes: each window's first key (the first window's: where its walk
+        begins, `begin`), and each window's value (its first key, negated when counted from the
+        end, so that windows always come in ascending order); and how many matches the windows
+        hold at most."""
         found = {"_window_rows": len(self.starts) * WINDOW}
         found |= {f"_window{i}": s for i, s in enumerate(self.starts)} | {"_window0": self.begin}
         return found | {f"_value{i}": s if self.forward else -s for i, s in enumerate(self.starts)}
