@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -12,8 +13,6 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-
-from app.db import locked
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
@@ -290,23 +289,23 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 BUSY_RETRY_SECONDS = 5
 
 
-async def _database_error(request: Request, exc: Exception) -> Response:
-    """SQLite held by a load that writes it alone (a first load into an unused file, app/db.py:
-    `rollback_journal_while_alone`) makes a statement give up after the busy timeout: the
-    database is not ready yet, a 503 to retry, not a failure of this server."""
-    if isinstance(exc, OperationalError) and locked(exc.orig):
-        return error_response(
-            request,
-            ServiceUnavailable,
-            "The database is being loaded; retry after the Retry-After seconds.",
-            **{"Retry-After": str(BUSY_RETRY_SECONDS)},
-        )
-    return await _unexpected(request, exc)
+def install_error_handlers(app: FastAPI, held: Callable[[BaseException | None], bool]) -> None:
+    """Every error as a problem document. `held(driver_error)`: whether a database error is
+    the database held by a writer past the busy timeout (SQLite, while a first load writes an
+    unused file alone: app.db.locked): a 503 to retry, not a failure of this server."""
 
+    async def database_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, OperationalError) and held(exc.orig):
+            return error_response(
+                request,
+                ServiceUnavailable,
+                "The database is being loaded; retry after the Retry-After seconds.",
+                **{"Retry-After": str(BUSY_RETRY_SECONDS)},
+            )
+        return await _unexpected(request, exc)
 
-def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
-    app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(OperationalError, database_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

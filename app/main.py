@@ -41,7 +41,7 @@ from app.api.routing import StrictRoute  # noqa: E402
 from app.api.threads import route_threads  # noqa: E402
 from app.config import Settings, get_settings  # noqa: E402
 from app.cors import Cors  # noqa: E402
-from app.db import make_engine  # noqa: E402
+from app.db import locked, make_engine  # noqa: E402
 from app.docs import install_docs  # noqa: E402
 from app.errors import install_error_handlers  # noqa: E402
 from app.http import AsOfPaths, HttpConventions  # noqa: E402
@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Routes the app declares itself (the docs pages) negotiate and refuse unknown parameters
     # like the routers' routes.
     app.router.route_class = StrictRoute
-    install_error_handlers(app)
+    install_error_handlers(app, held=locked)
     install_docs(app)
     app.mount(
         "/explorer-assets",
