@@ -21,6 +21,7 @@ from app.api import deps
 from app.api.routing import StrictRoute
 from app.api.threads import in_route_thread, route_threads
 from app.config import Settings
+from app.db import locked
 from app.errors import install_error_handlers
 from app.main import create_app
 
@@ -40,7 +41,7 @@ def _app(threads: int) -> FastAPI:
         return {"thread": threading.current_thread().name, "n": n, "asked": ASKED.get()}
 
     app = FastAPI(lifespan=lifespan)
-    install_error_handlers(app)
+    install_error_handlers(app, held=locked)
 
     @app.middleware("http")
     async def mark(request, call_next):  # type: ignore[no-untyped-def]
