@@ -1,12 +1,16 @@
 """CORS for any origin, read methods only, with refusals as RFC 9457 problems (Starlette's
-middleware answers a refused preflight in plain text)."""
+middleware answers a refused preflight in plain text). A preflight leaves before the conventions
+middleware, so it sets what every response carries itself: the security headers and the dataset
+version."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.docs import SECURITY_HEADERS
 from app.errors import PROBLEM_MEDIA_TYPE, CorsRefused, problem_body
@@ -37,7 +41,11 @@ EXPOSED_HEADERS = [
 
 
 class Cors(CORSMiddleware):
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(
+        self, app: ASGIApp, version: Callable[[], Awaitable[str | None]] | None = None
+    ) -> None:
+        """`version`: the dataset version, as the conventions middleware gets it."""
+        self.version = version
         super().__init__(
             app,
             allow_origins=["*"],
@@ -47,6 +55,20 @@ class Cors(CORSMiddleware):
             allow_credentials=False,
             max_age=600,
         )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "OPTIONS":
+            await super().__call__(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if "origin" not in headers or "access-control-request-method" not in headers:
+            await super().__call__(scope, receive, send)  # not a preflight
+            return
+        response = self.preflight_response(headers)
+        version = None if self.version is None else await self.version()
+        if version:
+            response.headers["X-Dataset-Version"] = version
+        await response(scope, receive, send)
 
     def preflight_response(self, request_headers: Headers) -> Response:
         response = self._refusal_as_problem(super().preflight_response(request_headers))

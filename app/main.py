@@ -137,17 +137,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = lambda: openapi.build_openapi(app)  # type: ignore[method-assign]
     # Outermost last: CORS, then the limits, the response cache and the response conventions.
     settings = app.state.settings
+    version = dataset_version_provider(app)
     app.add_middleware(AsOfPaths)
     app.add_middleware(
         HttpConventions,
-        version=dataset_version_provider(app),
+        version=version,
         max_age=settings.cache_max_age,
         gzip_minimum_size=settings.gzip_minimum_size,
         router=app.router,
         limits=RequestLimits(settings.rate_limit_per_minute),
         cache_bytes=settings.response_cache_mb * 1024 * 1024,
     )
-    app.add_middleware(Cors)
+    app.add_middleware(Cors, version=version)
     return app
 
 

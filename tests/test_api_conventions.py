@@ -230,6 +230,9 @@ def test_cors_for_read_methods_only(client: TestClient) -> None:
         headers={"Origin": "https://example.org", "Access-Control-Request-Method": "DELETE"},
     )
     assert assert_problem(refused, 400)["type"] == "/problems/cors-refused"
+    # every response carries the dataset version: preflights, admitted or refused, too
+    version = simple.headers["x-dataset-version"]
+    assert preflight.headers["x-dataset-version"] == refused.headers["x-dataset-version"] == version
 
 
 def test_cors_preflight_admits_the_headers_caches_and_libraries_send(client: TestClient) -> None:
