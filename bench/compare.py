@@ -8,7 +8,8 @@ Usage (after `make bench-env`, which builds .venv-bench with Datasette and matpl
 
 For each size it generates the synthetic corpus (bench/corpus.py), loads it through the real
 loader (`korus-facts migrate` and `korus-facts load`, timed), then serves the file three ways,
-one at a time, each server pinned to CPU 0 and wrk pinned to CPU 1 (taskset), 32 connections:
+one at a time, each server pinned to CPU 0 and wrk pinned to CPU 1 (taskset), 32 connections,
+each scenario measured after --warmup seconds (5) of the same load, which are not counted:
 
 - api: `korus-facts serve` (one uvicorn worker); uncached scenarios run with the response cache
   off (RESPONSE_CACHE_MB=0), so every answer is computed; `repeated` runs with the defaults;
@@ -122,13 +123,25 @@ class Server:
                 self.process.wait()
 
 
-def wrk(base: str, paths: list[str], seconds: int, connections: int, work: Path) -> dict[str, Any]:
+def wrk(
+    base: str, paths: list[str], seconds: int, connections: int, work: Path, warmup: int = 0
+) -> dict[str, Any]:
+    """Requests a second over `paths`, after `warmup` seconds of the same load, not counted:
+    a server's first seconds (PostgreSQL's cold cache, above all) are not its rate."""
     listing = work / "urls.txt"
     listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
-    for path in paths[:20]:  # warm up, and fail loudly on a wrong URL
+    for path in paths[:20]:  # fail loudly on a wrong URL
         response = httpx.get(base + path, timeout=60)
         if response.status_code != 200:
             raise RuntimeError(f"{base}{path}: {response.status_code} {response.text[:200]}")
+    if warmup:
+        _wrk_run(base, listing, warmup, connections)
+    result = _wrk_run(base, listing, seconds, connections)
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def _wrk_run(base: str, listing: Path, seconds: int, connections: int) -> dict[str, Any]:
     run = subprocess.run(
         [
             "taskset",
@@ -149,9 +162,8 @@ def wrk(base: str, paths: list[str], seconds: int, connections: int, work: Path)
         text=True,
         check=True,
     )
-    result = json.loads(run.stdout.strip().splitlines()[-1])
-    result["rps"] = result["requests"] / result["seconds"]
-    return result
+    found: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    return found
 
 
 def prepare(size: int, work: Path, as_loaded: bool = False) -> tuple[Path, float | None]:
@@ -357,7 +369,12 @@ def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
             figures: dict[str, Any] = {"startup_s": server.startup_s}
             for scenario in wanted:
                 figures[scenario] = wrk(
-                    server.base, plan[scenario][side], args.seconds, args.connections, work
+                    server.base,
+                    plan[scenario][side],
+                    args.seconds,
+                    args.connections,
+                    work,
+                    args.warmup,
                 )
                 print(f"  {size} {label} {scenario}: {figures[scenario]['rps']:.0f} req/s",
                       file=sys.stderr)  # fmt: skip
@@ -462,6 +479,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000, 1_000_000])
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=5,
+        help="seconds of each scenario's load before it is measured (not counted)",
+    )
     parser.add_argument(
         "--scenarios",
         nargs="+",
