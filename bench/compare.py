@@ -127,7 +127,7 @@ def wrk(
     base: str, paths: list[str], seconds: int, connections: int, work: Path, warmup: int = 0
 ) -> dict[str, Any]:
     """Requests a second over `paths`, after `warmup` seconds of the same load, not counted:
-    a server's first seconds (PostgreSQL's cold cache, above all) are not its rate."""
+    a server's first seconds (caches filling, statements being built) are not its rate."""
     listing = work / "urls.txt"
     listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
     for path in paths[:20]:  # fail loudly on a wrong URL
