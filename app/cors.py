@@ -57,18 +57,18 @@ class Cors(CORSMiddleware):
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "OPTIONS":
-            await super().__call__(scope, receive, send)
-            return
-        headers = Headers(scope=scope)
-        if "origin" not in headers or "access-control-request-method" not in headers:
-            await super().__call__(scope, receive, send)  # not a preflight
-            return
-        response = self.preflight_response(headers)
-        version = None if self.version is None else await self.version()
-        if version:
-            response.headers["X-Dataset-Version"] = version
-        await response(scope, receive, send)
+        """A preflight as Starlette answers it, with the dataset version (read asynchronously,
+        which Starlette's `preflight_response` cannot); anything else as Starlette handles it."""
+        if scope["type"] == "http" and scope["method"] == "OPTIONS":
+            headers = Headers(scope=scope)
+            if "origin" in headers and "access-control-request-method" in headers:
+                response = self.preflight_response(headers)
+                version = None if self.version is None else await self.version()
+                if version:
+                    response.headers["X-Dataset-Version"] = version
+                await response(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
 
     def preflight_response(self, request_headers: Headers) -> Response:
         response = self._refusal_as_problem(super().preflight_response(request_headers))
