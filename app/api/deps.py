@@ -35,7 +35,7 @@ from app.pagination import (
     sort_pattern,
 )
 from app.queries import facets as facet_queries
-from app.queries.dataset import dataset_version
+from app.queries.dataset import dataset_version, snapshot_version
 from app.rendering import CSV_TYPE, csv_headers, list_response
 from app.tabular import csv_pieces
 
@@ -52,7 +52,7 @@ def reading(request: Request) -> Iterator[Connection]:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
-            request.state.dataset_version = dataset_version(conn)
+            request.state.dataset_version = snapshot_version(conn)
             yield conn
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, select
 from app.models import Dataset
 
 DATASET = Dataset.__table__  # type: ignore[attr-defined]
+_LOADED = "korus_dataset_loaded"  # the execution option `snapshot_version` keeps it under
 
 
 def dataset_version(conn: Connection) -> str | None:
@@ -19,8 +20,19 @@ def dataset_version(conn: Connection) -> str | None:
 
 
 def dataset_loaded(conn: Connection) -> tuple[str | None, datetime | None]:
-    """The version of what is loaded and when it was loaded (None, None before the first load)."""
-    return _version_and(conn, DATASET.c.loaded_at)
+    """The version of what is loaded and when it was loaded (None, None before the first load).
+    Read once in a transaction that began with `snapshot_version`."""
+    known: tuple[str | None, datetime | None] | None = conn.get_execution_options().get(_LOADED)
+    return known if known is not None else _version_and(conn, DATASET.c.loaded_at)
+
+
+def snapshot_version(conn: Connection) -> str | None:
+    """`dataset_version` for a read transaction that has just begun on `conn`: it also keeps
+    what `dataset_loaded` answers on `conn` from now on (in that snapshot), so that a search,
+    whose remembered lookups are keyed by it, does not ask again. `conn` is a request's own."""
+    loaded = _version_and(conn, DATASET.c.loaded_at)
+    conn.execution_options(**{_LOADED: loaded})
+    return loaded[0]
 
 
 def dataset_built(conn: Connection) -> tuple[str | None, str | None]:
