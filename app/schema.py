@@ -90,6 +90,6 @@ def include_object(
     """What model/migration comparisons consider: not the databases' own search machinery."""
     if type_ == "table" and name and name.startswith(_NATIVE_SEARCH_TABLES):
         return False
-    if type_ == "column" and name == "tsv":
+    if type_ == "column" and name in ("tsv", "spans"):
         return False
     return not (type_ == "index" and (name == "ix_search_document_tsv" or name in SORT_INDEXES))

@@ -5,6 +5,7 @@ same, more slowly."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from functools import cache
 
@@ -34,3 +35,19 @@ def _agrees_with_bm25(name: str) -> bool:
         except sqlite3.Error:
             return False
     return bool(given == counted)
+
+
+Cut = Callable[[str, bytes, Sequence[int]], str]
+
+
+@cache
+def snippet_cutter(max_words: int, word: int, open_: str, close: str, delimiter: str) -> Cut | None:
+    """snippetcut.c's `cut`, given the rule's constants (app/queries/search_snippet.py: the
+    rule is written there, and this answers as its `cut` does); None when it was not built."""
+    try:
+        from app.native import snippetcut  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    snippetcut.configure(max_words, word, open_, close, delimiter)
+    cut: Cut = snippetcut.cut
+    return cut

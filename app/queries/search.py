@@ -1,6 +1,6 @@
 """Full-text search with each database's own engine: FTS5 and bm25 on SQLite (scored by
-search_rank), tsvector, GIN, ts_rank and ts_headline on PostgreSQL. Snippets mark matches with
-<mark> and escape the rest."""
+search_rank), tsvector, GIN and ts_rank on PostgreSQL, where snippets are cut from stored word
+places (search_snippet). Snippets mark matches with <mark> and escape the rest."""
 
 from __future__ import annotations
 
@@ -35,14 +35,13 @@ from sqlalchemy import (
 from app.memo import Memo
 from app.models import SearchDocument
 from app.models.filters import SearchFilters
-from app.pagination import INT_LIMIT, PageRequest, SortField, run_page
-from app.queries import search_rank, search_reach
+from app.pagination import INT_LIMIT, PageRequest, PageResult, SortField, run_page
+from app.queries import search_rank, search_reach, search_snippet
 from app.queries.common import Among, batches
 from app.vocabulary import SEARCH_INDEX, SEARCH_TYPES, SEARCH_VERSIONS_INDEX
 
 DOCUMENT = SearchDocument.__table__  # type: ignore[attr-defined]
 TYPES = SEARCH_TYPES
-_OPEN, _CLOSE = "\x02", "\x03"  # match markers no text contains; replaced after escaping
 _TERM = re.compile(r"\S+")
 
 # Ranking is bounded. A list led by its score is ranked within windows of this many matches,
@@ -302,29 +301,25 @@ def _hits(query: _Query, window: _Window | None) -> Select[Any]:
 
 
 @cache
-def _snippet_statement(name: str | None, ranked: bool) -> Any:
-    """The statement that marks the matches in the page's documents (`name`: SQLite's index)."""
-    if name is not None:
-        # FTS5 marks the matches of the rows its query reads. Asked for a list of rows, it reads
-        # the query once per row (18 µs each at 10^6 documents); a ranked page's rows lie within
-        # a few windows of matches, which one read of that span finds (`+rowid`: filtered, not
-        # looked up).
-        pick = "+rowid IN :pks AND rowid BETWEEN :first AND :last" if ranked else "rowid IN :pks"
-        return text(
-            f"SELECT rowid, snippet({name}, -1, char(2), char(3), '…', 24) FROM {name} "
-            f"WHERE {name} MATCH :match AND {pick}"
-        ).bindparams(bindparam("pks", expanding=True))
-    options = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=12, MaxFragments=2"
-    headline = func.ts_headline(
-        literal_column("'english'"), DOCUMENT.c.title + "\n" + DOCUMENT.c.body, _tsquery(), options
-    )
-    return select(DOCUMENT.c.pk, headline).where(Among(DOCUMENT.c.pk, "pks"))
+def _snippet_statement(name: str, ranked: bool) -> Any:
+    """The statement that marks the matches in the page's documents on SQLite (`name`: the
+    index). FTS5 marks the matches of the rows its query reads. Asked for a list of rows, it reads
+    the query once per row (18 µs each at 10^6 documents); a ranked page's rows lie within a few
+    windows of matches, which one read of that span finds (`+rowid`: filtered, not looked up)."""
+    pick = "+rowid IN :pks AND rowid BETWEEN :first AND :last" if ranked else "rowid IN :pks"
+    return text(
+        f"SELECT rowid, snippet({name}, -1, char(2), char(3), '…', 24) FROM {name} "
+        f"WHERE {name} MATCH :match AND {pick}"
+    ).bindparams(bindparam("pks", expanding=True))
 
 
 def _snippets(conn: Connection, query: _Query, pks: list[int], ranked: bool) -> dict[int, str]:
     """Snippets of the page's documents only: marking matches costs more than ranking them.
     `ranked`: the page is a ranked one, whose documents lie within a window or two of matches."""
-    stmt = _snippet_statement(query.engine.fts, ranked)
+    name = query.engine.fts
+    if name is None:
+        return search_snippet.snippets(conn, query.params["query"], pks)
+    stmt = _snippet_statement(name, ranked)
     return {
         pk: raw
         for batch in batches(pks)
@@ -335,7 +330,8 @@ def _snippets(conn: Connection, query: _Query, pks: list[int], ranked: bool) -> 
 
 
 def snippet_html(raw: str | None) -> str:
-    return html.escape(raw or "").replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    escaped = html.escape(raw or "")
+    return escaped.replace(search_snippet.OPEN, "<mark>").replace(search_snippet.CLOSE, "</mark>")
 
 
 def search(
@@ -345,12 +341,28 @@ def search(
     if not terms:
         return [], None
     with _planned_for_its_words(conn):
-        return _search(conn, terms, filters, page)
+        query, window, result = _matches(conn, terms, filters, page)
+    # The snippets' statement reads the page's documents by key: one plan serves any words.
+    pks = [r["pk"] for r in result.rows]
+    snippets = _snippets(conn, query, pks, ranked=window is not None) if pks else {}
+    items = [
+        {
+            "type": r["type"],
+            "id": r["id"],
+            "title": r["title"],
+            "url": r["url"],
+            "snippet": snippet_html(snippets.get(r["pk"])),
+            "score": float(r["score"]),
+        }
+        for r in result.rows
+    ]
+    return items, result.next_cursor
 
 
 @contextmanager
 def _planned_for_its_words(conn: Connection) -> Iterator[None]:
-    """On PostgreSQL, every statement of a search planned for the words asked. psycopg prepares
+    """On PostgreSQL, every statement that finds a search's matches planned for the words asked
+    (the snippets' statement, which reads documents by key, is prepared as usual). psycopg prepares
     a statement it has run five times, and PostgreSQL may then keep one plan for any words; such
     a plan guesses how many documents they match, and guesses low: it then reads every match to
     find the first in key order (10 ms a probe at 10^5, where the plan for the words asked walks
@@ -368,25 +380,12 @@ def _planned_for_its_words(conn: Connection) -> Iterator[None]:
         driver.prepare_threshold = kept  # type: ignore[union-attr]
 
 
-def _search(
+def _matches(
     conn: Connection, terms: list[str], filters: SearchFilters, page: PageRequest
-) -> tuple[list[dict[str, Any]], str | None]:
+) -> tuple[_Query, _Window | None, PageResult]:
+    """The page of matches: the search, where its windows are, and the page's rows."""
     query = _Query.of(conn, terms, filters)
     window = _Window.at(conn, query, page) if _windowed(page) else None
     params = query.params | ({} if window is None else window.params)
     shape = ("search", *query.shape, None if window is None else window.shape)
-    result = run_page(conn, lambda: _hits(query, window), page, params, shape)
-    pks = [r["pk"] for r in result.rows]
-    snippets = _snippets(conn, query, pks, ranked=window is not None) if pks else {}
-    items = [
-        {
-            "type": r["type"],
-            "id": r["id"],
-            "title": r["title"],
-            "url": r["url"],
-            "snippet": snippet_html(snippets.get(r["pk"])),
-            "score": float(r["score"]),
-        }
-        for r in result.rows
-    ]
-    return items, result.next_cursor
+    return query, window, run_page(conn, lambda: _hits(query, window), page, params, shape)
