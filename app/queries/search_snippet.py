@@ -8,13 +8,13 @@ query's words from `tsv` and hands them over with the text and `spans`; the frag
 the words marked here. A word is marked when one of its lexemes is one of the query's, as
 `ts_headline` marks it (tests/test_search_snippet.py holds the two to the same marks).
 
-What a snippet is (docs/API.md, "Search"): at most FRAGMENTS fragments of at most MAX_WORDS
-consecutive words of the text (its title, a newline, its body), in text order, joined by
-DELIMITER. The first fragment holds the run of matches, no more than MAX_WORDS words long, that has
-the most of the query's distinct words, then the most matches, then comes first; its words are
-centred in the fragment, which the text's ends may shift. The second is chosen the same way from
-the matches before the first fragment or after it (the better run; the earlier on a tie), within
-what the first leaves. A text with no match shows its first MAX_WORDS words.
+What a snippet is (docs/API.md, "Snippets (search)"): at most FRAGMENTS fragments of at most
+MAX_WORDS consecutive words of the text (its title, a newline, its body), in text order, joined
+by DELIMITER. The first fragment holds the run of matches, no more than MAX_WORDS words long,
+that has the most of the query's distinct words, then the most matches, then comes first; its
+words are centred in the fragment, which the text's ends may shift. The second is chosen the
+same way from the matches before the first fragment or after it (the better run; the earlier on
+a tie), within what the first leaves. A text with no match shows its first MAX_WORDS words.
 
 A document whose places `tsv` does not hold exactly has its snippet from `ts_headline`: one of
 16,383 words or more (no `spans`), or one in which a query word is found 255 times or more
@@ -35,7 +35,7 @@ from app.native import Cut, snippet_cutter
 
 OPEN, CLOSE = "\x02", "\x03"  # match markers no text contains; replaced after escaping
 MAX_WORDS = 35
-FRAGMENTS = 2
+FRAGMENTS = 2  # the first and one more: what `cut` and snippetcut.c choose
 DELIMITER = " ... "  # ts_headline's
 # What `ts_headline` is asked for the documents whose places are not exact.
 HEADLINE_OPTIONS = (
@@ -118,7 +118,7 @@ def cut(whole: str, spans: Sequence[int], found: Sequence[int]) -> str:
         runs.append((_best(places, words, 0, before), 1, begin - 1))
     if after < len(places):
         runs.append((_best(places, words, after, len(places)), end + 1, count))
-    if runs and FRAGMENTS > 1:
+    if runs:
         run, low, high = max(runs, key=lambda r: r[0][0])  # the earlier on a tie
         fragments.append(_placed(run[1], run[2], low, high))
         fragments.sort()
