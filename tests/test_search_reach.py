@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 
 from app.db import make_engine
 from app.pagination import INT_LIMIT
 from app.queries import search, search_reach
+from app.queries.dataset import dataset_loaded, snapshot_version
 
 # On the real seed each of these pairs first meets well after the first document (asserted
 # below): words of the notes on quotations, which come late in the seed's order.
@@ -63,3 +64,22 @@ def test_a_walk_begins_where_every_word_has_appeared(conn: Connection, words: li
 def test_a_query_not_all_required_is_walked_from_its_start(conn: Connection, query: str) -> None:
     assert _begin(conn, query, 0, forward=True) == 0
     assert _begin(conn, query, INT_LIMIT, forward=False) == INT_LIMIT
+
+
+def test_a_request_reads_what_was_loaded_when_once(seeded_url: str) -> None:
+    """A request's transaction reads the dataset's version and load time as it begins
+    (`snapshot_version`); a search then finds them there, not by asking again."""
+    engine = make_engine(seeded_url)
+    asked: list[str] = []
+    try:
+        with engine.connect() as conn, conn.begin():
+            version = snapshot_version(conn)
+            event.listen(conn, "before_cursor_execute", lambda *a: asked.append(a[2]))
+            assert dataset_loaded(conn)[0] == version
+            assert not [s for s in asked if "FROM dataset" in s]
+        with engine.connect() as conn, conn.begin():  # a transaction without it asks
+            event.listen(conn, "before_cursor_execute", lambda *a: asked.append(a[2]))
+            assert dataset_loaded(conn)[0] == version
+            assert [s for s in asked if "FROM dataset" in s]
+    finally:
+        engine.dispose()
