@@ -4,7 +4,8 @@ Three things are held here. The places: each place PostgreSQL's `tsv` numbers is
 the characters of a word that gives that place's lexeme. The marks: on every document of the
 shipped seed, for every word of the seed asked as a query, exactly the characters `ts_headline`
 marks (with `HighlightAll`, which marks every match). The fragments: the rule written in the
-module and in docs/API.md, with expected snippets written from the rule."""
+module and in docs/API.md, with expected snippets written from the rule. And the compiled cut
+(app/native/snippetcut.c) answers as the Python one does, on generated texts and on the seed."""
 
 from __future__ import annotations
 
