@@ -20,7 +20,7 @@ from sqlalchemy import Connection, text
 
 from app.db import make_engine
 from app.native import Cut, snippet_cutter
-from app.queries import search_snippet
+from app.queries import search, search_snippet, search_words
 from app.queries.search_snippet import CLOSE, DELIMITER, MAX_WORDS, OPEN, cut
 
 # A word place is found at place * 1024 + the query word's number (search_snippet._WORD).
@@ -276,6 +276,11 @@ def test_places_of_hard_texts_hold_their_words(pg: Connection) -> None:
     _places_hold_their_words(pg, rows)
 
 
+def _lexemes_of(conn: Connection, words: str) -> list[str]:
+    """The lexemes of the words' tsquery, as a search reads them."""
+    return search_words.lexemes(search_words.written(conn, search._tsquery(), words))
+
+
 def _intervals(marked: str) -> list[tuple[int, int]]:
     """The marked characters' (start, end) in the text without its marks."""
     found, at, opened = [], 0, 0
@@ -322,7 +327,12 @@ def test_marks_are_ts_headline_s_for_every_word_of_the_seed(pg: Connection) -> N
         )
         rows = pg.execute(
             search_snippet.statement(),
-            {"query": q, "pks": pks, "options": search_snippet.HEADLINE_OPTIONS},
+            {
+                "query": q,
+                "lexemes": _lexemes_of(pg, q),
+                "pks": pks,
+                "options": search_snippet.HEADLINE_OPTIONS,
+            },
         )
         for pk, exact, whole, packed, found, _headline in rows:
             assert exact, (q, pk)
@@ -374,7 +384,7 @@ def test_documents_whose_places_are_not_exact_get_ts_headline_s_snippet(
             {"pks": pks, "options": search_snippet.HEADLINE_OPTIONS},
         ).all()
     )
-    assert search_snippet.snippets(pg, "steel", pks) == headline
+    assert search_snippet.snippets(pg, "steel", _lexemes_of(pg, "steel"), pks) == headline
     # a query word found fewer times than tsv keeps: cut from the places
-    snippet = search_snippet.snippets(pg, "korea", pks[:1])[pks[0]]
+    snippet = search_snippet.snippets(pg, "korea", _lexemes_of(pg, "korea"), pks[:1])[pks[0]]
     assert snippet.endswith(f"steel {OPEN}korea{CLOSE}") and DELIMITER not in snippet

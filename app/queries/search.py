@@ -36,7 +36,7 @@ from app.memo import Memo
 from app.models import SearchDocument
 from app.models.filters import SearchFilters
 from app.pagination import INT_LIMIT, PageRequest, PageResult, SortField, run_page
-from app.queries import search_rank, search_reach, search_snippet
+from app.queries import search_rank, search_reach, search_snippet, search_words
 from app.queries.common import Among, batches
 from app.vocabulary import SEARCH_INDEX, SEARCH_TYPES, SEARCH_VERSIONS_INDEX
 
@@ -318,7 +318,9 @@ def _snippets(conn: Connection, query: _Query, pks: list[int], ranked: bool) -> 
     `ranked`: the page is a ranked one, whose documents lie within a window or two of matches."""
     name = query.engine.fts
     if name is None:
-        return search_snippet.snippets(conn, query.params["query"], pks)
+        words = query.params["query"]
+        lexemes = search_words.lexemes(search_words.written(conn, _tsquery(), words))
+        return search_snippet.snippets(conn, words, lexemes, pks)
     stmt = _snippet_statement(name, ranked)
     return {
         pk: raw

@@ -14,7 +14,6 @@ its words' lists of documents, which are in key order.
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from typing import Any
 
@@ -23,17 +22,12 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 
 from app.memo import Memo
 from app.models import SearchDocument
+from app.queries import search_words
 from app.queries.dataset import dataset_loaded
 
 DOCUMENT = SearchDocument.__table__  # type: ignore[attr-defined]
-_OPERAND = r"'(?:[^']|'')+'"  # a lexeme as PostgreSQL writes a tsquery (no weight, no prefix)
-_OPERANDS = re.compile(_OPERAND)
-# Only AND and phrases: every operand is required. Anything else (OR, NOT, brackets) is not read.
-_REQUIRED = re.compile(rf"{_OPERAND}(?: (?:&|<->|<\d+>) {_OPERAND})*")
 _NOWHERE = -1  # the end of a word that no document holds
 
-# a query's words -> the lexemes every match holds (none when not all are required)
-_LEXEMES: Memo[tuple[str, ...]] = Memo(4096)
 # (what was loaded when, lexeme, forward) -> its first (forward) or last key; let go whole when full
 _ENDS: Memo[int] = Memo(20_000)
 
@@ -42,7 +36,7 @@ def begin(conn: Connection, tsquery: Any, query: str, start: int, forward: bool)
     """The key from which a walk for `query` (the words, the parameter `query` of `tsquery`:
     the search's own reading of them) may begin, at or past `start` in its direction
     (`forward`: ascending keys), skipping no match."""
-    lexemes = _LEXEMES.get(query, lambda: _required(conn, tsquery, query))
+    lexemes = search_words.required(search_words.written(conn, tsquery, query))
     if not lexemes:
         return start
     loaded = dataset_loaded(conn)  # only a load writes search documents
@@ -53,15 +47,6 @@ def begin(conn: Connection, tsquery: Any, query: str, start: int, forward: bool)
     if _NOWHERE in ends:  # nothing matches; GIN says so without a walk
         return start
     return max(start, *ends) if forward else min(start, *ends)
-
-
-def _required(conn: Connection, tsquery: Any, query: str) -> tuple[str, ...]:
-    """The lexemes of `query` that every match holds, as tsquery operands; none unless the query
-    is only words and phrases, all required."""
-    written = conn.execute(select(cast(tsquery, String)), {"query": query}).scalar_one()
-    if not _REQUIRED.fullmatch(written):
-        return ()
-    return tuple(dict.fromkeys(_OPERANDS.findall(written)))
 
 
 def _end(conn: Connection, lexeme: str, forward: bool) -> int:

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ARRAY, Connection, Integer, bindparam, text
+from sqlalchemy import ARRAY, Connection, Integer, Text, bindparam, text
 
 from app.native import Cut, snippet_cutter
 
@@ -43,42 +43,39 @@ HEADLINE_OPTIONS = (
 )
 _KEPT_PLACES = 255  # MAXNUMPOS - 1: the places a tsvector keeps of one word
 _LITTLE_ENDIAN = sys.byteorder == "little"
-_WORD = 1024  # `found` is place * _WORD + the word's number in the query (at most 200 characters)
+_WORD = 1024  # `found` is place * _WORD + the lexeme's number in `lexemes` (at most 200 characters)
 
 
 @cache
 def statement() -> Any:
-    """Each of the page's documents (`pks`) with the places of the query's words (`query`, read
-    as `websearch_to_tsquery` reads it), and either its text and `spans` or, where its places are
-    not exact, `ts_headline`'s snippet."""
+    """Each of the page's documents (`pks`) with the places of the query's lexemes (`lexemes`,
+    search_words.lexemes of the query's tsquery), and either its text and `spans` or, where its
+    places are not exact, `ts_headline`'s snippet (of the words `query`, as the search reads
+    them)."""
     return text(
         "SELECT d.pk, m.exact, "
         "CASE WHEN m.exact THEN d.title || chr(10) || d.body END, "
         "CASE WHEN m.exact THEN d.spans END, m.found, "
         "CASE WHEN NOT m.exact THEN ts_headline('english', d.title || chr(10) || d.body, "
-        "q.query, :options) END "
-        "FROM (SELECT websearch_to_tsquery('english', :query) AS query) AS q "
-        # the query's lexemes, from its text form, where each is quoted ('' for a quote)
-        "CROSS JOIN LATERAL (SELECT ARRAY(SELECT replace(replace(w[1], '''''', ''''), "
-        "'\\\\', '\\') FROM regexp_matches(q.query::text, '''((?:[^'']|'''')*)''', 'g') AS w) "
-        "AS lexemes) AS l "
-        "JOIN search_document AS d ON d.pk = ANY(:pks) "
-        "CROSS JOIN LATERAL (SELECT "
-        f"array_agg(p * {_WORD} + array_position(l.lexemes, u.lexeme) ORDER BY p) AS found, "
+        "websearch_to_tsquery('english', :query), :options) END "
+        "FROM search_document AS d CROSS JOIN LATERAL (SELECT "
+        f"array_agg(p * {_WORD} + array_position(:lexemes, u.lexeme) ORDER BY p) AS found, "
         "d.spans IS NOT NULL AND "
         f"coalesce(bool_and(cardinality(u.positions) < {_KEPT_PLACES}), true) AS exact "
         "FROM unnest(d.tsv) AS u, unnest(u.positions) AS p "
-        "WHERE u.lexeme = ANY(l.lexemes)) AS m"
-    ).bindparams(bindparam("pks", type_=ARRAY(Integer)))
+        "WHERE u.lexeme = ANY(:lexemes)) AS m "
+        "WHERE d.pk = ANY(:pks)"
+    ).bindparams(bindparam("pks", type_=ARRAY(Integer)), bindparam("lexemes", type_=ARRAY(Text)))
 
 
-def snippets(conn: Connection, query: str, pks: list[int]) -> dict[int, str]:
-    """The page's documents' snippets, with matches between OPEN and CLOSE."""
-    rows = conn.execute(statement(), {"query": query, "pks": pks, "options": HEADLINE_OPTIONS})
+def snippets(conn: Connection, query: str, lexemes: list[str], pks: list[int]) -> dict[int, str]:
+    """The page's documents' snippets, with matches between OPEN and CLOSE (`query`: the words,
+    `lexemes`: their tsquery's, search_words.lexemes)."""
+    values = {"query": query, "lexemes": lexemes, "pks": pks, "options": HEADLINE_OPTIONS}
     cutter = _cutter()
     return {
         pk: cutter(whole, packed, found or ()) if exact else headline
-        for pk, exact, whole, packed, found, headline in rows
+        for pk, exact, whole, packed, found, headline in conn.execute(statement(), values)
     }
 
 
