@@ -159,16 +159,26 @@ def test_held_rows_come_back_in_the_order_given_a_batch_at_a_time_then_go() -> N
 
 
 def test_repeated_keys_only_come_back_grouped_in_key_order() -> None:
+    """Rows gathered a piece at a time come back as if given at once: only the keys given more
+    than once, in key order, each group in the order gathered; and then they are gone."""
     spill = Spill()
     # keys k0..k6 many times each, and a key of its own for every tenth number
     rows = [(f"k{n % 7}", n) if n % 10 else (f"alone{n}", n) for n in range(3 * BATCH + 5)]
-    groups = list(spill.repeated("test", reversed(rows)))
+    given = list(reversed(rows))
+    for start in range(0, len(given), BATCH - 3):  # in pieces that do not fall on a batch
+        spill.gather("test", given[start : start + BATCH - 3])
+    spill.gather("other", [("k1", -1), ("k1", -2)])
+    groups = list(spill.repeated_gathered("test"))
     assert [g[0] % 7 for g in groups] == list(range(7))
     for group in groups:
         assert group == sorted(group, reverse=True)  # the order given
         assert len({n % 7 for n in group}) == 1
         assert all(n % 10 for n in group)
     assert sum(map(len, groups)) == len([n for _, n in rows if n % 10])
+    assert list(spill.repeated_gathered("test")) == []  # read: gone
+    spill.gather("test", [("a", 1), ("b", 2), ("a", 3)])  # gathered again: only the new rows
+    assert list(spill.repeated_gathered("test")) == [[1, 3]]
+    assert list(spill.repeated_gathered("other")) == [[-1, -2]]
     spill.close()
 
 

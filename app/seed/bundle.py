@@ -12,7 +12,7 @@ from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import orjson
 from pydantic import BaseModel
@@ -128,6 +128,61 @@ class Issues(list[SeedIssue]):
 
     def file_is_full(self, name: str) -> bool:
         return self.per_file.get(name, 0) > MAX_ISSUES_PER_FILE
+
+
+class Found(Protocol):
+    """Where a check puts the problems it finds: `Issues`, or `Deferred` to tell them later."""
+
+    def append(self, issue: SeedIssue, /) -> None: ...
+
+
+# Told in its turn, a check that found this many problems (each within its file's cap) stops the
+# reading whatever came before it: fewer than MAX_ISSUES problems were kept before (else reading
+# had stopped), so at most that many files were already full, each dropping at most its cap.
+DEFERRED_ENOUGH = MAX_ISSUES * (1 + MAX_ISSUES_PER_FILE)
+
+
+class Deferred:
+    """The problems one check finds in a pass shared with other checks, kept to be told in the
+    check's own turn (`tell`) with the very result it would have had then, caps included: what
+    is past a file's cap here is past it there too, and is kept only as a count. Holds at most
+    DEFERRED_ENOUGH problems, after which `full` says the reading would stop in its turn."""
+
+    def __init__(self) -> None:
+        self._found: list[SeedIssue | int] = []  # problems kept, and counts of those past caps
+        self._per_file: dict[str, int] = {}
+        self._past_cap: dict[str, int] = {}
+        self._kept = 0
+
+    @property
+    def full(self) -> bool:
+        return self._kept >= DEFERRED_ENOUGH
+
+    def append(self, issue: SeedIssue) -> None:
+        if self.full:
+            return
+        count = self._per_file.get(issue.file, 0) + 1
+        self._per_file[issue.file] = count
+        if count <= MAX_ISSUES_PER_FILE:
+            self._found.append(issue)
+            self._kept += 1
+            return
+        self._past_cap[issue.file] = self._past_cap.get(issue.file, 0) + 1
+        if self._found and isinstance(self._found[-1], int):
+            self._found[-1] += 1
+        else:
+            self._found.append(1)
+
+    def tell(self, issues: Issues) -> None:
+        """Append to `issues` what was found, as if found now (TooMany stops it as it would)."""
+        for found in self._found:
+            if isinstance(found, int):
+                issues.skipped += found
+            else:
+                issues.append(found)
+        for name, count in self._past_cap.items():
+            issues.per_file[name] = issues.per_file.get(name, 0) + count
+        self._found.clear()
 
 
 class Quoted(NamedTuple):

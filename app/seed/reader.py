@@ -97,10 +97,11 @@ def _read_and_check(root: Path, spill: Spill, issues: Issues) -> SeedBundle:
     if not issues:  # the texts' scans are needed only by checks that run on a clean seed
         bundle.start_prescan()
     try:
-        validation.references_resolve(bundle, issues)
-        validation.quotes_are_placed(bundle, issues)
-        validation.figures_read_as_stored(bundle, issues)
-        validation.curation_rules_hold(bundle, issues)
+        checked = validation.check_statistics(bundle)  # each check's part told in its turn
+        validation.references_resolve(bundle, issues, checked)
+        validation.quotes_are_placed(bundle, issues, checked)
+        validation.figures_read_as_stored(issues, checked)
+        validation.curation_rules_hold(bundle, issues, checked)
         validation.words_stand_in_their_quotes(bundle, issues)
         validation.every_figure_is_cited(bundle, issues)
         validation.every_name_is_resolved(bundle, issues)

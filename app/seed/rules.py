@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from app.analysis.precision import qualifier
 from app.analysis.wording import direction, hedge_before
@@ -34,7 +34,13 @@ from app.dates import PartialDate
 from app.models import MetricSeed, ProvisionSeed, SourceSeed, StatisticSeed
 
 if TYPE_CHECKING:
-    from app.seed.bundle import Spans
+    from app.seed.citations import Span
+
+
+class SpanLookup(Protocol):
+    """Where a fact's citation was placed, by (kind, fact id, citation position)."""
+
+    def get(self, key: tuple[str, str, int], /) -> Span | None: ...
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class Breach:
 @dataclass(frozen=True)
 class Context:
     texts: Mapping[str, str]
-    spans: Spans  # by (kind, id, citation position)
+    spans: SpanLookup  # by (kind, id, citation position)
     metrics: Mapping[str, MetricSeed]
     sources: Mapping[str, SourceSeed]
 

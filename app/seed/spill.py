@@ -57,6 +57,7 @@ class Spill:
             for statement in _SCHEMA:
                 self._conn.execute(statement)
         self._counts: dict[str, int] = dict(counts or {})
+        self._gathered: dict[str, int] = {}  # rows kept so far under each name (`gather`)
         self._finalizer = weakref.finalize(self, self._conn.close)
 
     def close(self) -> None:
@@ -264,13 +265,23 @@ class Spill:
 
     # sorting on disk
 
-    def repeated(self, name: str, rows: Iterable[tuple[str, int]]) -> Iterator[list[int]]:
-        """Of `rows` (key, number), the numbers of each key given more than once, grouped by key
-        in key order, each group in the order given. A key given once is dropped unread: only
-        keys and numbers are written, so that the many alone cost no payload."""
-        yield from self._grouped(
+    def gather(self, name: str, rows: Iterable[tuple[str, int]]) -> None:
+        """Keep `rows` (key, number) under `name`, after those kept before, to be grouped by
+        `repeated_gathered`: only keys and numbers are written, so the many cost no payload."""
+        first = self._gathered.get(name, 0)
+        if not first:
+            self._conn.execute("DELETE FROM grouped WHERE name = ?", (name,))
+        numbered = [(name, key, n, value) for n, (key, value) in enumerate(rows, first + 1)]
+        self._conn.executemany("INSERT INTO grouped VALUES (?, ?, ?, ?)", numbered)
+        self._gathered[name] = first + len(numbered)
+
+    def repeated_gathered(self, name: str) -> Iterator[list[int]]:
+        """Of the rows gathered under `name`, the numbers of each key given more than once,
+        grouped by key in key order, each group in the order given; a key given once is
+        dropped unread. The rows are gone once the caller has every group."""
+        self._gathered.pop(name, None)
+        yield from self._read_groups(
             name,
-            rows,
             "AND key IN (SELECT key FROM grouped WHERE name = :name GROUP BY key "
             "HAVING count(*) > 1)",
         )
@@ -290,6 +301,9 @@ class Spill:
             "INSERT INTO grouped VALUES (?, ?, ?, ?)",
             ((name, key, n, value) for n, (key, value) in enumerate(rows)),
         )
+        yield from self._read_groups(name, which)
+
+    def _read_groups(self, name: str, which: str) -> Iterator[Any]:
         cursor = self._conn.execute(
             f"SELECT key, payload FROM grouped WHERE name = :name {which} ORDER BY key, seq",
             {"name": name},

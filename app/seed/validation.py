@@ -3,10 +3,18 @@ what it finds to `issues` (file, entry, field and line) and never changing the s
 
 Order matters only where a check needs another's result: citations are placed before the rules
 and coverage read them, and arithmetic runs only over a seed that passed everything else.
+
+The statistics, a million in a large seed, are decoded once for every check that looks at one
+statistic at a time (`check_statistics`: its references, its quotes, its figure, the curation
+rules, and what it measures). Each of those checks keeps its problems apart and tells them in
+its own turn, so that a curator is told the same problems in the same order, within the same
+caps, as if each check had passed over the statistics itself (tests/test_statistics_pass.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Container
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.analysis.discrepancies import Discrepancy, Measured, Member, find_discrepancies
@@ -16,7 +24,10 @@ from app.analysis.scanner import scan
 from app.models import CitationSeed, MeetingSeed, StatisticSeed
 from app.seed import rules
 from app.seed.bundle import (
+    Deferred,
     Entry,
+    Found,
+    Issues,
     SeedBundle,
     SeedIssue,
     StoredEntries,
@@ -24,7 +35,7 @@ from app.seed.bundle import (
     coverage,
     relative,
 )
-from app.seed.citations import CitationError, locate_quote
+from app.seed.citations import CitationError, Span, locate_quote
 from app.seed.claims import ClaimError, Facts, judge_check
 from app.seed.spill import BATCH, SpanRow
 from app.vocabulary import FACT_KINDS
@@ -40,49 +51,66 @@ def ids_are_unique(entries: dict[str, StoredEntries], issues: list[SeedIssue]) -
             )
 
 
-def references_resolve(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
-    metrics = {m.id: m for m in bundle.models("metrics")}
+class _References:
+    """What a statistic's references are resolved against."""
+
+    def __init__(self, bundle: SeedBundle) -> None:
+        self.metrics = {m.id: m for m in bundle.models("metrics")}
+        self.sources = bundle.ids("sources")
+        self.organizations = bundle.ids("organizations")
+        self.people = bundle.ids("people")
+
+
+def _dangling(entry: Entry, field_path: tuple[int | str, ...], what: str, ref: str) -> SeedIssue:
+    return entry.issue(f"no {what} with id {ref!r}", *field_path)
+
+
+def _cited_sources_exist(entry: Entry, sources: Container[str], issues: Found) -> None:
+    for i, citation in enumerate(entry.model.citations):
+        if citation.source not in sources:
+            issues.append(_dangling(entry, ("citations", i, "source"), "source", citation.source))
+
+
+def _statistic_references(entry: Entry, refs: _References, issues: Found) -> None:
+    """Every reference of one statistic, checked together."""
+    stat: StatisticSeed = entry.model
+    _cited_sources_exist(entry, refs.sources, issues)
+    ref = stat.attributed_to_id
+    if ref is not None and ref not in refs.people and ref not in refs.organizations:
+        issues.append(_dangling(entry, ("attributed_to_id",), "person or organization", ref))
+    metric = refs.metrics.get(stat.metric)
+    if metric is None:
+        issues.append(_dangling(entry, ("metric",), "metric", stat.metric))
+    else:
+        if metric.unit != stat.unit:
+            issues.append(
+                entry.issue(
+                    f"unit {stat.unit!r} differs from its metric's unit {metric.unit!r}", "unit"
+                )
+            )
+        if metric.scope is not None and stat.scope not in (None, metric.scope):
+            issues.append(
+                entry.issue(
+                    f"scope {stat.scope!r} differs from the scope its metric fixes "
+                    f"({metric.scope!r})",
+                    "scope",
+                )
+            )
+    if stat.period_start and stat.period_end and stat.period_end.last < stat.period_start.first:
+        issues.append(entry.issue("period_end is before period_start", "period_end"))
+
+
+def references_resolve(bundle: SeedBundle, issues: Issues, checked: StatisticsChecked) -> None:
     statistics = bundle.ids("statistics")
     sources = bundle.ids("sources")
 
-    organizations = bundle.ids("organizations")
-    people = bundle.ids("people")
-
     def dangling(entry: Entry, field_path: tuple[int | str, ...], what: str, ref: str) -> None:
-        issues.append(entry.issue(f"no {what} with id {ref!r}", *field_path))
+        issues.append(_dangling(entry, field_path, what, ref))
 
     def cited_sources_exist(entry: Entry) -> None:
-        for i, citation in enumerate(entry.model.citations):
-            if citation.source not in sources:
-                dangling(entry, ("citations", i, "source"), "source", citation.source)
+        _cited_sources_exist(entry, sources, issues)
 
-    # one pass over each of the large kinds: every reference of an entry checked together
-    for entry in bundle.entries["statistics"]:
-        stat: StatisticSeed = entry.model
-        cited_sources_exist(entry)
-        ref = stat.attributed_to_id
-        if ref is not None and ref not in people and ref not in organizations:
-            dangling(entry, ("attributed_to_id",), "person or organization", ref)
-        metric = metrics.get(stat.metric)
-        if metric is None:
-            dangling(entry, ("metric",), "metric", stat.metric)
-        else:
-            if metric.unit != stat.unit:
-                issues.append(
-                    entry.issue(
-                        f"unit {stat.unit!r} differs from its metric's unit {metric.unit!r}", "unit"
-                    )
-                )
-            if metric.scope is not None and stat.scope not in (None, metric.scope):
-                issues.append(
-                    entry.issue(
-                        f"scope {stat.scope!r} differs from the scope its metric fixes "
-                        f"({metric.scope!r})",
-                        "scope",
-                    )
-                )
-        if stat.period_start and stat.period_end and stat.period_end.last < stat.period_start.first:
-            issues.append(entry.issue("period_end is before period_start", "period_end"))
+    checked.references.tell(issues)  # the statistics', each found in the one pass over them
     for entry in bundle.entries["provisions"]:
         cited_sources_exist(entry)
         for i, ref in enumerate(entry.model.statistic_ids):
@@ -137,90 +165,170 @@ def _people_and_statements_resolve(bundle: SeedBundle, dangling: Any) -> None:
                     dangling(entry, (field_name, i), kind[:-1], ref)
 
 
-def quotes_are_placed(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
+def _place_quotes(
+    bundle: SeedBundle, kind: str, entry: Entry, issues: Found, placed: list[SpanRow]
+) -> dict[int, Span]:
+    """Place each quote of one fact in its text (added to `placed`); returns them by position."""
+    spans: dict[int, Span] = {}
+    citation: CitationSeed
+    for i, citation in enumerate(entry.model.citations):
+        source = bundle.texts.get(citation.source)
+        if source is None:
+            continue  # reported as a dangling reference or a bad source already
+        try:
+            span = locate_quote(source.text, citation.quote, citation.occurrence)
+        except CitationError as exc:
+            issues.append(entry.issue(str(exc), *citation_path(entry.model, i)))
+            continue
+        as_reported = getattr(entry.model, "as_reported", None)
+        fact = (kind, entry.seq, i, entry.model.id, citation.source)
+        placed.append((*fact, span.start, span.end, span.prefix, span.suffix, as_reported))
+        spans[i] = span
+    if len(placed) >= BATCH:
+        bundle.spill.add_spans(placed)
+        placed.clear()
+    return spans
+
+
+def quotes_are_placed(bundle: SeedBundle, issues: Issues, checked: StatisticsChecked) -> None:
+    checked.quotes.tell(issues)  # the statistics', placed in the one pass over them
     placed: list[SpanRow] = []
     for kind in FACT_KINDS:
-        for entry in bundle.entries[kind]:
-            citation: CitationSeed
-            for i, citation in enumerate(entry.model.citations):
-                source = bundle.texts.get(citation.source)
-                if source is None:
-                    continue  # reported as a dangling reference or a bad source already
-                try:
-                    span = locate_quote(source.text, citation.quote, citation.occurrence)
-                except CitationError as exc:
-                    issues.append(entry.issue(str(exc), *citation_path(entry.model, i)))
-                    continue
-                as_reported = getattr(entry.model, "as_reported", None)
-                fact = (kind, entry.seq, i, entry.model.id, citation.source)
-                placed.append((*fact, span.start, span.end, span.prefix, span.suffix, as_reported))
-                if len(placed) >= BATCH:
-                    bundle.spill.add_spans(placed)
-                    placed.clear()
+        if kind != "statistics":
+            for entry in bundle.entries[kind]:
+                _place_quotes(bundle, kind, entry, issues, placed)
     bundle.spill.add_spans(placed)
 
 
-def figures_read_as_stored(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
-    for entry in bundle.entries["statistics"]:
-        stat: StatisticSeed = entry.model
-        reported = stat.as_reported
-        if not any(reported in c.quote for c in stat.citations):
-            issues.append(
-                entry.issue(
-                    f"as_reported {reported!r} does not stand inside any of the statistic's quotes",
-                    "as_reported",
-                )
+def _figure_read_as_stored(entry: Entry, issues: Found) -> None:
+    stat: StatisticSeed = entry.model
+    reported = stat.as_reported
+    if not any(reported in c.quote for c in stat.citations):
+        issues.append(
+            entry.issue(
+                f"as_reported {reported!r} does not stand inside any of the statistic's quotes",
+                "as_reported",
             )
-        try:
-            figure = parse_figure(reported)
-        except FigureSyntaxError as exc:
-            issues.append(entry.issue(str(exc), "as_reported"))
-            continue
-        # the sign follows the metric's convention; the text gives direction in words ("a drop of")
-        if figure.value != abs(as_decimal(stat.value)):
-            issues.append(
-                entry.issue(
-                    f"as_reported {reported!r} reads as {figure.value.normalize():f}, "
-                    f"but value is {stat.value!r}",
-                    "value",
-                )
+        )
+    try:
+        figure = parse_figure(reported)
+    except FigureSyntaxError as exc:
+        issues.append(entry.issue(str(exc), "as_reported"))
+        return
+    # the sign follows the metric's convention; the text gives direction in words ("a drop of")
+    if figure.value != abs(as_decimal(stat.value)):
+        issues.append(
+            entry.issue(
+                f"as_reported {reported!r} reads as {figure.value.normalize():f}, "
+                f"but value is {stat.value!r}",
+                "value",
             )
-        if figure.unit_hint and figure.unit_hint != stat.unit:
-            issues.append(
-                entry.issue(
-                    f"as_reported {reported!r} is in {figure.unit_hint}, but unit is {stat.unit!r}",
-                    "unit",
-                )
+        )
+    if figure.unit_hint and figure.unit_hint != stat.unit:
+        issues.append(
+            entry.issue(
+                f"as_reported {reported!r} is in {figure.unit_hint}, but unit is {stat.unit!r}",
+                "unit",
             )
+        )
 
 
-def curation_rules_hold(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
-    """The curation rules (app/seed/rules.py), with the exemptions curators stated."""
-    ctx = rules.Context(
+def figures_read_as_stored(issues: Issues, checked: StatisticsChecked) -> None:
+    checked.figures.tell(issues)  # found in the one pass over the statistics
+
+
+class _OwnSpans:
+    """The rules' view of placed quotes in the one pass: those of the statistic being checked."""
+
+    def __init__(self) -> None:
+        self.of: str = ""
+        self.spans: dict[int, Span] = {}
+
+    def get(self, key: tuple[str, str, int], /) -> Span | None:
+        kind, fact_id, position = key
+        if kind != "statistics" or fact_id != self.of:
+            raise LookupError(f"only the quotes of {self.of} are at hand, not {key}")
+        return self.spans.get(position)
+
+
+def _rules_context(bundle: SeedBundle, spans: rules.SpanLookup) -> rules.Context:
+    return rules.Context(
         texts=bundle.source_texts(),
-        spans=bundle.spans,
+        spans=spans,
         metrics={m.id: m for m in bundle.models("metrics")},
         sources=bundle.by_id("sources"),
     )
-    for entry in bundle.entries["statistics"]:
-        stat: StatisticSeed = entry.model
-        broken = set()
-        for breach in rules.statistic_breaches(stat, ctx):
-            broken.add(breach.rule)
-            if breach.rule not in stat.exemptions:
-                issues.append(entry.issue(breach.message, *breach.path))
-        for rule in stat.exemptions:
-            if rule not in broken:
-                issues.append(
-                    entry.issue(
-                        f"the statistic keeps rule {rule!r}: the exemption is stale",
-                        "exemptions",
-                        rule,
-                    )
+
+
+def _statistic_rules_hold(entry: Entry, ctx: rules.Context, issues: Found) -> None:
+    stat: StatisticSeed = entry.model
+    broken = set()
+    for breach in rules.statistic_breaches(stat, ctx):
+        broken.add(breach.rule)
+        if breach.rule not in stat.exemptions:
+            issues.append(entry.issue(breach.message, *breach.path))
+    for rule in stat.exemptions:
+        if rule not in broken:
+            issues.append(
+                entry.issue(
+                    f"the statistic keeps rule {rule!r}: the exemption is stale",
+                    "exemptions",
+                    rule,
                 )
+            )
+
+
+def curation_rules_hold(bundle: SeedBundle, issues: Issues, checked: StatisticsChecked) -> None:
+    """The curation rules (app/seed/rules.py), with the exemptions curators stated."""
+    checked.rules.tell(issues)  # the statistics', found in the one pass over them
     for entry in bundle.entries["provisions"]:
         for breach in rules.provision_breaches(entry.model):
             issues.append(entry.issue(breach.message, *breach.path))
+
+
+@dataclass
+class StatisticsChecked:
+    """What the checks that look at one statistic at a time found, in one pass over them
+    (`check_statistics`): each check tells its part in its own turn, so that a seed's problems
+    come in the same order, and stop at the same caps, as if each check had passed over them.
+    Every statistic is decoded once for all of them, not once for each."""
+
+    references: Deferred = field(default_factory=Deferred)
+    quotes: Deferred = field(default_factory=Deferred)
+    figures: Deferred = field(default_factory=Deferred)
+    rules: Deferred = field(default_factory=Deferred)
+
+
+# What the discrepancies check groups the statistics by, kept in the scratch store by the one pass.
+DISCREPANCY_KEYS = "discrepancies"
+
+
+def check_statistics(bundle: SeedBundle) -> StatisticsChecked:
+    """One pass over the statistics: for each, its references, the placing of its quotes, its
+    figure, and the curation rules (with its own placed quotes), each check's problems kept
+    apart; and what it measures, for `discrepancies_are_found` (used only if nothing fails)."""
+    checked = StatisticsChecked()
+    refs = _References(bundle)
+    own = _OwnSpans()
+    ctx = _rules_context(bundle, own)
+    placed: list[SpanRow] = []
+    measured: list[tuple[str, int]] = []
+    for entry in bundle.entries["statistics"]:
+        _statistic_references(entry, refs, checked.references)
+        own.of = entry.model.id
+        own.spans = _place_quotes(bundle, "statistics", entry, checked.quotes, placed)
+        _figure_read_as_stored(entry, checked.figures)
+        _statistic_rules_hold(entry, ctx, checked.rules)
+        if (key := _measured(bundle, entry.model)) is not None:
+            measured.append((repr(key.key), entry.seq))
+            if len(measured) >= BATCH:
+                bundle.spill.gather(DISCREPANCY_KEYS, measured)
+                measured.clear()
+        if checked.references.full:
+            break  # told first, its problems alone stop the reading
+    bundle.spill.add_spans(placed)
+    bundle.spill.gather(DISCREPANCY_KEYS, measured)
+    return checked
 
 
 def words_stand_in_their_quotes(bundle: SeedBundle, issues: list[SeedIssue]) -> None:
@@ -407,14 +515,10 @@ def discrepancies_are_found(bundle: SeedBundle, issues: list[SeedIssue]) -> None
     if issues:
         return
     statistics = bundle.entries["statistics"]
-    keys = (
-        (repr(measured.key), entry.seq)
-        for entry in statistics
-        if (measured := _measured(bundle, entry.model)) is not None
-    )
-    # grouped on disk by what they measure; only statistics that share it are read again
+    # grouped on disk by what they measure (gathered by `check_statistics`); only statistics
+    # that share it are read again
     found: list[Discrepancy] = []
-    for seqs in bundle.spill.repeated("discrepancies", keys):
+    for seqs in bundle.spill.repeated_gathered(DISCREPANCY_KEYS):
         alike = (_measured(bundle, e.model) for e in statistics.at(seqs))
         found.extend(find_discrepancies(m for m in alike if m is not None))
     bundle.discrepancies = sorted(found, key=lambda d: d.id)
