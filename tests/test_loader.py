@@ -9,13 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select, text, update
 
 from app.identity import code_identity
 from app.models import Dataset, Statistic
 from app.queries.statistics import get_statistic, statistic_documents
+from app.seed import loader
 from app.seed.loader import load_seed
 from app.seed.reader import SeedError, read_seed
+from app.vocabulary import FACT_KINDS, SINGULAR
 from tests.conftest import SEED_DIR
 from tests.helpers import dump, edit, traced
 
@@ -341,6 +343,44 @@ def test_a_first_load_writes_each_document_with_its_row(engine: Engine) -> None:
         stored = dict(conn.execute(select(table.c.pk, table.c.document)).all())
         assert len(stored) == 43
         assert statistic_documents(conn, sorted(stored)) == stored
+
+
+def test_a_first_load_writes_each_statistics_citations_after_its_batch(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first load writes a batch of statistics and then their citations, from the same
+    decoded statistics (app/seed/loader.py `_statistics_with_citations`). Batches of 7 here:
+    every citation of every fact is stored once, for its fact, at its position, with its source,
+    its quote, and offsets that hold that quote in the source's text."""
+    monkeypatch.setattr(loader, "INSERT_BATCH", 7)
+    bundle = read_seed(SEED_DIR)
+    wanted = {
+        (kind, fact.id, position, citation.source, citation.quote)
+        for kind in FACT_KINDS
+        for fact in bundle.models(kind)
+        for position, citation in enumerate(fact.citations)
+    }
+    report = load_seed(engine, bundle)
+    assert report.counts["citation"]["inserted"] == len(wanted)
+    texts = {
+        s.id: (SEED_DIR / s.file).read_text(encoding="utf-8") for s in bundle.models("sources")
+    }
+    stored = set()
+    with engine.connect() as conn:
+        for kind in FACT_KINDS:
+            table = SINGULAR[kind]
+            rows = conn.execute(
+                text(
+                    f"SELECT f.id, c.position, s.id, c.quote, c.start_offset, c.end_offset "
+                    f"FROM citation c JOIN {table} f ON f.pk = c.{table}_pk "
+                    f"JOIN source s ON s.pk = c.source_pk"
+                )
+            ).all()
+            for fact_id, position, source, quote, start, end in rows:
+                assert texts[source][start:end] == quote, (kind, fact_id, position)
+                stored.add((kind, fact_id, position, source, quote))
+        assert conn.execute(text("SELECT count(*) FROM citation")).scalar_one() == len(wanted)
+    assert stored == wanted
 
 
 def test_a_reload_rebuilds_the_documents_of_the_statistics_it_changed(

@@ -336,8 +336,11 @@ def _apply(
     stale_facts: dict[str, set[str]] = {}
     for kind in FACT_KINDS:
         step(kind)
-        if kind == "statistics":  # on a first load, each with its document
-            rows = _statistic_rows(bundle, metrics, with_documents=documents_with_rows)
+        if kind == "statistics" and documents_with_rows:  # a first load
+            stale_facts[kind] = _statistics_with_citations(conn, bundle, metrics, sources, report)
+            continue
+        if kind == "statistics":
+            rows = _statistic_rows(bundle, metrics, with_documents=False)
         else:
             rows = (_fact_row(kind, model, metrics, bundle) for model in bundle.models(kind))
         stale_facts[kind] = _sync_parents(conn, _FACT_TABLE[kind], rows, report)
@@ -367,12 +370,15 @@ def _apply(
     for kind in FACT_KINDS:
         _delete_stale(conn, _FACT_TABLE[kind], stale_facts[kind], report)
     step("citations")
-    _sync_children(
+    # a first load wrote the statistics' citations with them: the rest are new rows too
+    _sync(
         conn,
         "citation",
         (*_CITATION_FACT_COLUMNS, "position"),
-        _citation_rows(conn, bundle, sources),
+        _citation_rows(conn, bundle, sources, statistics=not documents_with_rows),
         report,
+        delete_stale=True,
+        only_new=documents_with_rows,
     )
     step("documents")
     if documents_with_rows:  # written with the rows (`_statistic_rows`): one per row written
@@ -643,37 +649,90 @@ def _placed_quote(citation: Any, span: Span) -> dict[str, Any]:
     }
 
 
-def _citation_rows(conn: Connection, bundle: SeedBundle, sources: dict[str, int]) -> Any:
+def _citation_row(
+    kind: str, pk: int, position: int, source_pk: int, placed: dict[str, Any]
+) -> dict[str, Any]:
+    """A citation's row: its fact's primary key (in the column of the fact's kind), its position
+    among the fact's citations, its source and its placed quote (`_placed_quote`)."""
+    row: dict[str, Any] = dict.fromkeys(_CITATION_FACT_COLUMNS)
+    row[f"{_FACT_TABLE[kind]}_pk"] = pk
+    return row | {"position": position, "source_pk": source_pk, **placed}
+
+
+def _citation_rows(
+    conn: Connection, bundle: SeedBundle, sources: dict[str, int], *, statistics: bool = True
+) -> Any:
+    """Every fact's citations' rows, kind by kind; without the statistics' if not `statistics`."""
     for kind in FACT_KINDS:
-        column = f"{_FACT_TABLE[kind]}_pk"
+        if kind == "statistics" and not statistics:
+            continue
         place = _placer(bundle, kind)
         for fact, pk in _with_pks(conn, _FACT_TABLE[kind], bundle.cited(kind)):
             spans = place(fact)
             for position, (citation, span) in enumerate(zip(fact.citations, spans, strict=True)):
-                row: dict[str, Any] = dict.fromkeys(_CITATION_FACT_COLUMNS)
-                row[column] = pk
-                yield row | {
-                    "position": position,
-                    "source_pk": sources[citation.source],
-                    **_placed_quote(citation, span),
-                }
+                placed = _placed_quote(citation, span)
+                yield _citation_row(kind, pk, position, sources[citation.source], placed)
+
+
+# A statistic's citations as `_statistic_rows` places them: (source id, `_placed_quote`) each.
+Placed = list[tuple[str, dict[str, Any]]]
+
+
+def _statistics_with_citations(
+    conn: Connection,
+    bundle: SeedBundle,
+    metrics: dict[str, int],
+    sources: dict[str, int],
+    report: LoadReport,
+) -> set[str]:
+    """A first load's statistics, each with its document, each batch written followed by its
+    statistics' citations: a statistic is decoded, and its quotes' places read, once for its
+    row, its document and its citations. Returns what `_sync_parents` returns."""
+    cited: list[tuple[str, Placed]] = []  # the statistics made whose citations are not written
+    citation = insert(_TABLES["citation"])
+
+    def write_citations(written: list[dict[str, Any]]) -> None:
+        pks = _pks(conn, "statistic", [row["id"] for row in written])
+        rows = [
+            _citation_row("statistics", pks[stat_id], position, sources[source], placed)
+            for stat_id, quotes in cited
+            for position, (source, placed) in enumerate(quotes)
+        ]
+        cited.clear()
+        execute_many(conn, citation, rows)
+        report.log.rows("citation", rows, [], [])
+        report.record("citation", len(rows), 0, 0)
+
+    rows = _statistic_rows(bundle, metrics, with_documents=True, cited=cited)
+    written = _sync(
+        conn, "statistic", ("id",), rows, report, delete_stale=False, after=write_citations
+    )
+    return {slug for (slug,) in written}
 
 
 def _statistic_rows(
-    bundle: SeedBundle, metrics: dict[str, int], *, with_documents: bool
+    bundle: SeedBundle,
+    metrics: dict[str, int],
+    *,
+    with_documents: bool,
+    cited: list[tuple[str, Placed]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The statistics' rows; `with_documents`, each with its stored public JSON, built from the
     row and its citations as placed by the one function the API uses (`statistic_document`), so
-    that no document is written twice or read back to be built."""
+    that no document is written twice or read back to be built. With `cited`, each row's
+    citations as placed are appended to it, with the statistic's id."""
     place = _placer(bundle, "statistics") if with_documents else None
     for model in bundle.models("statistics"):
         row = _fact_row("statistics", model, metrics, bundle)
         if place is not None:
-            citations = [
-                citation_public({"source_id": citation.source, **_placed_quote(citation, span)})
+            placed = [
+                (citation.source, _placed_quote(citation, span))
                 for citation, span in zip(model.citations, place(model), strict=True)
             ]
+            citations = [citation_public({"source_id": source, **q}) for source, q in placed]
             row["document"] = statistic_document(row, citations)
+            if cited is not None:
+                cited.append((model.id, placed))
         yield row
 
 
@@ -884,11 +943,15 @@ def _sync(
     report: LoadReport,
     *,
     delete_stale: bool,
+    only_new: bool = False,
+    after: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> set[tuple[Any, ...]]:
     """Make the table hold `rows` (matched on `key`): insert, update, and with `delete_stale`
     delete the rest. Returns the keys of stored rows that no wanted row matched.
 
-    Into an empty table (a first load), rows are inserted a batch at a time as they come.
+    Into an empty table (a first load), or with `only_new` (the caller knows that the table
+    holds none of their keys), rows are inserted a batch at a time as they come, and `after`
+    (if given) is called with each batch once it is written.
     Otherwise the stored rows are first noted, by key, with a digest of their columns, in a
     scratch store on disk (app/seed/spill.py), not in memory; a wanted row whose digest differs
     is compared with its stored row column by column, and updated where they differ; inserts
@@ -916,11 +979,14 @@ def _sync(
         )
 
     pending = iter(rows)
-    if conn.execute(select(table.c[key[0]]).limit(1)).first() is None:  # nothing stored
+    if only_new or conn.execute(select(table.c[key[0]]).limit(1)).first() is None:
         for batch in _batched(pending):
             write(batch)
+            if after is not None:
+                after(batch)
         report.record(name, inserted, 0, 0)
         return set()
+    assert after is None, "`after` is for rows that are all inserted"
     first = next(pending, None)
     compared = [c for c in columns if first is not None and c in first]
     scratch = Spill()
