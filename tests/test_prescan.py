@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -150,9 +152,63 @@ def test_a_worker_that_dies_leaves_every_scan_to_this_process(tmp_path: Path) ->
     prescan = Prescan.start([("text", text, digest)], {}, [], [])
     assert prescan is not None
     prescan.worker.kill()  # as the kernel's out-of-memory killer would
+    assert prescan.worker._process is not None
+    prescan.worker._process.wait()  # dead before the checks ask (else they share its work)
     try:
         assert prescan.figures("text") is None
         assert prescan.names("text") is None
+    finally:
+        prescan.close()
+
+
+def _copies(tmp_path: Path, count: int) -> tuple[list[tuple[str, Path, str]], list[str]]:
+    """`count` texts, each its own file, all different; and each one's text."""
+    texts, written = [], []
+    for n in range(count):
+        path = tmp_path / f"text-{n}.txt"
+        text = f"In {2000 + n % 20}, exports reached ${n}.5 billion, said Ms Okafor.\n" * 30
+        path.write_text(text, encoding="utf-8")
+        texts.append((f"t{n}", path, hashlib.sha256(path.read_bytes()).hexdigest()))
+        written.append(text)
+    return texts, written
+
+
+def test_while_the_worker_is_at_work_this_process_scans_from_the_last_text_back(
+    tmp_path: Path,
+) -> None:
+    """The checks ask while the worker has not begun (stopped here until this process has
+    claimed every text): this process scans them all, last first, the worker stops at the first
+    text claimed without scanning it, and every scan is the one the checks would make."""
+    texts, written = _copies(tmp_path, 60)
+    prescan = Prescan.start(texts, {}, [], [])
+    assert prescan is not None and prescan.worker._process is not None
+    pid = prescan.worker._process.pid
+    os.kill(pid, signal.SIGSTOP)
+    resume = threading.Timer(1.0, os.kill, (pid, signal.SIGCONT))
+    resume.start()
+    try:
+        for (source_id, _path, _sha), text in zip(texts, written, strict=True):
+            assert prescan.figures(source_id) == scan(text)
+        assert prescan.worker.finished()
+        assert set(prescan._own) == {source_id for source_id, _p, _s in texts}
+        assert prescan._where == {}  # the worker scanned none: each was claimed first
+    finally:
+        resume.cancel()
+        prescan.close()
+
+
+def test_the_worker_and_this_process_share_the_texts_and_agree(tmp_path: Path) -> None:
+    """Asked at once, while the worker is at work: each text is scanned by one or both, and
+    each scan is the one the checks would make."""
+    texts, written = _copies(tmp_path, 400)
+    prescan = Prescan.start(texts, {}, [], [])
+    assert prescan is not None
+    try:
+        for (source_id, _path, _sha), text in zip(texts, written, strict=True):
+            assert prescan.figures(source_id) == scan(text)
+        where = prescan._where
+        assert where is not None
+        assert set(where) | set(prescan._own) == {source_id for source_id, _p, _s in texts}
     finally:
         prescan.close()
 

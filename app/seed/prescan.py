@@ -9,15 +9,23 @@ quotes, figures, curation rules). The coverage and name checks then read each te
 that file instead of scanning. Where there is little text, where the worker cannot start or
 fails, or where a text changed since it was checked, the checks scan in this process as before:
 the answers are the same either way (tests/test_prescan.py).
+
+When the checks first ask for a scan and the worker is still at work, this process does not
+wait idle: it scans texts from the last one back, each claimed first (the worker stops at the
+first text claimed), into a scratch file of its own, until the worker is done. The two meet in
+the middle, and the checks read each text's scans from whichever made them.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
+import struct
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from app.analysis.mentions import NameIndex, NameScan
 from app.analysis.scanner import Mention, scan
@@ -32,47 +40,82 @@ PRESCAN_MIN_CHARS = 4 * 1024 * 1024
 @dataclass(frozen=True)
 class Job:
     """What the worker needs: each text (source id, resolved path, sha256), in the order the
-    checks read them, and what the name index is built from (see SeedBundle.name_index)."""
+    checks read them, and what the name index is built from (see SeedBundle.name_index); where
+    to write the scans, and the file that says where to stop (`_CLAIM`)."""
 
     texts: list[tuple[str, str, str]]
     names: dict[str, str]
     titles: list[str]
     countries: list[str]
     out: str
+    until: str
+
+
+# The claim file holds the place of the first text this process has claimed (all of them are
+# the worker's until it says otherwise): the worker scans no text from there on.
+_CLAIM = struct.Struct("<Q")
+
+Scans = tuple[list[Mention], NameScan]
+
+
+def _scanned(path: str, sha256: str, index: NameIndex) -> Scans | None:
+    """Both scans of a text, or None if it changed since it was checked or fails to scan (the
+    checks then read it again, and say what is wrong)."""
+    try:
+        text = read_as_checked(Path(path), sha256)
+        if text is None:  # changed since it was checked
+            return None
+        return scan(text), index.scan(text)
+    except Exception:
+        return None
+
+
+def _record(out: IO[bytes], scans: Scans) -> tuple[int, int]:
+    """Both scans pickled to `out`; where each begins."""
+    figures, names = scans
+    figures_at = out.tell()
+    pickle.dump(figures, out, protocol=pickle.HIGHEST_PROTOCOL)
+    names_at = out.tell()
+    pickle.dump(names, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return figures_at, names_at
+
+
+def _claimed(claim: IO[bytes], texts: int) -> int:
+    found = os.pread(claim.fileno(), _CLAIM.size, 0)
+    return _CLAIM.unpack(found)[0] if len(found) == _CLAIM.size else texts
 
 
 def work(job: Job) -> None:
-    """The worker: both scans of every text, each pickled, then the index of the records (source
-    id -> where its figure scan and its name scan begin), then the index's place. A text that
-    changed since it was checked, or that fails to scan, is left out: the checks then read and
-    scan it themselves, and say what is wrong with it."""
+    """The worker: both scans of every text up to the first one claimed (`_CLAIM`), each
+    pickled, then the index of the records (source id -> where its figure scan and its name
+    scan begin), then the index's place. A text that changed since it was checked, or that
+    fails to scan, is left out: the checks then read and scan it themselves."""
     index = NameIndex(job.names, job.titles, job.countries)
     where: dict[str, tuple[int, int]] = {}
-    with open(job.out, "wb") as out:
+    with open(job.out, "wb") as out, open(job.until, "rb") as until:
         forget(job.out)
-        for source_id, path, sha256 in job.texts:
+        forget(job.until)
+        for n, (source_id, path, sha256) in enumerate(job.texts):
             stop_if_orphaned()
-            try:
-                text = read_as_checked(Path(path), sha256)
-                if text is None:  # changed since it was checked
-                    continue
-                figures, names = scan(text), index.scan(text)
-            except Exception:  # the checks read it again, and say what is wrong
-                continue
-            figures_at = out.tell()
-            pickle.dump(figures, out, protocol=pickle.HIGHEST_PROTOCOL)
-            names_at = out.tell()
-            pickle.dump(names, out, protocol=pickle.HIGHEST_PROTOCOL)
-            where[source_id] = (figures_at, names_at)
+            if n >= _claimed(until, len(job.texts)):
+                break  # the rest are the starting process's
+            scans = _scanned(path, sha256, index)
+            if scans is not None:
+                where[source_id] = _record(out, scans)
         end_answer(out, where)
 
 
 class Prescan:
-    """The scans a worker is making, or has made, of the seed's texts."""
+    """The scans a worker is making, or has made, of the seed's texts (and those this process
+    made meanwhile)."""
 
-    def __init__(self, worker: Worker) -> None:
+    def __init__(self, worker: Worker, job: Job, claim: IO[bytes]) -> None:
         self.worker = worker
+        self._job = job
+        self._claim = claim
         self._where: dict[str, tuple[int, int]] | None = None  # None: the worker not yet asked
+        self._own: dict[str, tuple[int, int]] = {}  # the texts scanned here (`_share`)
+        self._own_answer: IO[bytes] | None = None
 
     @staticmethod
     def start(
@@ -83,21 +126,55 @@ class Prescan:
     ) -> Prescan | None:
         """A worker started on these texts (None if it could not be)."""
         listed = [(source_id, str(path), sha) for source_id, path, sha in texts]
+        made: list[tuple[Job, IO[bytes]]] = []
 
         def job(paths: list[str]) -> Job:
-            return Job(listed, dict(names), list(titles), sorted(countries), paths[0])
+            answer, _job, until = paths
+            claim = open(until, "r+b")  # noqa: SIM115 (kept until the scans are let go)
+            made.append(
+                (Job(listed, dict(names), list(titles), sorted(countries), answer, until), claim)
+            )
+            return made[0][0]
 
-        worker = Worker.start(__name__, job)
-        return Prescan(worker) if worker is not None else None
+        worker = Worker.start(__name__, job, extra=(".claim",))
+        if worker is None:
+            for _job, claim in made:
+                claim.close()
+            return None
+        return Prescan(worker, *made[0])
+
+    def _share(self) -> None:
+        """While the worker is at work: scan texts here, from the last one back, each claimed
+        before it is scanned, into a scratch file of this process's own."""
+        job = self._job
+        index: NameIndex | None = None
+        left = len(job.texts)
+        while left and self.worker.running():
+            left -= 1
+            os.pwrite(self._claim.fileno(), _CLAIM.pack(left), 0)
+            if index is None:
+                index = NameIndex(job.names, job.titles, job.countries)
+                folder = os.environ.get("SQLITE_TMPDIR") or None  # beside the worker's files
+                own = tempfile.TemporaryFile(prefix="korus-prescan-", dir=folder)  # noqa: SIM115
+                self._own_answer = own  # unnamed; closed with the scans (`close`)
+            source_id, path, sha256 = job.texts[left]
+            scans = _scanned(path, sha256, index)
+            if scans is not None and self._own_answer is not None:
+                self._own[source_id] = _record(self._own_answer, scans)
 
     def _read(self, source_id: str, which: int) -> Any:
-        if self._where is None:  # the first question waits for the worker
+        if self._where is None:  # the first question: share the work left, then wait for it
+            self._share()
             found = answer_index(self.worker.answer) if self.worker.finished() else None
             self._where = found or {}
-        if source_id not in self._where:
+        if source_id in self._own and self._own_answer is not None:
+            answer, where = self._own_answer, self._own
+        elif source_id in self._where:
+            answer, where = self.worker.answer, self._where
+        else:
             return None
-        self.worker.answer.seek(self._where[source_id][which])
-        return pickle.load(self.worker.answer)
+        answer.seek(where[source_id][which])
+        return pickle.load(answer)
 
     def figures(self, source_id: str) -> list[Mention] | None:
         """The figure scan of a text (`scan`), or None: scan it here."""
@@ -110,8 +187,11 @@ class Prescan:
         return found
 
     def close(self) -> None:
-        """Stop the worker if it is still at work, and let go of its files."""
+        """Stop the worker if it is still at work, and let go of its files and this process's."""
         self.worker.close()
+        self._claim.close()
+        if self._own_answer is not None:
+            self._own_answer.close()
 
 
 if __name__ == "__main__":

@@ -109,6 +109,10 @@ class Worker:
         assert self._process is not None and self._process.stdout is not None
         return self._process.stdout
 
+    def running(self) -> bool:
+        """Whether the worker is still at work (does not wait)."""
+        return self._done is None and self._process is not None and self._process.poll() is None
+
     def finished(self) -> bool:
         """Whether the worker finished its work (waits for it, the first time)."""
         if self._done is None:
