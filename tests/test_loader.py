@@ -383,6 +383,26 @@ def test_a_first_load_writes_each_statistics_citations_after_its_batch(
     assert stored == wanted
 
 
+def test_a_load_that_finds_rows_but_no_dataset_compares_them(engine: Engine) -> None:
+    """A database whose dataset row is gone (by hand, say) but whose tables hold a load's rows:
+    the next load is a first load (no version to compare with) into tables that are not empty,
+    so the statistics and their citations are compared with what is stored, not inserted
+    blindly; the database ends as the first load left it."""
+    load_seed(engine, read_seed(SEED_DIR))
+    table = Dataset.__table__  # type: ignore[attr-defined]
+    before = _documents(engine)
+    with engine.connect() as conn:
+        citations = conn.execute(text("SELECT count(*) FROM citation")).scalar_one()
+    with engine.begin() as conn:
+        conn.execute(table.delete())
+    report = load_seed(engine, read_seed(SEED_DIR))
+    assert report.counts["statistic"]["inserted"] == 0
+    assert report.counts["citation"]["inserted"] == 0
+    assert _documents(engine) == before
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM citation")).scalar_one() == citations
+
+
 def test_a_reload_rebuilds_the_documents_of_the_statistics_it_changed(
     engine: Engine, seed_copy: Path
 ) -> None:

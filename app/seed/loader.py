@@ -334,13 +334,16 @@ def _apply(
     )
     metrics = _pks_of_all(conn, "metric", stale_metrics)
     stale_facts: dict[str, set[str]] = {}
+    cited_with_statistics = False  # the statistics' citations written with them
     for kind in FACT_KINDS:
         step(kind)
-        if kind == "statistics" and documents_with_rows:  # a first load
+        if kind == "statistics" and documents_with_rows and _empty(conn, "statistic", "citation"):
+            # a first load: each batch of statistics, then their citations
             stale_facts[kind] = _statistics_with_citations(conn, bundle, metrics, sources, report)
+            cited_with_statistics = True
             continue
-        if kind == "statistics":
-            rows = _statistic_rows(bundle, metrics, with_documents=False)
+        if kind == "statistics":  # on a first load, each with its document
+            rows = _statistic_rows(bundle, metrics, with_documents=documents_with_rows)
         else:
             rows = (_fact_row(kind, model, metrics, bundle) for model in bundle.models(kind))
         stale_facts[kind] = _sync_parents(conn, _FACT_TABLE[kind], rows, report)
@@ -370,15 +373,15 @@ def _apply(
     for kind in FACT_KINDS:
         _delete_stale(conn, _FACT_TABLE[kind], stale_facts[kind], report)
     step("citations")
-    # a first load wrote the statistics' citations with them: the rest are new rows too
+    # the statistics' citations written with them into an empty table: the rest are new too
     _sync(
         conn,
         "citation",
         (*_CITATION_FACT_COLUMNS, "position"),
-        _citation_rows(conn, bundle, sources, statistics=not documents_with_rows),
+        _citation_rows(conn, bundle, sources, statistics=not cited_with_statistics),
         report,
         delete_stale=True,
-        only_new=documents_with_rows,
+        only_new=cited_with_statistics,
     )
     step("documents")
     if documents_with_rows:  # written with the rows (`_statistic_rows`): one per row written
@@ -837,6 +840,11 @@ def _delete_stale(conn: Connection, name: str, stale: set[str], report: LoadRepo
     if slugs:
         report.record(name, 0, 0, len(slugs))
         report.log.rows(name, [], [], [{"id": slug} for slug in slugs])
+
+
+def _empty(conn: Connection, *names: str) -> bool:
+    """Whether these tables hold no row."""
+    return all(conn.execute(select(_TABLES[n]).limit(1)).first() is None for n in names)
 
 
 def _pks(conn: Connection, name: str, ids: Iterable[str]) -> dict[str, int]:
