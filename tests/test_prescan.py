@@ -19,6 +19,7 @@ import pytest
 from app.analysis import scanner
 from app.analysis.scanner import scan
 from app.seed import bundle as bundle_module
+from app.seed import prescan as prescan_module
 from app.seed.prescan import Prescan
 from app.seed.reader import SeedError, read_seed
 from tests.conftest import ROOT, SEED_DIR
@@ -192,6 +193,33 @@ def test_while_the_worker_is_at_work_this_process_scans_from_the_last_text_back(
         assert prescan.worker.finished()
         assert set(prescan._own) == {source_id for source_id, _p, _s in texts}
         assert prescan._where == {}  # the worker scanned none: each was claimed first
+    finally:
+        resume.cancel()
+        prescan.close()
+
+
+def test_scans_this_process_cannot_keep_are_left_to_the_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No room for this process's scans: it stops sharing at the first it cannot keep, the
+    text it claimed is left to the checks (None), and the worker scans the rest."""
+    texts, written = _copies(tmp_path, 20)
+
+    def no_room(out: Any, scans: Any) -> tuple[int, int]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(prescan_module, "_record", no_room)
+    prescan = Prescan.start(texts, {}, [], [])
+    assert prescan is not None and prescan.worker._process is not None
+    pid = prescan.worker._process.pid
+    os.kill(pid, signal.SIGSTOP)
+    resume = threading.Timer(0.5, os.kill, (pid, signal.SIGCONT))
+    resume.start()
+    try:
+        last = texts[-1][0]
+        assert prescan.figures(last) is None  # claimed here, not kept: the checks scan it
+        for (source_id, _path, _sha), text in zip(texts[:-1], written[:-1], strict=True):
+            assert prescan.figures(source_id) == scan(text)
     finally:
         resume.cancel()
         prescan.close()
