@@ -11,6 +11,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +176,23 @@ def _copies(tmp_path: Path, count: int) -> tuple[list[tuple[str, Path, str]], li
     return texts, written
 
 
+@contextmanager
+def _held(texts: list[tuple[str, Path, str]], seconds: float) -> Iterator[Prescan]:
+    """A worker started on `texts` and held stopped for `seconds` (SIGSTOP, then SIGCONT), so
+    that this process is asked while the worker has not begun."""
+    prescan = Prescan.start(texts, {}, [], [])
+    assert prescan is not None and prescan.worker._process is not None
+    pid = prescan.worker._process.pid
+    os.kill(pid, signal.SIGSTOP)
+    resume = threading.Timer(seconds, os.kill, (pid, signal.SIGCONT))
+    resume.start()
+    try:
+        yield prescan
+    finally:
+        resume.cancel()
+        prescan.close()  # a worker still held is killed
+
+
 def test_while_the_worker_is_at_work_this_process_scans_from_the_last_text_back(
     tmp_path: Path,
 ) -> None:
@@ -181,21 +200,12 @@ def test_while_the_worker_is_at_work_this_process_scans_from_the_last_text_back(
     claimed every text): this process scans them all, last first, the worker stops at the first
     text claimed without scanning it, and every scan is the one the checks would make."""
     texts, written = _copies(tmp_path, 60)
-    prescan = Prescan.start(texts, {}, [], [])
-    assert prescan is not None and prescan.worker._process is not None
-    pid = prescan.worker._process.pid
-    os.kill(pid, signal.SIGSTOP)
-    resume = threading.Timer(1.0, os.kill, (pid, signal.SIGCONT))
-    resume.start()
-    try:
+    with _held(texts, seconds=1.0) as prescan:
         for (source_id, _path, _sha), text in zip(texts, written, strict=True):
             assert prescan.figures(source_id) == scan(text)
         assert prescan.worker.finished()
         assert set(prescan._own) == {source_id for source_id, _p, _s in texts}
         assert prescan._where == {}  # the worker scanned none: each was claimed first
-    finally:
-        resume.cancel()
-        prescan.close()
 
 
 def test_scans_this_process_cannot_keep_are_left_to_the_checks(
@@ -209,20 +219,11 @@ def test_scans_this_process_cannot_keep_are_left_to_the_checks(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(prescan_module, "_record", no_room)
-    prescan = Prescan.start(texts, {}, [], [])
-    assert prescan is not None and prescan.worker._process is not None
-    pid = prescan.worker._process.pid
-    os.kill(pid, signal.SIGSTOP)
-    resume = threading.Timer(0.5, os.kill, (pid, signal.SIGCONT))
-    resume.start()
-    try:
+    with _held(texts, seconds=0.5) as prescan:
         last = texts[-1][0]
         assert prescan.figures(last) is None  # claimed here, not kept: the checks scan it
         for (source_id, _path, _sha), text in zip(texts[:-1], written[:-1], strict=True):
             assert prescan.figures(source_id) == scan(text)
-    finally:
-        resume.cancel()
-        prescan.close()
 
 
 def test_the_worker_and_this_process_share_the_texts_and_agree(tmp_path: Path) -> None:

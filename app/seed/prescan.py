@@ -22,6 +22,7 @@ import os
 import pickle
 import struct
 import tempfile
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +117,8 @@ class Prescan:
         self._where: dict[str, tuple[int, int]] | None = None  # None: the worker not yet asked
         self._own: dict[str, tuple[int, int]] = {}  # the texts scanned here (`_share`)
         self._own_answer: IO[bytes] | None = None
+        self._files = [claim]  # closed with the scans, or when this object goes
+        self._finalizer = weakref.finalize(self, _close_all, self._files)
 
     @staticmethod
     def start(
@@ -159,6 +162,7 @@ class Prescan:
                     folder = os.environ.get("SQLITE_TMPDIR") or None  # beside the worker's
                     own = tempfile.TemporaryFile(prefix="korus-prescan-", dir=folder)  # noqa: SIM115
                     self._own_answer = own  # unnamed; closed with the scans (`close`)
+                    self._files.append(own)
                 source_id, path, sha256 = job.texts[left]
                 scans = _scanned(path, sha256, index)
                 if scans is not None and self._own_answer is not None:
@@ -193,9 +197,12 @@ class Prescan:
     def close(self) -> None:
         """Stop the worker if it is still at work, and let go of its files and this process's."""
         self.worker.close()
-        self._claim.close()
-        if self._own_answer is not None:
-            self._own_answer.close()
+        self._finalizer()
+
+
+def _close_all(files: list[IO[bytes]]) -> None:
+    for handle in files:
+        handle.close()
 
 
 if __name__ == "__main__":
