@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, Table, delete, insert, select, text, update
+from sqlalchemy import Connection, Engine, Table, delete, insert, literal, select, text, update
 
 from app.analysis.arithmetic import CheckResult, reading_document
 from app.analysis.discrepancies import Discrepancy
@@ -844,7 +844,8 @@ def _delete_stale(conn: Connection, name: str, stale: set[str], report: LoadRepo
 
 def _empty(conn: Connection, *names: str) -> bool:
     """Whether these tables hold no row."""
-    return all(conn.execute(select(_TABLES[n]).limit(1)).first() is None for n in names)
+    one = select(literal(1))
+    return all(conn.execute(one.select_from(_TABLES[n]).limit(1)).first() is None for n in names)
 
 
 def _pks(conn: Connection, name: str, ids: Iterable[str]) -> dict[str, int]:
@@ -987,7 +988,7 @@ def _sync(
         )
 
     pending = iter(rows)
-    if only_new or conn.execute(select(table.c[key[0]]).limit(1)).first() is None:
+    if only_new or _empty(conn, name):
         for batch in _batched(pending):
             write(batch)
             if after is not None:

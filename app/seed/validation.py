@@ -251,15 +251,6 @@ class _OwnSpans:
         return self.spans.get(position)
 
 
-def _rules_context(bundle: SeedBundle, spans: rules.SpanLookup) -> rules.Context:
-    return rules.Context(
-        texts=bundle.source_texts(),
-        spans=spans,
-        metrics={m.id: m for m in bundle.models("metrics")},
-        sources=bundle.by_id("sources"),
-    )
-
-
 def _statistic_rules_hold(entry: Entry, ctx: rules.Context, issues: Found) -> None:
     stat: StatisticSeed = entry.model
     broken = set()
@@ -310,7 +301,7 @@ def check_statistics(bundle: SeedBundle) -> StatisticsChecked:
     checked = StatisticsChecked()
     refs = _References(bundle)
     own = _OwnSpans()
-    ctx = _rules_context(bundle, own)
+    ctx = rules.Context(bundle.source_texts(), own, refs.metrics, bundle.by_id("sources"))
     placed: list[SpanRow] = []
     measured: list[tuple[str, int]] = []
     for entry in bundle.entries["statistics"]:
