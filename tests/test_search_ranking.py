@@ -134,7 +134,7 @@ def test_a_walk_begun_late_loses_nothing(
     for sort in ("-score", "score", "id"):
         asked = walk(uncached, "/v1/search", q=q, sort=sort, limit=2, **params)
         with monkeypatch.context() as undone:
-            undone.setattr(search_reach, "begin", lambda _c, _t, _q, start, _f: start)
+            undone.setattr(search_reach, "begin", lambda _c, _q, start, _f: start)
             whole = walk(uncached, "/v1/search", q=q, sort=sort, limit=2, **params)
         assert asked == whole
         if not params:

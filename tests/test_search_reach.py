@@ -14,7 +14,7 @@ from sqlalchemy import Connection, event, text
 
 from app.db import make_engine
 from app.pagination import INT_LIMIT
-from app.queries import search, search_reach
+from app.queries import search_reach
 from app.queries.dataset import dataset_loaded, snapshot_version
 
 # On the real seed each of these pairs first meets well after the first document (asserted
@@ -41,7 +41,7 @@ def _end(conn: Connection, word: str, forward: bool) -> int:
 
 
 def _begin(conn: Connection, query: str, start: int, forward: bool) -> int:
-    return search_reach.begin(conn, search._tsquery(), query, start, forward)
+    return search_reach.begin(conn, query, start, forward)
 
 
 @pytest.mark.parametrize("seeded_url", ["postgresql"], indirect=True)

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, text
 
 from app.db import make_engine
 from app.native import Cut, snippet_cutter
-from app.queries import search, search_snippet, search_words
+from app.queries import search_snippet, search_words
 from app.queries.search_snippet import CLOSE, DELIMITER, MAX_WORDS, OPEN, cut
 
 # A word place is found at place * 1024 + the query word's number (search_snippet._WORD).
@@ -278,7 +278,7 @@ def test_places_of_hard_texts_hold_their_words(pg: Connection) -> None:
 
 def _lexemes_of(conn: Connection, words: str) -> list[str]:
     """The lexemes of the words' tsquery, as a search reads them."""
-    return search_words.lexemes(search_words.written(conn, search._tsquery(), words))
+    return search_words.lexemes(search_words.written(conn, words))
 
 
 def _intervals(marked: str) -> list[tuple[int, int]]:

@@ -81,13 +81,6 @@ def _index(versions: bool) -> str:
     return SEARCH_VERSIONS_INDEX if versions else SEARCH_INDEX
 
 
-@cache
-def _tsquery() -> Any:
-    """The words of a query, as PostgreSQL reads them (the parameter `query`). Built on first
-    use: SQLAlchemy's PostgreSQL dialect must be imported before the function is made."""
-    return func.websearch_to_tsquery(literal_column("'english'"), bindparam("query", type_=String))
-
-
 @dataclass(frozen=True)
 class _Engine:
     """One database's full-text search: the rows it reads (`index`: without the documents'
@@ -121,7 +114,10 @@ class _Engine:
                 name,
             )
         tsv: Any = literal_column("search_document.tsv")
-        match, score = tsv.op("@@")(_tsquery()), func.ts_rank(tsv, _tsquery())
+        match, score = (
+            tsv.op("@@")(search_words.tsquery()),
+            func.ts_rank(tsv, search_words.tsquery()),
+        )
         held = () if versions else (DOCUMENT.c.stage == 0,)
         return _Engine(DOCUMENT, DOCUMENT, match, score, DOCUMENT.c.pk, held)
 
@@ -162,7 +158,7 @@ class _Query:
         its words' lists in key order; PostgreSQL tests each document it walks past."""
         if self.engine.fts is not None:
             return start
-        return search_reach.begin(conn, _tsquery(), self.params["query"], start, forward)
+        return search_reach.begin(conn, self.params["query"], start, forward)
 
     @cached_property
     def narrowing(self) -> list[Any]:
@@ -319,7 +315,7 @@ def _snippets(conn: Connection, query: _Query, pks: list[int], ranked: bool) -> 
     name = query.engine.fts
     if name is None:
         words = query.params["query"]
-        lexemes = search_words.lexemes(search_words.written(conn, _tsquery(), words))
+        lexemes = search_words.lexemes(search_words.written(conn, words))
         return search_snippet.snippets(conn, words, lexemes, pks)
     stmt = _snippet_statement(name, ranked)
     return {

@@ -32,11 +32,11 @@ _NOWHERE = -1  # the end of a word that no document holds
 _ENDS: Memo[int] = Memo(20_000)
 
 
-def begin(conn: Connection, tsquery: Any, query: str, start: int, forward: bool) -> int:
-    """The key from which a walk for `query` (the words, the parameter `query` of `tsquery`:
-    the search's own reading of them) may begin, at or past `start` in its direction
-    (`forward`: ascending keys), skipping no match."""
-    lexemes = search_words.required(search_words.written(conn, tsquery, query))
+def begin(conn: Connection, query: str, start: int, forward: bool) -> int:
+    """The key from which a walk for `query` (the words, as the search reads them:
+    search_words.tsquery) may begin, at or past `start` in its direction (`forward`: ascending
+    keys), skipping no match."""
+    lexemes = search_words.required(search_words.written(conn, query))
     if not lexemes:
         return start
     loaded = dataset_loaded(conn)  # only a load writes search documents

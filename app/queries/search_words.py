@@ -6,9 +6,10 @@ rule for a lexeme as PostgreSQL writes a tsquery."""
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, String, cast, select
+from sqlalchemy import Connection, String, bindparam, cast, func, literal_column, select
 
 from app.memo import Memo
 
@@ -21,10 +22,18 @@ _REQUIRED = re.compile(rf"{_OPERAND}(?: (?:&|<->|<\d+>) {_OPERAND})*")
 _WRITTEN: Memo[str] = Memo(4096)
 
 
-def written(conn: Connection, tsquery: Any, query: str) -> str:
-    """The text of `tsquery` (an expression of the parameter `query`) for the words `query`."""
+@cache
+def tsquery() -> Any:
+    """The words of a query, as PostgreSQL reads them (the parameter `query`). Built on first
+    use: SQLAlchemy's PostgreSQL dialect must be imported before the function is made."""
+    return func.websearch_to_tsquery(literal_column("'english'"), bindparam("query", type_=String))
+
+
+def written(conn: Connection, query: str) -> str:
+    """The text of `tsquery()` for the words `query` (remembered by the words: it is the only
+    reading of them)."""
     return _WRITTEN.get(
-        query, lambda: conn.execute(select(cast(tsquery, String)), {"query": query}).scalar_one()
+        query, lambda: conn.execute(select(cast(tsquery(), String)), {"query": query}).scalar_one()
     )
 
 

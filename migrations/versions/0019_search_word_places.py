@@ -15,8 +15,9 @@ integer (`int4send`): read as raw bytes, they cost the API about a third of what
 `int4[]` did. PostgreSQL's own parser computes it (`korus_word_spans`) in a generated column, so
 that it is always in step with `tsv`. The function is PL/pgSQL, whose statement is planned once
 a session: written in SQL, it was planned again for every row a load inserts (0.5 ms a row, where
-it now costs 0.1 ms for a fact's document and 0.5 ms for a source text of 1,100 characters). A document with 16,383 places or more, where `tsv` stops
-numbering them exactly, has none (app/queries/search_snippet.py then asks `ts_headline`).
+it now costs 0.1 ms for a fact's document and 0.5 ms for a source text of 1,100 characters). A
+document with 16,383 places or more, where `tsv` stops numbering them exactly, has none
+(app/queries/search_snippet.py then asks `ts_headline`).
 
 How `to_tsvector` numbers places, which the function follows: every token of a type the `english`
 configuration maps to a dictionary takes the next place, stop words included; blanks, tags,
