@@ -151,22 +151,22 @@ class Prescan:
         before it is scanned, into a scratch file of this process's own. If that file cannot
         be written (no room, say), the texts claimed and not kept are left to the checks."""
         job = self._job
-        index: NameIndex | None = None
+        if not self.worker.running():
+            return
+        index = NameIndex(job.names, job.titles, job.countries)
+        folder = os.environ.get("SQLITE_TMPDIR") or None  # beside the worker's files
         left = len(job.texts)
         try:
+            own = tempfile.TemporaryFile(prefix="korus-prescan-", dir=folder)  # noqa: SIM115
+            self._files.append(own)  # unnamed; closed with the scans (`close`)
+            self._own_answer = own
             while left and self.worker.running():
                 left -= 1
                 os.pwrite(self._claim.fileno(), _CLAIM.pack(left), 0)
-                if index is None:
-                    index = NameIndex(job.names, job.titles, job.countries)
-                    folder = os.environ.get("SQLITE_TMPDIR") or None  # beside the worker's
-                    own = tempfile.TemporaryFile(prefix="korus-prescan-", dir=folder)  # noqa: SIM115
-                    self._own_answer = own  # unnamed; closed with the scans (`close`)
-                    self._files.append(own)
                 source_id, path, sha256 = job.texts[left]
                 scans = _scanned(path, sha256, index)
-                if scans is not None and self._own_answer is not None:
-                    self._own[source_id] = _record(self._own_answer, scans)
+                if scans is not None:
+                    self._own[source_id] = _record(own, scans)
         except OSError:
             self._own.clear()
 
