@@ -72,7 +72,11 @@ def read_regular(resolved: Path, limit: int) -> bytes:
                 f"has {info.st_size:,} bytes; such a file may have at most {limit:,} "
                 "(more entries go in JSON Lines parts: KIND/*.jsonl)"
             )
-        data = handle.read(limit + 1)
+        # as much as the file holds (asking for `limit` would set that much memory aside for
+        # each text), then, if it grew meanwhile, on up to the bound
+        data = handle.read(info.st_size + 1)
+        if len(data) > info.st_size:
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise SeedFileError(f"grew past {limit:,} bytes while it was read")
     return data
