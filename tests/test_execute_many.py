@@ -5,13 +5,13 @@ values read back, and on SQLite the same values and storage classes in the file.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, text
 
 from app.models import Metric, SearchDocument, Statistic
-from app.queries.common import execute_many
+from app.queries.common import ROWS_PER_INSERT, execute_many
 from app.queries.statistics import _STORE_DOCUMENT
 
 METRIC = Metric.__table__  # type: ignore[attr-defined]
@@ -88,6 +88,28 @@ def test_rows_are_stored_as_sqlalchemy_stores_them(engine: Engine) -> None:
     by_sqlalchemy, by_driver = _stored(engine, "as-"), _stored(engine, "bs-")
     assert len(by_driver) == 7
     assert by_driver == by_sqlalchemy
+
+
+def test_many_rows_to_an_insert_are_stored_in_their_order(engine: Engine) -> None:
+    """More rows than one insert carries: whole inserts of ROWS_PER_INSERT and a remainder,
+    stored as SQLAlchemy stores them, each row's key given in the order of the rows (here not
+    the order of their ids). A datetime in a date column is written as SQLAlchemy writes it."""
+    count = 2 * ROWS_PER_INSERT + 3
+    order = [(n * 7) % count for n in range(count)]  # every n once, out of order
+    with engine.begin() as conn:
+        metric_pk = _metric(conn)
+        rows = [
+            _statistic(n, metric_pk, period_end=datetime(2017, 6, 30, 12, 5) if n % 5 else None)
+            for n in order
+        ]
+        conn.execute(insert(STATISTIC), [r | {"id": "a" + r["id"]} for r in rows])
+        execute_many(conn, insert(STATISTIC), [r | {"id": "b" + r["id"]} for r in rows])
+        given = conn.execute(
+            select(STATISTIC.c.id).where(STATISTIC.c.id.like("b%")).order_by(STATISTIC.c.pk)
+        ).scalars()
+        assert list(given) == ["b" + r["id"] for r in rows]
+    assert _stored(engine, "bs-") == _stored(engine, "as-")
+    assert len(_stored(engine, "bs-")) == count
 
 
 def test_an_update_for_many_rows(engine: Engine) -> None:
