@@ -127,7 +127,7 @@ def test_seed_workers_off_starts_no_worker(parts: Path, monkeypatch: pytest.Monk
 
     without = _read(parts)
     here = _with_worker(monkeypatch)
-    monkeypatch.setattr(bundle_module, "PRESCAN_MIN_CHARS", 0)
+    monkeypatch.setattr(bundle_module, "PRESCAN_MIN_BYTES", 0)
     monkeypatch.setattr(derived, "DERIVED_MIN_STATISTICS", 0)
     monkeypatch.setenv("SEED_WORKERS", "0")
     assert FileWorker.start(parts, "statistics", []) is None

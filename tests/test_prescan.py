@@ -30,7 +30,7 @@ from tests.helpers import edit
 
 def _with_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any seed is worth a worker (the KORUS seed has too little text to start one)."""
-    monkeypatch.setattr(bundle_module, "PRESCAN_MIN_CHARS", 0)
+    monkeypatch.setattr(bundle_module, "PRESCAN_MIN_BYTES", 0)
 
 
 def _started(root: Path) -> tuple[Prescan, dict[str, str]]:
@@ -144,6 +144,31 @@ def test_a_text_that_fails_to_scan_is_left_to_this_process(tmp_path: Path) -> No
         assert prescan.figures("bad") is None
         assert prescan.names("bad") is None
         assert prescan.figures("good") == scan(good.read_text(encoding="utf-8"))
+    finally:
+        prescan.close()
+
+
+def test_a_worker_started_before_the_texts_are_read_scans_only_inside_the_seed(
+    tmp_path: Path,
+) -> None:
+    """Started before the reader has read and checked the texts, the worker scans a text only
+    if its path leads inside the seed directory: one that leads outside is left to the reader
+    (which refuses it)."""
+    seed, elsewhere = tmp_path / "seed", tmp_path / "elsewhere"
+    seed.mkdir()
+    elsewhere.mkdir()
+    text = "Exports reached $12.5 billion in 2017."
+    (elsewhere / "out.txt").write_text(text, encoding="utf-8")
+    (seed / "in.txt").write_text(text, encoding="utf-8")
+    (seed / "link.txt").symlink_to(elsewhere / "out.txt")
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    texts = [(name, seed / f"{name}.txt", digest) for name in ("in", "link")]
+    prescan = Prescan.start(texts, {}, [], [], root=seed)
+    assert prescan is not None
+    try:
+        assert prescan.figures("in") == scan(text)
+        assert prescan.figures("link") is None
+        assert prescan.names("link") is None
     finally:
         prescan.close()
 

@@ -39,7 +39,7 @@ from app.models import (
 from app.seed import strict_yaml
 from app.seed.citations import Span
 from app.seed.files import read_as_checked
-from app.seed.prescan import PRESCAN_MIN_CHARS, Prescan
+from app.seed.prescan import PRESCAN_MIN_BYTES, Prescan
 from app.seed.spill import EntryRow, Spill
 from app.vocabulary import FACT_KINDS, SINGULAR
 
@@ -455,6 +455,19 @@ class Spans:
             yield fact_id, position, Span(start, end, prefix, suffix)
 
 
+def _at_least(size: int, paths: Iterable[Path]) -> bool:
+    """Whether the files at `paths` hold `size` bytes in all (looked at until they do)."""
+    total = 0
+    for path in paths:
+        if total >= size:
+            return True
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue  # missing, say: the reader says so
+    return total >= size
+
+
 @dataclass
 class SeedBundle:
     """A seed that passed every check, with each citation already placed in its text. Its
@@ -567,12 +580,15 @@ class SeedBundle:
         return self._name_parts
 
     def start_prescan(self) -> None:
-        """Set a worker scanning the texts, if there is enough text to be worth one."""
-        if sum(t.length for t in self.texts.values()) < PRESCAN_MIN_CHARS:
+        """Set a worker scanning the seed's texts, if there is enough text to be worth one. It
+        is started before the texts are read and checked here, and reads each itself (only
+        inside the seed directory, and only as it has its recorded digest): the reader ends it
+        if a text is refused."""
+        listed = [(s.id, self.root / s.file, s.sha256) for s in self.models("sources")]
+        if not _at_least(PRESCAN_MIN_BYTES, (path for _id, path, _sha in listed)):
             return
         names, titles, countries = self.name_index_parts()
-        texts = [(t.id, t.path, t.sha256) for t in self.texts.values()]
-        self.prescan = Prescan.start(texts, names, titles, countries)
+        self.prescan = Prescan.start(listed, names, titles, countries, root=self.root)
 
     def end_prescan(self) -> None:
         if self.prescan is not None:

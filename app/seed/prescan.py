@@ -30,21 +30,23 @@ from typing import IO, Any
 
 from app.analysis.mentions import NameIndex, NameScan
 from app.analysis.scanner import Mention, scan
-from app.seed.files import read_as_checked
+from app.seed.files import inside, read_as_checked
 from app.seed.worker import Worker, answer_index, end_answer, forget, serve, stop_if_orphaned
 
-# Below this many characters of text in all, scanning here is quicker than starting a worker
-# (a second or so to start and import): the KORUS seed has about 150,000.
-PRESCAN_MIN_CHARS = 4 * 1024 * 1024
+# Below this many bytes of text in all, scanning here is quicker than starting a worker (a second
+# or so to start and import): the KORUS seed has about 150,000.
+PRESCAN_MIN_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Job:
-    """What the worker needs: each text (source id, resolved path, sha256), in the order the
-    checks read them, and what the name index is built from (see SeedBundle.name_index); where
-    to write the scans, and the file that says where to stop (`_CLAIM`)."""
+    """What the worker needs: each text (source id, path, sha256), in the order the checks read
+    them, and the folder each must lead into (if the paths are not resolved yet); what the name
+    index is built from (see SeedBundle.name_index); where to write the scans, and the file
+    that says where to stop (`_CLAIM`)."""
 
     texts: list[tuple[str, str, str]]
+    root: str | None
     names: dict[str, str]
     titles: list[str]
     countries: list[str]
@@ -59,11 +61,12 @@ _CLAIM = struct.Struct("<Q")
 Scans = tuple[list[Mention], NameScan]
 
 
-def _scanned(path: str, sha256: str, index: NameIndex) -> Scans | None:
-    """Both scans of a text, or None if it changed since it was checked or fails to scan (the
-    checks then read it again, and say what is wrong)."""
+def _scanned(path: str, sha256: str, index: NameIndex, root: str | None) -> Scans | None:
+    """Both scans of a text, or None if it does not lead inside `root` (if given), does not
+    have its digest or fails to scan (the checks then read it again, and say what is wrong)."""
     try:
-        text = read_as_checked(Path(path), sha256)
+        found = inside(Path(root), Path(path)) if root is not None else Path(path)
+        text = read_as_checked(found, sha256)
         if text is None:  # changed since it was checked
             return None
         return scan(text), index.scan(text)
@@ -100,7 +103,7 @@ def work(job: Job) -> None:
             stop_if_orphaned()
             if n >= _claimed(until, len(job.texts)):
                 break  # the rest are the starting process's
-            scans = _scanned(path, sha256, index)
+            scans = _scanned(path, sha256, index, job.root)
             if scans is not None:
                 where[source_id] = _record(out, scans)
         end_answer(out, where)
@@ -126,8 +129,10 @@ class Prescan:
         names: dict[str, str],
         titles: Iterable[str],
         countries: Iterable[str],
+        root: Path | None = None,
     ) -> Prescan | None:
-        """A worker started on these texts (None if it could not be)."""
+        """A worker started on these texts (None if it could not be); with `root`, on texts
+        not yet read here, each scanned only if it leads inside `root`."""
         listed = [(source_id, str(path), sha) for source_id, path, sha in texts]
         made: list[tuple[Job, IO[bytes]]] = []
 
@@ -135,7 +140,18 @@ class Prescan:
             answer, _job, until = paths
             claim = open(until, "r+b")  # noqa: SIM115 (kept until the scans are let go)
             made.append(
-                (Job(listed, dict(names), list(titles), sorted(countries), answer, until), claim)
+                (
+                    Job(
+                        listed,
+                        str(root) if root is not None else None,
+                        dict(names),
+                        list(titles),
+                        sorted(countries),
+                        answer,
+                        until,
+                    ),
+                    claim,
+                )
             )
             return made[0][0]
 
@@ -164,7 +180,7 @@ class Prescan:
                 left -= 1
                 os.pwrite(self._claim.fileno(), _CLAIM.pack(left), 0)
                 source_id, path, sha256 = job.texts[left]
-                scans = _scanned(path, sha256, index)
+                scans = _scanned(path, sha256, index, job.root)
                 if scans is not None:
                     self._own[source_id] = _record(own, scans)
         except OSError:

@@ -92,11 +92,14 @@ def _read_and_check(root: Path, spill: Spill, issues: Issues) -> SeedBundle:
             )
         entries[kind] = _read_kind(root, spill, kind, model, issues)
     validation.ids_are_unique(entries, issues)
-    texts = _read_texts(root, entries["sources"], issues)
+    texts: dict[str, SourceText] = {}
     bundle = SeedBundle(root, spill, entries, texts)
     if not issues:  # the texts' scans are needed only by checks that run on a clean seed
-        bundle.start_prescan()
+        bundle.start_prescan()  # scanning while the texts are read and checked here
     try:
+        texts.update(_read_texts(root, entries["sources"], issues))
+        if issues:
+            bundle.end_prescan()
         checked = validation.check_statistics(bundle)  # each check's part told in its turn
         validation.references_resolve(bundle, issues, checked)
         validation.quotes_are_placed(bundle, issues, checked)
