@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, text
 
 from app.models import Metric, SearchDocument, Statistic
-from app.queries.common import ROWS_PER_INSERT, execute_many
+from app.queries.common import execute_many
 from app.queries.statistics import _STORE_DOCUMENT
+from app.sqlite_inserts import ROWS_PER_INSERT
 
 METRIC = Metric.__table__  # type: ignore[attr-defined]
 STATISTIC = Statistic.__table__  # type: ignore[attr-defined]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 
 from app.dates import format_partial
 from app.models import Citation, Source
+from app.sqlite_inserts import insert_rows, values_group
 from app.vocabulary import resource_url
 
 T = TypeVar("T")
@@ -88,14 +88,13 @@ def execute_many(conn: Connection, stmt: UpdateBase, rows: list[dict[str, Any]])
     """`conn.execute(stmt, rows)`: one statement for many rows that share their keys.
 
     On SQLite the rows go straight to the driver, each value through the bind processor
-    SQLAlchemy itself would use (for a date, a quicker one writing the same text): the statement is
-    compiled once per shape, where SQLAlchemy builds each row's parameters again in Python
-    (about a sixth of a first load's writes at 10^6: docs/PERFORMANCE.md, "What SQLite itself
-    spends on a first load"). An insert carries ROWS_PER_INSERT rows in one statement, in their
-    order (so their keys are given in that order); the rest, and any other statement, go one
-    row at a time through `executemany`. A statement that would fill in a default, and every
-    other database, go through SQLAlchemy. SQLAlchemy's cursor events do not see what goes to
-    the driver; SQLite's own trace does."""
+    SQLAlchemy itself would use (for a date, a quicker one writing the same text): the
+    statement is compiled once per shape, where SQLAlchemy builds each row's parameters again
+    in Python (about a sixth of a first load's writes at 10^6: docs/PERFORMANCE.md, "What
+    SQLite itself spends on a first load"). An insert carries many rows a statement, in their
+    order (app/sqlite_inserts.py); any other statement goes one row at a time. A statement that
+    would fill in a default, and every other database, go through SQLAlchemy. SQLAlchemy's
+    cursor events do not see what goes to the driver; SQLite's own trace does."""
     if not rows:
         return
     if conn.dialect.name != "sqlite":
@@ -106,28 +105,15 @@ def execute_many(conn: Connection, stmt: UpdateBase, rows: list[dict[str, Any]])
         conn.execute(stmt, rows)
         return
     values = shape.values(rows)
-    driver: Any = conn.connection.dbapi_connection
-    per = shape.rows_per_insert(driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
-    whole = len(values) - len(values) % per if per > 1 else 0
-    cursor = driver.cursor()
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        if whole:
-            many = shape.insert_of(per)
-            for start in range(0, whole, per):
-                chunk = values[start : start + per]
-                cursor.execute(many, list(itertools.chain.from_iterable(chunk)))
-        if whole < len(values):
-            cursor.executemany(shape.sql, values[whole:])
+        if shape.plain_insert:
+            insert_rows(cursor, shape.sql, len(shape.names), values)
+        else:
+            cursor.executemany(shape.sql, values)
     finally:
         cursor.close()
 
-
-# Rows one INSERT carries on SQLite (`execute_many`). Run once per row, an insert opens its
-# table and each of its indexes again, and fires its triggers as a statement of their own: at
-# 10^6 the citations took 14.9 s to write one row at a time and 8.9 s 200 at a time, the search
-# documents 12.6 s and 6.7 s (docs/PERFORMANCE.md, "Many rows to an INSERT"). More rows than
-# 200 gained nothing more.
-ROWS_PER_INSERT = 200
 
 _MANY_SHAPES = 256
 
@@ -135,13 +121,13 @@ _MANY_SHAPES = 256
 @dataclass(frozen=True)
 class _Shape:
     """A statement compiled for rows with given keys: its SQL, its parameters' names in order,
-    each one's bind processor where it has one, and for an insert the SQL of its VALUES group
-    (None for any other statement)."""
+    each one's bind processor where it has one, and whether it is an insert of one VALUES
+    group (which may carry many rows at once: `insert_rows`)."""
 
     sql: str
     names: tuple[str, ...]
     processors: tuple[tuple[int, Callable[[Any], Any]], ...]
-    group: str | None
+    plain_insert: bool
 
     def values(self, rows: list[dict[str, Any]]) -> list[Any]:
         """Each row's parameters in order, each through its processor."""
@@ -160,18 +146,6 @@ class _Shape:
             made.append(values)
         return made
 
-    def rows_per_insert(self, parameters: int) -> int:
-        """How many rows one statement carries within SQLite's limit on `parameters` (1: this
-        is no insert, or one row of it is too many)."""
-        if self.group is None:
-            return 1
-        return max(1, min(ROWS_PER_INSERT, parameters // len(self.names)))
-
-    def insert_of(self, count: int) -> str:
-        """The insert for `count` rows at once."""
-        assert self.group is not None
-        return self.sql + (", " + self.group) * (count - 1)
-
 
 @functools.lru_cache(maxsize=_MANY_SHAPES)
 def _compiled_for_many(dialect: Dialect, stmt: UpdateBase, keys: tuple[str, ...]) -> _Shape | None:
@@ -186,9 +160,9 @@ def _compiled_for_many(dialect: Dialect, stmt: UpdateBase, keys: tuple[str, ...]
         processor = impl.bind_processor(dialect)
         if processor is not None:
             processors.append((at, _quicker(impl, processor)))
-    group = "(" + ", ".join("?" * len(names)) + ")"
-    plain = isinstance(stmt, Insert) and compiled.string.endswith(" VALUES " + group)
-    return _Shape(compiled.string, names, tuple(processors), group if plain else None)
+    group = " VALUES " + values_group(len(names))
+    plain = isinstance(stmt, Insert) and compiled.string.endswith(group)
+    return _Shape(compiled.string, names, tuple(processors), plain)
 
 
 # How SQLAlchemy's SQLite DATE writes a date: what `date.isoformat` writes for every date.

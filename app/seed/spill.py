@@ -18,6 +18,8 @@ import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from app.sqlite_inserts import insert_rows
+
 # Rows read back at a time.
 BATCH = 2000
 
@@ -89,10 +91,17 @@ class Spill:
             batch.append((kind, count, *row))
             count += 1
             if len(batch) >= BATCH:
-                self._conn.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
+                self._insert("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)", 7, batch)
                 batch.clear()
-        self._conn.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
+        self._insert("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)", 7, batch)
         self._counts[kind] = count
+
+    def _insert(self, sql: str, width: int, rows: list[Any]) -> None:
+        cursor = self._conn.cursor()
+        try:
+            insert_rows(cursor, sql, width, rows)
+        finally:
+            cursor.close()
 
     def count(self, kind: str) -> int:
         return self._counts.get(kind, 0)
@@ -174,8 +183,8 @@ class Spill:
     def add_spans(self, rows: Iterable[SpanRow]) -> None:
         """(kind, entry seq, citation position, fact id, source, start, end, prefix, suffix,
         as_reported) for each placed quote."""
-        self._conn.executemany(
-            "INSERT OR REPLACE INTO span VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        self._insert(
+            "INSERT OR REPLACE INTO span VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 10, list(rows)
         )
 
     def span(self, kind: str, fact_id: str, position: int) -> tuple[int, int, str, str] | None:

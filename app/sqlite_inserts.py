@@ -1,0 +1,42 @@
+"""Many rows to one SQLite INSERT.
+
+Run once per row (`executemany`), an insert opens its table and each of its indexes again, and
+runs its triggers as a statement of their own. Carrying many rows in one statement
+(`INSERT ... VALUES (...), (...), ...`) does that once: at 10^6 statistics the loader's
+citations took 14.9 s to write one row a statement and 8.9 s 200 rows a statement, its search
+documents 12.6 s and 6.7 s, its statistics 11.2 s and 8.9 s; more rows than 200 gained nothing
+more (docs/PERFORMANCE.md, "Many rows to an INSERT"). The loader's writes (app/queries/common.py
+`execute_many`) and the seed's scratch store (app/seed/spill.py) both write so.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+ROWS_PER_INSERT = 200
+
+
+def values_group(width: int) -> str:
+    """The VALUES group of one row of `width` parameters."""
+    return "(" + ", ".join("?" * width) + ")"
+
+
+def insert_rows(cursor: Any, sql: str, width: int, rows: Sequence[Sequence[Any]]) -> None:
+    """`cursor.executemany(sql, rows)`, for `sql` an insert that ends in one VALUES group of
+    `width` parameters: ROWS_PER_INSERT rows a statement (fewer if SQLite allows fewer
+    parameters to one), in their order, so that each row's key is given in that order; the
+    rows left over one a statement."""
+    group = values_group(width)
+    assert sql.endswith(group), sql
+    limit = cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(1, min(ROWS_PER_INSERT, limit // max(width, 1)))
+    whole = len(rows) - len(rows) % per if per > 1 else 0
+    if whole:
+        many = sql + (", " + group) * (per - 1)
+        for start in range(0, whole, per):
+            cursor.execute(many, list(itertools.chain.from_iterable(rows[start : start + per])))
+    if whole < len(rows):
+        cursor.executemany(sql, rows[whole:])
