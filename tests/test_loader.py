@@ -345,14 +345,19 @@ def test_a_first_load_writes_each_document_with_its_row(engine: Engine) -> None:
         assert statistic_documents(conn, sorted(stored)) == stored
 
 
+@pytest.mark.parametrize("keys", ["in order", "looked up"])
 def test_a_first_load_writes_each_statistics_citations_after_its_batch(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, keys: str
 ) -> None:
     """A first load writes a batch of statistics and then their citations, from the same
     decoded statistics (app/seed/loader.py `_statistics_with_citations`). Batches of 7 here:
     every citation of every fact is stored once, for its fact, at its position, with its source,
-    its quote, and offsets that hold that quote in the source's text."""
+    its quote, and offsets that hold that quote in the source's text. A batch's statistics are
+    found by the range of keys after the last batch's, or, where that range does not hold them
+    all ("looked up": as if the keys were not given in order), each by its id."""
     monkeypatch.setattr(loader, "INSERT_BATCH", 7)
+    if keys == "looked up":
+        monkeypatch.setattr(loader, "_pks_after", lambda *_: {})
     bundle = read_seed(SEED_DIR)
     wanted = {
         (kind, fact.id, position, citation.source, citation.quote)

@@ -693,9 +693,15 @@ def _statistics_with_citations(
     row, its document and its citations. Returns what `_sync_parents` returns."""
     cited: list[tuple[str, Placed]] = []  # the statistics made whose citations are not written
     citation = insert(_TABLES["citation"])
+    last = 0  # the greatest key written so far: the table held no row before
 
     def write_citations(written: list[dict[str, Any]]) -> None:
-        pks = _pks(conn, "statistic", [row["id"] for row in written])
+        nonlocal last
+        ids = {row["id"] for row in written}
+        pks = _pks_after(conn, "statistic", last)  # this batch's, found by one range of keys
+        if pks.keys() != ids:  # keys not given in order: each looked up
+            pks = _pks(conn, "statistic", ids)
+        last = max([last, *pks.values()])
         rows = [
             _citation_row("statistics", pks[stat_id], position, sources[source], placed)
             for stat_id, quotes in cited
@@ -851,6 +857,12 @@ def _empty(conn: Connection, *names: str) -> bool:
 def _pks(conn: Connection, name: str, ids: Iterable[str]) -> dict[str, int]:
     """The primary key of each row of `name` with one of these ids."""
     return _lookup(conn, name, "id", "pk", ids)
+
+
+def _pks_after(conn: Connection, name: str, after: int) -> dict[str, int]:
+    """The primary key of each row of `name` whose key is greater than `after`, by id."""
+    table = _TABLES[name]
+    return dict(conn.execute(select(table.c.id, table.c.pk).where(table.c.pk > after)).all())
 
 
 def _ids_by_pk(conn: Connection, name: str, pks: Iterable[int]) -> dict[int, str]:
