@@ -30,7 +30,8 @@ def insert_rows(cursor: Any, sql: str, width: int, rows: Sequence[Sequence[Any]]
     parameters to one), in their order, so that each row's key is given in that order; the
     rows left over one a statement."""
     group = values_group(width)
-    assert sql.endswith(group), sql
+    if not sql.endswith(" VALUES " + group):
+        raise ValueError(f"not an insert of one VALUES group of {width}: {sql}")
     limit = cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     per = max(1, min(ROWS_PER_INSERT, limit // max(width, 1)))
     whole = len(rows) - len(rows) % per if per > 1 else 0
