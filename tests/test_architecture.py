@@ -55,6 +55,7 @@ LAYERS: list[set[str]] = [
         "app.pagination",
         "app.limits",
         "app.db",
+        "app.sqlite_inserts",
         "app.tabular",
     },
     {
