@@ -595,10 +595,11 @@ class SeedBundle:
         is started before the texts are read and checked here, and reads each itself (only
         inside the seed directory, and only as it has its recorded digest): the reader ends it
         if a text is refused."""
-        listed = [(s.id, self.root / s.file, s.sha256) for s in self.models("sources")]
-        if not _at_least(PRESCAN_MIN_BYTES, (path for _id, path, _sha in listed)):
+        sources = self.models("sources")
+        if not _at_least(PRESCAN_MIN_BYTES, (self.root / s.file for s in sources)):
             return
         names, titles, countries = self.name_index_parts()
+        listed = ((s.id, self.root / s.file, s.sha256) for s in sources)  # listed once, there
         self.prescan = Prescan.start(listed, names, titles, countries, root=self.root)
 
     def end_prescan(self) -> None:
