@@ -3,10 +3,11 @@
 Run once per row (`executemany`), an insert opens its table and each of its indexes again, and
 runs its triggers as a statement of their own. Carrying many rows in one statement
 (`INSERT ... VALUES (...), (...), ...`) does that once: at 10^6 statistics the loader's
-citations took 14.9 s to write one row a statement and 8.9 s 200 rows a statement, its search
-documents 12.6 s and 6.7 s, its statistics 11.2 s and 8.9 s; more rows than 200 gained nothing
-more (docs/PERFORMANCE.md, "Many rows to an INSERT"). The loader's writes (app/queries/common.py
-`execute_many`) and the seed's scratch store (app/seed/spill.py) both write so.
+citations took 15.3 s to write one row a statement and 9.2 s 200 rows a statement, its search
+documents 12.9 s and 6.8 s, its statistics 10.7 s and 9.0 s; 1,000 rows a statement gained
+little more, or lost (docs/PERFORMANCE.md, "Many rows to an INSERT", `bench/many_rows.py`). The
+loader's writes (app/queries/common.py `execute_many`) and the seed's scratch store
+(app/seed/spill.py) both write so.
 """
 
 from __future__ import annotations
