@@ -2,9 +2,10 @@
 
 Every row of TABLE in a loaded database is read into memory, then written into a freshly
 migrated database (in rollback-journal mode, with foreign keys on and the covering sort indexes
-dropped, as a first load writes), in one transaction rolled back at the end, four ways:
+dropped, as a first load writes), in one transaction rolled back at the end, each of these ways:
 one row a statement (`executemany`), ROWS rows a statement for each ROWS given, and by SQL alone
-(`INSERT ... SELECT`, no Python per row). The parent rows it refers to are copied first.
+(`INSERT ... SELECT`, no Python per row). The rows it refers to (by its foreign keys, and
+theirs) are copied first.
 
 Usage: .venv/bin/python bench/many_rows.py LOADED.db FRESH.db TABLE [ROWS ...]
 FRESH.db is migrated (`korus-facts migrate`) and empty; it is left empty. Prints seconds.
@@ -17,22 +18,16 @@ import sqlite3
 import sys
 import time
 
-# The parents each table's rows refer to, copied before its rows.
-PARENTS = {
-    "statistic": ["metric"],
-    "citation": [
-        "metric",
-        "source",
-        "statistic",
-        "provision",
-        "meeting",
-        "milestone",
-        "person",
-        "organization",
-        "statement",
-    ],
-    "search_document": [],
-}
+
+def _parents(conn: sqlite3.Connection, table: str, seen: list[str]) -> list[str]:
+    """The tables `table`'s foreign keys lead to, each before the tables that refer to it."""
+    for (parent,) in conn.execute(
+        'SELECT DISTINCT "table" FROM pragma_foreign_key_list(?)', (table,)
+    ).fetchall():
+        if parent != table and parent not in seen:
+            _parents(conn, parent, seen)
+            seen.append(parent)
+    return seen
 
 
 def _write(fresh: str, loaded: str, table: str, per: int | None) -> float:
@@ -48,7 +43,7 @@ def _write(fresh: str, loaded: str, table: str, per: int | None) -> float:
         "SELECT name FROM main.sqlite_master WHERE type = 'index' AND name LIKE 'ix_sort_%'"
     ).fetchall():
         conn.execute(f"DROP INDEX main.{name}")
-    for parent in PARENTS[table]:
+    for parent in _parents(conn, table, []):
         conn.execute(f"INSERT INTO main.{parent} SELECT * FROM loaded.{parent}")
     group = "(" + ", ".join("?" * len(columns)) + ")"
     one = f"INSERT INTO main.{table} ({', '.join(columns)}) VALUES {group}"

@@ -31,23 +31,24 @@ def test_the_bytes_of_a_file(tmp_path: Path) -> None:
     assert read_regular(path, 1000) == b""
 
 
-def test_a_file_that_grew_after_it_was_looked_at_is_read_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def grown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A file of 5,000 bytes that os.fstat says has 10: it grew after it was looked at."""
     path = tmp_path / "t.txt"
     path.write_bytes(b"x" * 5000)
     _stat_says(monkeypatch, 10)
-    assert read_regular(path, 6000) == b"x" * 5000
+    return path
+
+
+def test_a_file_that_grew_after_it_was_looked_at_is_read_whole(grown: Path) -> None:
+    assert read_regular(grown, 6000) == b"x" * 5000
 
 
 def test_a_file_that_grew_past_the_bound_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    grown: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "t.txt"
-    path.write_bytes(b"x" * 5000)
-    _stat_says(monkeypatch, 10)
     with pytest.raises(SeedFileError, match="grew past 4,000 bytes"):
-        read_regular(path, 4000)
+        read_regular(grown, 4000)
     _stat_says(monkeypatch, 4001)
     with pytest.raises(SeedFileError, match="has 4,001 bytes"):
-        read_regular(path, 4000)
+        read_regular(grown, 4000)
