@@ -15,7 +15,7 @@ from __future__ import annotations
 import pickle
 import sqlite3
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from app.sqlite_inserts import insert_rows
@@ -96,7 +96,7 @@ class Spill:
         self._insert("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)", 7, batch)
         self._counts[kind] = count
 
-    def _insert(self, sql: str, width: int, rows: list[Any]) -> None:
+    def _insert(self, sql: str, width: int, rows: Sequence[Any]) -> None:
         cursor = self._conn.cursor()
         try:
             insert_rows(cursor, sql, width, rows)
@@ -180,12 +180,10 @@ class Spill:
 
     # placed quotes
 
-    def add_spans(self, rows: Iterable[SpanRow]) -> None:
+    def add_spans(self, rows: Sequence[SpanRow]) -> None:
         """(kind, entry seq, citation position, fact id, source, start, end, prefix, suffix,
         as_reported) for each placed quote."""
-        self._insert(
-            "INSERT OR REPLACE INTO span VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 10, list(rows)
-        )
+        self._insert("INSERT OR REPLACE INTO span VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 10, rows)
 
     def span(self, kind: str, fact_id: str, position: int) -> tuple[int, int, str, str] | None:
         row = self._conn.execute(
