@@ -96,6 +96,14 @@ def _link_outside(seed: Path) -> str:
     return "milestones.yaml: leads outside the seed directory"
 
 
+def _text_link_outside(seed: Path) -> str:
+    text = seed / "sources" / "000_18c18c768fbe9cb6.txt"
+    outside = seed.parent / "elsewhere.txt"
+    text.rename(outside)
+    text.symlink_to(outside)
+    return "sources/000_18c18c768fbe9cb6.txt leads outside the seed directory"
+
+
 def _huge_field(seed: Path) -> str:
     edit(
         seed / "statistics.yaml",
@@ -158,6 +166,7 @@ FAULTS: dict[str, Callable[[Path], str]] = {
     "a seed file linked to /dev/zero": _link_to_device,
     "a seed file that is a pipe": _fifo,
     "a seed file linked outside the seed": _link_outside,
+    "a source text linked outside the seed": _text_link_outside,
     "a 50 MB field in YAML": _huge_field,
     "a 50 MB field in JSON Lines": _huge_json_lines_field,
     "a 30,000-character field": _long_field,

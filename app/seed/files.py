@@ -50,8 +50,14 @@ def read_bounded(root: Path, path: Path, limit: int) -> bytes:
 
 def inside(root: Path, path: Path) -> Path:
     """Where `path` leads, if that is inside `root`."""
+    return leads_into(root.resolve(), path)
+
+
+def leads_into(base: Path, path: Path) -> Path:
+    """Where `path` leads, if that is inside `base`, a folder already resolved (for a loop over
+    many paths: resolving the folder again for each took as long as resolving the path)."""
     resolved = path.resolve()
-    if root.resolve() not in resolved.parents:
+    if base not in resolved.parents:
         raise SeedFileError(f"leads outside the seed directory (to {resolved})")
     return resolved
 

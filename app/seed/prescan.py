@@ -30,7 +30,7 @@ from typing import IO, Any
 
 from app.analysis.mentions import NameIndex, NameScan
 from app.analysis.scanner import Mention, scan
-from app.seed.files import inside, read_as_checked
+from app.seed.files import leads_into, read_as_checked
 from app.seed.worker import Worker, answer_index, end_answer, forget, serve, stop_if_orphaned
 
 # Below this many bytes of text in all, scanning here is quicker than starting a worker (a second
@@ -41,7 +41,7 @@ PRESCAN_MIN_BYTES = 4 * 1024 * 1024
 @dataclass(frozen=True)
 class Job:
     """What the worker needs: each text (source id, path, sha256), in the order the checks read
-    them, and the folder each must lead into (if the paths are not resolved yet); what the name
+    them, and the folder each must lead into, resolved (if the paths are not); what the name
     index is built from (see SeedBundle.name_index); where to write the scans, and the file
     that says where to stop (`_CLAIM`)."""
 
@@ -65,7 +65,7 @@ def _scanned(path: str, sha256: str, index: NameIndex, root: str | None) -> Scan
     """Both scans of a text, or None if it does not lead inside `root` (if given), does not
     have its digest or fails to scan (the checks then read it again, and say what is wrong)."""
     try:
-        found = inside(Path(root), Path(path)) if root is not None else Path(path)
+        found = leads_into(Path(root), Path(path)) if root is not None else Path(path)
         text = read_as_checked(found, sha256)
         if text is None:  # changed since it was checked
             return None
@@ -143,7 +143,7 @@ class Prescan:
                 (
                     Job(
                         listed,
-                        str(root) if root is not None else None,
+                        str(root.resolve()) if root is not None else None,
                         dict(names),
                         list(titles),
                         sorted(countries),

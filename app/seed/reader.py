@@ -36,7 +36,7 @@ from app.seed.file_worker import FileWorker, worth_a_worker
 from app.seed.files import (
     MAX_TEXT_BYTES,
     SeedFileError,
-    inside,
+    leads_into,
     limit_for,
     read_bounded,
     read_regular,
@@ -168,6 +168,7 @@ def _read_texts(
     be read again (the texts themselves are not kept)."""
     texts: dict[str, SourceText] = {}
     cache = TextCache()
+    base = root.resolve()
     for entry in sources:
         seed: SourceSeed = entry.model
         path = root / seed.file
@@ -175,7 +176,7 @@ def _read_texts(
             issues.append(entry.issue(f"no file {seed.file!r} in the seed directory", "file"))
             continue
         try:
-            resolved = inside(root, path)
+            resolved = leads_into(base, path)
             data = read_regular(resolved, MAX_TEXT_BYTES)
         except SeedFileError as exc:
             issues.append(entry.issue(f"{seed.file} {exc.message}", "file"))
