@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from app.seed import strict_yaml
+from app.seed import json_lines, strict_yaml
 from app.seed.loader import load_seed
 from app.seed.reader import SeedError, read_seed
 from bench.corpus import generate
@@ -118,3 +118,57 @@ def test_the_synthetic_corpus_passes_every_check(tmp_path: Path, engine: Engine)
     report = load_seed(engine, bundle)
     assert report.counts["statistic"]["inserted"] == 500
     assert report.counts["citation"]["inserted"] == counts["citations"]
+
+
+# Lines each way of reading must read alike: every entry of the real seed written as JSON
+# (with its escapes, as json.dumps writes them, and without: ensure_ascii=False), and written
+# compactly, with the spacing a person might use, and with a key given twice at every depth.
+def _variants() -> list[str]:
+    lines = []
+    for kind in ("statistics", "provisions", "meetings", "statements", "people"):
+        for entry in strict_yaml.load((SEED_DIR / f"{kind}.yaml").read_text(encoding="utf-8"))[
+            kind
+        ]:
+            lines.append(json.dumps(entry))
+            lines.append(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+            lines.append(
+                json.dumps(entry, ensure_ascii=False, indent=None, separators=(" , ", " :\t"))
+            )
+    twice = [
+        '{"id": "a", "id": "b"}',
+        '{"id": "a", "citations": [{"source": "s", "source" : "t"}]}',
+        '{"id": "a", "note": "id", "x": {"y": 1, "y":2}}',
+        '{"id": "a", "note": "\\"id\\": 1", "id" : 2}',
+        '{"a": ": ", "b": 1}',
+        '{"a": [": x", "y"], "b": {"c": ":"}}',
+        '{"a": 1e400, "b": -0, "c": 12345678901234567890123}',
+        '{"a": "\x7f"}',
+        "\ufeff{}",
+        '["not", "an", "object"]',
+        '{"a": ' + "[" * 40 + "]" * 40 + "}",
+        '{"a": "' + "x" * 20_001 + '"}',
+    ]
+    return lines + twice
+
+
+@pytest.mark.parametrize("line", _variants())
+def test_a_line_read_quickly_is_read_as_the_standard_parser_reads_it(line: str) -> None:
+    """`_quick` (orjson) reads a line only when it reads what the standard parser with every
+    check reads: the same entry, or nothing, and then the standard way says what is wrong."""
+    quick = json_lines._quick(line)
+    try:
+        standard: object = json_lines._standard(line, 1)
+    except strict_yaml.StrictYamlError as exc:
+        standard = exc
+    if quick is not None:
+        assert standard == quick
+        assert type(quick) is dict
+        assert json.dumps(quick) == json.dumps(standard)  # the same keys in the same order
+
+
+def test_most_lines_of_the_seed_are_read_quickly() -> None:
+    """The quick way is the common way: every line without an escape, a DEL, a key given twice,
+    a field too long or nesting too deep."""
+    plain = [line for line in _variants() if "\\" not in line and len(line) < 20_000]
+    quick = [line for line in plain if json_lines._quick(line) is not None]
+    assert len(quick) >= len(plain) - 8, [line for line in plain if line not in quick]

@@ -5,16 +5,30 @@ names. It is read into the same located document as a YAML file (`{kind: [entrie
 on the line of its entry), so every check and every message is the same. JSON has no implicit
 types; what strict YAML refuses and JSON would allow is refused here too: duplicate keys and the
 non-standard constants NaN and Infinity.
+
+A line is read by orjson when it plainly needs nothing more (`_quick`): about a quarter of the
+cost of the standard parser with its checks, which read every other line and say what is wrong
+with a line either refuses (docs/PERFORMANCE.md, "JSON Lines read by orjson").
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from app.seed.strict_yaml import MAX_DEPTH, Located, LocatedList, StrictYamlError, check_text
+import orjson
+
+from app.seed.strict_yaml import (
+    MAX_DEPTH,
+    MAX_FIELD_CHARS,
+    Located,
+    LocatedList,
+    StrictYamlError,
+    check_text,
+)
 
 MAX_ENTRIES = 50_000  # in one JSON Lines file; bench/corpus.py writes 20,000
 MAX_LINE_BYTES = 1024 * 1024  # one entry; a KORUS statistic takes ~1 KB
@@ -75,6 +89,72 @@ def _lines(data: bytes) -> Iterator[tuple[int, str]]:
         start, number = end + 1, number + 1
 
 
+# What `check_text` refuses that a JSON string may hold unescaped: DEL (U+007F). Every other
+# control character must be escaped in JSON, and a line with an escape is read the standard way.
+_DEL = re.compile("\x7f")
+_JSON_SPACE = str.maketrans("", "", " \t\r\n")
+
+
+def _keys(value: Any) -> int:
+    """How many keys the objects in `value` hold, nested ones included."""
+    if isinstance(value, dict):
+        children = value.values()
+        count = len(value)
+    else:
+        children, count = value, 0
+    for child in children:
+        if isinstance(child, dict | list):
+            count += _keys(child)
+    return count
+
+
+def _quick(line: str) -> dict[str, Any] | None:
+    """The entry on `line` read by orjson, if that is plainly what the standard way reads and
+    every check holds of it; None when the line must be read the standard way (`_standard`).
+
+    Only a line without a backslash is read so: each of its strings is then the text between
+    two consecutive quote marks, and each is a key when the next thing after it is a colon.
+    Every key written must be a key read, or one was given twice. What `_check_values` bounds
+    is within bounds when the whole line is: no DEL, no longer than a field may be, and
+    fewer brackets than the nesting allowed. Anything else orjson takes otherwise than the
+    standard parser (NaN, numbers past 64 bits, a byte-order mark) it refuses, and the line is
+    read the standard way."""
+    if "\\" in line or len(line) > MAX_FIELD_CHARS or _DEL.search(line):
+        return None
+    try:
+        entry = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(entry, dict):
+        return None
+    between = "\x00" + "\x00".join(line.split('"')[2::2])  # what follows each string
+    written = between.translate(_JSON_SPACE).count("\x00:")
+    nesting = line.count("{") + line.count("[")
+    if written != _keys(entry) or nesting > MAX_DEPTH:
+        return None
+    return entry
+
+
+def _standard(line: str, number: int) -> Located:
+    """The entry on `line` read by the standard parser, every check made as it is read."""
+    try:
+        entry = json.loads(
+            line,
+            object_pairs_hook=partial(_located, number=number),
+            parse_constant=_refuse_constant,
+        )
+    except StrictYamlError:
+        raise
+    except RecursionError:
+        raise StrictYamlError(f"nested more than {MAX_DEPTH} levels deep", number) from None
+    except ValueError as exc:
+        raise StrictYamlError(f"not a JSON object: {exc}", number) from None
+    if not isinstance(entry, Located):
+        raise StrictYamlError("each line must be one JSON object (an entry)", number)
+    _check_values(entry, number)
+    return entry
+
+
 def load(data: bytes, kind: str) -> Located:
     """The entries of a JSON Lines file as the located document `{kind: [...]}`."""
     items = LocatedList()
@@ -87,23 +167,9 @@ def load(data: bytes, kind: str) -> Located:
             raise StrictYamlError(
                 f"more than {MAX_ENTRIES:,} entries in one file; split it into parts", number
             )
-
-        try:
-            entry = json.loads(
-                line,
-                object_pairs_hook=partial(_located, number=number),
-                parse_constant=_refuse_constant,
-            )
-        except StrictYamlError:
-            raise
-        except RecursionError:
-            raise StrictYamlError(f"nested more than {MAX_DEPTH} levels deep", number) from None
-        except ValueError as exc:
-            raise StrictYamlError(f"not a JSON object: {exc}", number) from None
-        if not isinstance(entry, Located):
-            raise StrictYamlError("each line must be one JSON object (an entry)", number)
-        _check_values(entry, number)
-        items.append(entry)
+        entry = _quick(line)
+        # its place is its line: an entry read quickly is a plain dict, every key on that line
+        items.append(entry if entry is not None else _standard(line, number))
         items.item_lines.append(number)
     document = Located({kind: items})
     document.line = 1
