@@ -21,10 +21,12 @@ _TOKEN = re.compile(r"[A-Z][\w'’.&-]*|\d+[A-Z][\w]*|[A-Z]\d+")
 # Words inside a name ("Ministry of Trade", "Office of the U.S. Trade Representative"); "and"
 # is not one: it joins two names more often than it stands inside one.
 _CONNECTOR = r"(?:of|for|the|de|of the)"
-_RUN = re.compile(
-    rf"(?:{_TOKEN.pattern})(?:(?:[^\S\n]+(?:{_CONNECTOR}[^\S\n]+)?|-)(?:{_TOKEN.pattern}))*"
+_RUN = re.compile(  # looked ahead for: what a token begins with (the same matches, sooner)
+    rf"(?=[A-Z\d])(?:{_TOKEN.pattern})(?:(?:[^\S\n]+(?:{_CONNECTOR}[^\S\n]+)?|-)(?:{_TOKEN.pattern}))*"
 )
 _POSSESSIVE = re.compile(r"(?:['’]s?|\.)+$")
+_PART = re.compile(r"[^-]+")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 # Places, peoples, agreements, laws, months and days: capitalised, and never a person or an
 # organisation. Matched whole, like names (so "South Korea" is one entry).
@@ -226,8 +228,12 @@ class NameIndex:
         self.known |= {t: ("title", None) for t in (*TITLES, *titles) if t}
         self.known |= {n: ("name", entity) for n, entity in names.items()}
         phrases = sorted(self.known, key=lambda p: (-len(p), p))
+        # the characters a phrase begins with, looked ahead for, so that the phrases are tried
+        # at those places alone (the same matches, in a third of the time)
+        first = "".join(re.escape(c) for c in sorted({p[:1] for p in phrases}))
+        ahead = f"(?=[{first}])" if phrases and all(phrases) else ""
         self.pattern = re.compile(
-            r"(?<![\w])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w])"
+            ahead + r"(?<![\w])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w])"
         )
 
     def scan(self, text: str) -> NameScan:
@@ -254,7 +260,7 @@ class NameIndex:
 
 def _is_heading(line: str) -> bool:
     """An all-capitals line of several words ("LEVELING THE PLAYING FIELD: ...")."""
-    words = re.findall(r"[A-Za-z]+", line.split(":")[0])
+    words = _LATIN_WORD.findall(line.split(":")[0])
     return len(words) >= 2 and all(w.isupper() for w in words)
 
 
@@ -268,7 +274,10 @@ def _leftovers(text: str, start: int, end: int, taken: list[bool]) -> list[Menti
         for token in _TOKEN.finditer(text, run.start(), run.end()):
             word = _POSSESSIVE.sub("", token.group())
             a, b = token.start(), token.start() + len(word)
-            parts = [(m.start() + a, m.end() + a) for m in re.finditer(r"[^-]+", word)]
+            if "-" in word:  # each part of a hyphenated word on its own
+                parts = [(m.start() + a, m.end() + a) for m in _PART.finditer(word)]
+            else:
+                parts = [(a, b)] if word else []
             if all(_accounted(text, p, q, taken) for p, q in parts):
                 groups.append([])
             else:

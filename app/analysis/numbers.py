@@ -60,11 +60,25 @@ HEDGES_AROUND = ("about", "around", "roughly", "approximately", "some")  # eithe
 HEDGES = (*HEDGES_NEAR_BELOW, *HEDGES_AROUND, *HEDGES_FLOOR, *HEDGES_CEILING)
 
 _SPACE = "[ \u00a0]"
-CURRENCY = r"(?P<currency>US\$|\$|USD" + _SPACE + r"?|₩|KRW" + _SPACE + r"?)"
+_CURRENCIES = (r"US\$", r"\$", "USD" + _SPACE + "?", "₩", "KRW" + _SPACE + "?")
+CURRENCY = "(?P<currency>" + "|".join(_CURRENCIES) + ")"
 DIGITS = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+
+
+def first_letters(*alternatives: str) -> str:
+    """A character class of the letters that the words of `alternatives` ("two|three", plain
+    words and `?` only) begin with: what a lookahead before them tests."""
+    words = [w for a in alternatives for w in a.split("|")]
+    assert all(re.fullmatch(r"[a-z]+\??|[a-z]+ [a-z]+", w) for w in words), words
+    return "[" + "".join(sorted({w[0] for w in words})) + "]"
+
+
 SCALE = r"(?:" + _SPACE + r"?(?P<scale>thousand|million|billion|trillion)\b)"
 PERCENT = r"(?:" + _SPACE + r"?(?P<percent>%|percent\b|per" + _SPACE + r"cent\b))"
 FIGURE = re.compile(
+    # the lookahead names the characters a figure can begin with (its currency's, a space, a
+    # digit), so that the rest is tried at those places alone
+    "(?=[" + "".join(sorted({c.lstrip("\\")[0] for c in _CURRENCIES})) + r"\d \u00a0])"
     r"(?<![\w.])" + CURRENCY + "?" + _SPACE + "?" + DIGITS + SCALE + "?" + PERCENT + "?",
     re.IGNORECASE,
 )

@@ -11,12 +11,16 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from app.analysis.numbers import HEDGES
+from app.analysis.numbers import HEDGES, first_letters
 
 Direction = Literal["rise", "fall"]
 
 _HEDGE_BEFORE = re.compile(
-    r"\b(?P<hedge>" + "|".join(h.replace(" ", r"[ \u00a0]") for h in HEDGES) + r")[ \u00a0]+$",
+    r"\b(?="
+    + first_letters(*HEDGES)
+    + r")(?P<hedge>"
+    + "|".join(h.replace(" ", r"[ \u00a0]") for h in HEDGES)
+    + r")[ \u00a0]+$",
     re.IGNORECASE,
 )
 _RISE = (
