@@ -217,3 +217,55 @@ def test_each_index_gathers_its_words_in_memory_before_writing_them(sqlite_engin
         assert conn.execute(
             text("SELECT rowid FROM search_fts WHERE search_fts MATCH 'okapi'")
         ).scalars().all() == [1]
+
+
+def _note_trigger(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        found: str | None = conn.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
+            {"name": "search_document_indexed"},
+        ).scalar()
+        return found
+
+
+def test_a_first_load_writes_its_documents_unnoted_and_rebuilds_each_index(
+    sqlite_engine: Engine, seed_copy: Path
+) -> None:
+    """A first load drops the trigger that notes each document, writes the documents, makes the
+    trigger again exactly as it was and rebuilds each index whole: the same answers, an index
+    that agrees with its documents, no note left, and a reload that notes an edit as before."""
+    made = _note_trigger(sqlite_engine)
+    assert made is not None
+    load_seed(sqlite_engine, read_seed(seed_copy))
+    assert _note_trigger(sqlite_engine) == made
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM search_fts_pending")).scalar_one() == 0
+        for index in search_index.INDEXES:
+            indexed = conn.execute(text(f"SELECT count(*) FROM {index}")).scalar_one()
+            assert indexed > 0
+    _index_agrees_with_its_documents(sqlite_engine)
+    settings = Settings(database_url=sqlite_engine.url.render_as_string(), response_cache_mb=0)
+    with TestClient(create_app(settings), base_url="http://testserver") as api:
+        assert ("milestone", "section-232-tariffs-announced-2018-03-08") in _found(
+            api, "Section 232 tariffs announced"
+        )
+        edit(seed_copy / "statistics.yaml", LABEL, f"{LABEL} ({WORD})")
+        load_seed(sqlite_engine, read_seed(seed_copy))
+        _index_agrees_with_its_documents(sqlite_engine)
+        assert [kind for kind, _id in _found(api, WORD)] == ["statistic"]
+
+
+def test_a_first_load_that_fails_leaves_the_trigger_as_it_was(
+    sqlite_engine: Engine, seed_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = _note_trigger(sqlite_engine)
+
+    def fails(conn: object, changed: bool, *, rebuilt: bool = False) -> None:
+        raise RuntimeError("the index cannot be written")
+
+    monkeypatch.setattr(search_index, "catch_up", fails)
+    with pytest.raises(RuntimeError, match="cannot be written"):
+        load_seed(sqlite_engine, read_seed(seed_copy))
+    assert _note_trigger(sqlite_engine) == made
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM search_document")).scalar_one() == 0
