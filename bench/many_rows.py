@@ -7,8 +7,10 @@ one row a statement (`executemany`), ROWS rows a statement for each ROWS given, 
 (`INSERT ... SELECT`, no Python per row). The rows it refers to (by its foreign keys, and
 theirs) are copied first.
 
-Usage: .venv/bin/python bench/many_rows.py LOADED.db FRESH.db TABLE [ROWS ...]
+Usage: .venv/bin/python bench/many_rows.py [--without-triggers] LOADED.db FRESH.db TABLE [ROWS ...]
 FRESH.db is migrated (`korus-facts migrate`) and empty; it is left empty. Prints seconds.
+With `--without-triggers`, TABLE's triggers are dropped first (inside the transaction), as a
+first load drops the one that notes each search document (app/queries/search_index.py).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ def _parents(conn: sqlite3.Connection, table: str, seen: list[str]) -> list[str]
     return seen
 
 
-def _write(fresh: str, loaded: str, table: str, per: int | None) -> float:
+def _write(fresh: str, loaded: str, table: str, per: int | None, triggers: bool) -> float:
     conn = sqlite3.connect(fresh, isolation_level=None)
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("PRAGMA foreign_keys=ON")
@@ -43,6 +45,11 @@ def _write(fresh: str, loaded: str, table: str, per: int | None) -> float:
         "SELECT name FROM main.sqlite_master WHERE type = 'index' AND name LIKE 'ix_sort_%'"
     ).fetchall():
         conn.execute(f"DROP INDEX main.{name}")
+    if not triggers:
+        for (name,) in conn.execute(
+            "SELECT name FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+        ).fetchall():
+            conn.execute(f"DROP TRIGGER main.{name}")
     for parent in _parents(conn, table, []):
         conn.execute(f"INSERT INTO main.{parent} SELECT * FROM loaded.{parent}")
     group = "(" + ", ".join("?" * len(columns)) + ")"
@@ -66,10 +73,13 @@ def _write(fresh: str, loaded: str, table: str, per: int | None) -> float:
 
 
 def main() -> None:
-    loaded, fresh, table, *sizes = sys.argv[1:]
+    args = sys.argv[1:]
+    triggers = "--without-triggers" not in args
+    loaded, fresh, table, *sizes = [a for a in args if a != "--without-triggers"]
     for per in [1, *(int(s) for s in sizes or ["200"]), None]:
         how = "INSERT ... SELECT" if per is None else f"{per} row(s) a statement"
-        print(f"{table:16s} {how:24s} {_write(fresh, loaded, table, per):6.1f} s", flush=True)
+        took = _write(fresh, loaded, table, per, triggers)
+        print(f"{table:16s} {how:24s} {took:6.1f} s", flush=True)
 
 
 if __name__ == "__main__":
