@@ -6,9 +6,10 @@ on the line of its entry), so every check and every message is the same. JSON ha
 types; what strict YAML refuses and JSON would allow is refused here too: duplicate keys and the
 non-standard constants NaN and Infinity.
 
-A line is read by orjson when it plainly needs nothing more (`_quick`): about a quarter of the
-cost of the standard parser with its checks, which read every other line and say what is wrong
-with a line either refuses (docs/PERFORMANCE.md, "JSON Lines read by orjson").
+A line is read by orjson when it plainly needs nothing more (`_quick`): a file is then read in
+about half the time (11.5 µs a statistic's line against 21.9). The standard parser with its
+checks reads every other line, and says what is wrong with a line either refuses
+(docs/PERFORMANCE.md, "JSON Lines by orjson, patterns that look ahead").
 """
 
 from __future__ import annotations
