@@ -172,3 +172,10 @@ def test_most_lines_of_the_seed_are_read_quickly() -> None:
     plain = [line for line in _variants() if "\\" not in line and len(line) < 20_000]
     quick = [line for line in plain if json_lines._quick(line) is not None]
     assert len(quick) >= len(plain) - 8, [line for line in plain if line not in quick]
+
+
+def test_the_quick_path_knows_every_control_character_json_leaves_unescaped() -> None:
+    """What `check_text` refuses and JSON lets a string hold as it is (every character from
+    U+0020 on) is what the quick path looks for in a line: the one rule, `has_control`."""
+    unescaped = {chr(c) for c in range(0x20, 0x10000) if strict_yaml.has_control(chr(c))}
+    assert unescaped == set(json_lines.RAW_CONTROL)

@@ -55,6 +55,11 @@ MAX_VALUES = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def has_control(value: str) -> bool:
+    """Whether `value` holds a character `check_text` refuses (a control character)."""
+    return _CONTROL.search(value) is not None
+
+
 def check_text(value: str, line: int | None) -> str:
     """A text field as the seed may hold it: no control characters but tab and line breaks
     (NUL is refused by PostgreSQL and invisible everywhere), at most MAX_FIELD_CHARS."""
