@@ -9,8 +9,8 @@ theirs) are copied first.
 
 Usage: .venv/bin/python bench/many_rows.py [--without-triggers] LOADED.db FRESH.db TABLE [ROWS ...]
 FRESH.db is migrated (`korus-facts migrate`) and empty; it is left empty. Prints seconds.
-With `--without-triggers`, TABLE's triggers are dropped first (inside the transaction), as a
-first load drops the one that notes each search document (app/queries/search_index.py).
+With `--without-triggers`, TABLE's triggers are dropped first (inside the transaction): what
+they cost (docs/PERFORMANCE.md, session 24).
 """
 
 from __future__ import annotations

@@ -13,9 +13,6 @@ statistics on it are refreshed (migration 0015)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from sqlalchemy import Connection, TextClause, text
 
 from app.vocabulary import SEARCH_INDEX, SEARCH_VERSIONS_INDEX
@@ -57,55 +54,21 @@ def _index(index: str, stages: str) -> TextClause:
 
 _CLEAR = text("DELETE FROM search_fts_pending")
 
-# The trigger (migrations 0016, 0018) that notes each search document inserted, to be indexed.
-_NOTE_INSERTED = "search_document_indexed"
 
-
-@contextmanager
-def filled_unnoted(conn: Connection) -> Iterator[bool]:
-    """Around writing the search documents: if the table is empty (a first load, on SQLite),
-    its documents are written without a note each, and the indexes must then be rebuilt whole,
-    as a first load rebuilds them anyway (yields True: pass `rebuilt=True` to `catch_up`).
-    The notes cost little beside the documents (0.7 s against 0.6 s for the 168,334 documents
-    of 10^5 statistics, `bench/many_rows.py`), and were then counted and deleted. The trigger is
-    dropped and made again from its own definition, inside the load's transaction: if the load
-    fails, it was never dropped."""
-    empty = (
-        conn.dialect.name == "sqlite"
-        and conn.execute(text("SELECT 1 FROM search_document LIMIT 1")).first() is None
-        and conn.execute(text("SELECT 1 FROM search_fts_pending LIMIT 1")).first() is None
-    )
-    made = (
-        conn.execute(
-            text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
-            {"name": _NOTE_INSERTED},
-        ).scalar()
-        if empty
-        else None
-    )
-    if made is None:
-        yield False
-        return
-    conn.execute(text(f"DROP TRIGGER {_NOTE_INSERTED}"))
-    yield True  # an error raised here leaves with the transaction: nothing after runs
-    conn.execute(text(made))
-
-
-def catch_up(conn: Connection, changed: bool, *, rebuilt: bool = False) -> None:
+def catch_up(conn: Connection, changed: bool) -> None:
     """Bring the full-text indexes up to the documents as they are in this transaction;
-    `changed`: whether any search document was written; `rebuilt`: whether each index must be
-    rebuilt whole, the documents having been written without notes (`filled_unnoted`)."""
+    `changed`: whether any search document was written."""
     if conn.dialect.name != "sqlite":
         if changed:  # search plans on the words the documents now hold
             conn.execute(text("ANALYZE search_document"))
         return
     noted = conn.execute(text("SELECT count(*) FROM search_fts_pending")).scalar_one()
-    if not noted and not (rebuilt and changed):
+    if not noted:
         return
     documents = conn.execute(text("SELECT count(*) FROM search_document")).scalar_one()
     for index, stages in INDEXES.items():
         _gather_in_memory(conn, index)
-        if rebuilt or noted > REBUILD_SHARE * documents:
+        if noted > REBUILD_SHARE * documents:
             conn.execute(text(f"INSERT INTO {index}({index}) VALUES ('rebuild')"))
         else:
             conn.execute(_forget(index, stages))

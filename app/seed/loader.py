@@ -444,17 +444,15 @@ def _apply(
     _delete_stale(conn, "metric", stale_metrics, report)
     _delete_stale(conn, "source", stale_sources, report)
     step("search index")
-    with search_index.filled_unnoted(conn) as unnoted:
-        _sync_children(
-            conn,
-            "search_document",
-            ("type", "ref_id", "stage"),
-            _derived(derived, "search_document", bundle),
-            report,
-        )
+    _sync_children(
+        conn,
+        "search_document",
+        ("type", "ref_id", "stage"),
+        _derived(derived, "search_document", bundle),
+        report,
+    )
     # the full-text index follows the documents written: only those (app/queries/search_index.py)
-    changed = any(report.counts["search_document"].values())
-    search_index.catch_up(conn, changed=changed, rebuilt=unnoted)
+    search_index.catch_up(conn, changed=any(report.counts["search_document"].values()))
 
 
 def _derived(derived: Derived | None, name: str, bundle: SeedBundle) -> Iterable[dict[str, Any]]:
